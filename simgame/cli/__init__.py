@@ -1,0 +1,56 @@
+"""The `simgame` command: one small module per subcommand, registered here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from simgame import __version__
+from simgame.cli import play, run, validate
+
+Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
+COMMANDS: list[Register] = [play.register, run.register, validate.register]
+
+EPILOG = """examples:
+  simgame                                   open the game on the bundled scenarios
+  simgame play pilot-to-production          open one scenario directly
+  simgame run tiny --seed 3 --choose scale-now,measure
+  simgame validate scenarios/
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"simgame: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="simgame", description="Leadership AI-fluency simulation game.",
+                     epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"simgame {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for register in COMMANDS:
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not args_list or (args_list[0].startswith("--") and args_list[0] not in ("--help", "--version")):
+        args_list = ["play", *args_list]
+    args = parser.parse_args(args_list)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(handler(args))
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
