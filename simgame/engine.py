@@ -22,11 +22,80 @@ from transitions.extensions.states import Tags, add_state_features
 
 from simgame import expr
 from simgame.checks import default_ending
-from simgame.scenario import END, CompiledChoice, Effect, Scenario
+from simgame.scenario import END, CompiledChoice, CompiledEvent, Effect, Scenario
 from simgame.state import Decision, EventRecord, Mutable, Option, Snapshot
 
 RESOLVING = "@resolving-ending"
 MAX_DIVERTS = 50
+
+
+# -- rules shared by Run and the fast path (simgame.fastplay) --------------------
+# One implementation of each rule: Run calls these through the state machine, the
+# explorer's fast path calls them directly, and a property test checks both agree.
+
+
+def clamp_metric(sc: Scenario, metric: str, value: float) -> float:
+    """Values clamp to the metric's range after every change (rounded so states compare equal)."""
+    m = sc.doc.metrics[metric]
+    return min(m.max, max(m.min, round(value, 6)))
+
+
+def apply_effects(sc: Scenario, metrics: dict[str, float], effects: tuple[Effect, ...],
+                  env: expr.Env) -> dict[str, float]:
+    """Apply metric effects (all evaluated on the state before any applies); return the clamped deltas."""
+    values: dict[str, float] = {}
+    for e in effects:
+        if e.constant is not None:
+            values[e.metric] = e.constant
+        elif e.formula is not None:
+            values[e.metric] = expr.as_number(expr.evaluate(e.formula, env))
+    deltas: dict[str, float] = {}
+    for metric, change in values.items():
+        before = metrics[metric]
+        after = clamp_metric(sc, metric, before + change)
+        metrics[metric] = after
+        deltas[metric] = after - before
+    return deltas
+
+
+def condition_holds(choice: CompiledChoice, env: expr.Env) -> bool:
+    """A choice's `when` (the `once` rule is checked by the caller, who knows what was chosen)."""
+    return choice.when is None or bool(expr.evaluate(choice.when, env))
+
+
+def event_probability(event: CompiledEvent, env: expr.Env) -> float | None:
+    """The event's chance clamped to [0, 1], or None when its `when` does not hold."""
+    if event.when is not None and not expr.evaluate(event.when, env):
+        return None
+    if isinstance(event.chance, float):
+        probability = event.chance
+    else:
+        probability = expr.as_number(expr.evaluate(event.chance, env))
+    return min(1.0, max(0.0, probability))
+
+
+def fire_event(sc: Scenario, metrics: dict[str, float], flags: set[str], event: CompiledEvent,
+               env: expr.Env) -> dict[str, float]:
+    """Apply a fired event's effects and flags; return the metric deltas."""
+    deltas = apply_effects(sc, metrics, event.effects, env)
+    for flag in event.sets:
+        flags.add(flag)
+    for flag in event.clears:
+        flags.discard(flag)
+    return deltas
+
+
+def chance_roll(seed: int, turn: int, scene_id: str, visits: int, event_id: str) -> float:
+    """A seeded roll that depends only on where and when it happens, never on earlier rolls."""
+    return random.Random(f"{seed}|{turn}|{scene_id}|{visits}|{event_id}").random()
+
+
+def settle_ending(sc: Scenario, env: expr.Env) -> str | None:
+    """The ending `next: end` resolves to: the first whose `when` holds, else the default."""
+    for eid, when in sc.endings_by_condition:
+        if when is not None and expr.evaluate(when, env):
+            return eid
+    return default_ending(sc.doc)
 
 
 class EngineError(Exception):
@@ -277,7 +346,7 @@ class Run:
         return self._condition(choice)
 
     def _condition(self, choice: CompiledChoice) -> bool:
-        return choice.when is None or bool(expr.evaluate(choice.when, self))
+        return condition_holds(choice, self)
 
     def _apply_choice(self, choice: CompiledChoice) -> None:
         index = len(self.history)
@@ -322,23 +391,15 @@ class Run:
         st.scene = scene_id
         st.visits[scene_id] = st.visits.get(scene_id, 0) + 1
         for event in self.scenario.scene_events[scene_id]:
-            if event.when is not None and not expr.evaluate(event.when, self):
+            probability = event_probability(event, self)
+            if probability is None:
                 continue
-            if isinstance(event.chance, float):
-                probability = event.chance
-            else:
-                probability = expr.as_number(expr.evaluate(event.chance, self))
-            probability = min(1.0, max(0.0, probability))
             roll: float | None = None
             if probability < 1.0:
                 roll = self._roll(scene_id, event.id)
                 if roll >= probability:
                     continue
-            deltas = self._apply_effects(event.effects)
-            for flag in event.sets:
-                st.flags.add(flag)
-            for flag in event.clears:
-                st.flags.discard(flag)
+            deltas = fire_event(self.scenario, st.metrics, st.flags, event, self)
             causes = {st.flag_source[f] for f in event.reads.flags if st.flag_source.get(f, -1) >= 0}
             causes |= {d.index for d in self.history if d.choice in event.reads.choices}
             self._events.append(EventRecord(
@@ -351,27 +412,13 @@ class Run:
 
     def _roll(self, scene_id: str, event_id: str) -> float:
         """A seeded roll that depends only on where and when it happens, never on earlier rolls."""
-        key = f"{self.seed}|{self._st.turn}|{scene_id}|{self._st.visits.get(scene_id, 0)}|{event_id}"
-        return random.Random(key).random()
+        return chance_roll(self.seed, self._st.turn, scene_id, self._st.visits.get(scene_id, 0), event_id)
 
     def _apply_effects(self, effects: tuple[Effect, ...]) -> dict[str, float]:
-        values: dict[str, float] = {}
-        for e in effects:
-            if e.constant is not None:
-                values[e.metric] = e.constant
-            elif e.formula is not None:
-                values[e.metric] = expr.as_number(expr.evaluate(e.formula, self))
-        deltas: dict[str, float] = {}
-        for metric, change in values.items():
-            before = self._st.metrics[metric]
-            after = self._clamp(metric, before + change)
-            self._st.metrics[metric] = after
-            deltas[metric] = after - before
-        return deltas
+        return apply_effects(self.scenario, self._st.metrics, effects, self)
 
     def _clamp(self, metric: str, value: float) -> float:
-        m = self.scenario.doc.metrics[metric]
-        return min(m.max, max(m.min, round(value, 6)))
+        return clamp_metric(self.scenario, metric, value)
 
     # -- expression environment ------------------------------------------------
     def metric(self, name: str) -> float:

@@ -164,7 +164,9 @@ def _yaml_error(exc: yaml.MarkedYAMLError, smap: SourceMap) -> Diagnostic:
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     problem = exc.problem or "syntax error"
     code, hint = "SG103", "check indentation and that every `key: value` pair has a space after the colon"
-    if "expected a single document" in str(exc.problem) or "but found another document" in str(exc):
+    if exc.context and "found" not in problem:
+        problem = f"{exc.context}: {problem}"
+    if "expected a single document" in str(exc):
         code, problem, hint = "SG109", "several YAML documents in one file", "remove the `---` separator"
     elif "\t" in smap.snippet(line) or "tab" in problem:
         hint = "YAML does not allow tab characters for indentation; use spaces"
@@ -172,8 +174,6 @@ def _yaml_error(exc: yaml.MarkedYAMLError, smap: SourceMap) -> Diagnostic:
         hint = "a line inside a mapping needs `key: value`; quote text that contains ': '"
     elif "mapping values are not allowed" in problem:
         hint = "quote text that contains ': ' or use a `|` block for long text"
-    if exc.context and "found" not in problem:
-        problem = f"{exc.context}: {problem}"
     return make(code, problem, file=smap.file, line=line, col=col, snippet=smap.snippet(line), hint=hint)
 
 

@@ -1,0 +1,409 @@
+"""Exhaustive exploration of a scenario's reachable states, with seeded random play as a fallback.
+
+A state is what decides the future: the scene, the metrics, the flags, and only those
+parts of history the scenario's expressions read (visit counts of scenes named in
+`visited()`/`visits()`, choices named in `chose()` or marked `once`, the turn if
+`turn()` is used). States are memoised, so a scenario of tens of scenes explores in
+milliseconds. A chance event branches both ways (fires / does not), each branch
+carrying its probability, so coverage and reachable endings are exact.
+
+Play uses :mod:`simgame.fastplay`, which calls the engine's own rule functions.
+This module is pure (no rich, no textual): the TUI calls it from a worker thread.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from simgame import expr
+from simgame.engine import EngineError
+from simgame.fastplay import Fired, PlayState, Roller, choose, options, seeded_roller, start
+from simgame.scenario import Scenario
+from simgame.scoring import Outcome, score
+
+T = TypeVar("T")
+Progress = Callable[[int, int], None]  # (done, total); total 0 when unknown
+
+MAX_STATES = 200_000
+MAX_BRANCHES = 4_096  # chance outcomes of one step
+SEED_SEARCH = 500  # seeds tried to reproduce a path's chance outcomes with a real seed
+Rolls = tuple[tuple[str, bool], ...]
+
+
+class TooLarge(Exception):
+    """The state space is larger than the exploration limit."""
+
+
+@dataclass(frozen=True)
+class OutcomeRange:
+    """Best and worst reachable overall scores, with a choice sequence reaching each."""
+
+    best: float
+    worst: float
+    best_choices: list[str]
+    worst_choices: list[str]
+    exhaustive: bool
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """Which parts of history the scenario's expressions read."""
+
+    scenes: tuple[str, ...]
+    choices: frozenset[str]
+    turn: bool
+
+
+def _walk(node: expr.Node, turn: list[bool]) -> None:
+    if isinstance(node, expr.Call):
+        if node.func == "turn":
+            turn[0] = True
+        for a in node.args:
+            if not isinstance(a, expr.IdArg):
+                _walk(a, turn)
+    elif isinstance(node, expr.Unary):
+        _walk(node.operand, turn)
+    elif isinstance(node, expr.Binary):
+        _walk(node.left, turn)
+        _walk(node.right, turn)
+
+
+def all_expressions(sc: Scenario) -> list[expr.Node]:
+    """Every compiled expression in the scenario."""
+    nodes: list[expr.Node] = []
+    for c in sc.choices.values():
+        nodes += [n for n in (c.when, *(e.formula for e in c.effects)) if n is not None]
+    for events in sc.scene_events.values():
+        for ev in events:
+            chance = None if isinstance(ev.chance, float) else ev.chance
+            nodes += [n for n in (ev.when, chance, *(e.formula for e in ev.effects)) if n is not None]
+    nodes += [n for _, n in sc.endings_by_condition if n is not None]
+    nodes += [n for _, n in sc.objectives if n is not None]
+    for adjust in sc.adjustments.values():
+        nodes += list(adjust)
+    return nodes
+
+
+def key_spec(sc: Scenario) -> KeySpec:
+    scenes: set[str] = set()
+    choices: set[str] = {c.id for c in sc.choices.values() if c.model.once}
+    turn = [False]
+    for node in all_expressions(sc):
+        _, s, c = expr.names_used(node)
+        scenes |= s
+        choices |= c
+        _walk(node, turn)
+    return KeySpec(tuple(sorted(scenes)), frozenset(choices), turn[0])
+
+
+def state_key(spec: KeySpec, st: PlayState) -> Hashable:
+    return (st.scene, tuple(st.metrics.values()), frozenset(st.flags),
+            tuple(st.seen.get(s, 0) for s in spec.scenes), frozenset(st.chosen & spec.choices),
+            st.turn if spec.turn else 0)
+
+
+def branch_all(step: Callable[[Roller], T]) -> list[tuple[T | EngineError, float, Rolls]]:
+    """Run ``step`` once per combination of chance outcomes; each result with its probability."""
+    results: list[tuple[T | EngineError, float, Rolls]] = []
+    pending: list[tuple[bool, ...]] = [()]
+    while pending:
+        script = pending.pop()
+        taken: list[bool] = []
+        named: list[tuple[str, bool]] = []
+        prob = [1.0]
+
+        def roller(_st: PlayState, event: object, p: float, script: tuple[bool, ...] = script,
+                   taken: list[bool] = taken, named: list[tuple[str, bool]] = named,
+                   prob: list[float] = prob) -> bool:
+            i = len(taken)
+            if i < len(script):
+                fires = script[i]
+            else:
+                fires = True
+                pending.append((*taken, False))
+            taken.append(fires)
+            named.append((getattr(event, "id", "?"), fires))
+            prob[0] *= p if fires else 1.0 - p
+            return fires
+
+        try:
+            result: T | EngineError = step(roller)
+        except EngineError as exc:
+            result = exc
+        results.append((result, prob[0], tuple(named)))
+        if len(results) > MAX_BRANCHES:
+            raise TooLarge(f"one step has more than {MAX_BRANCHES} combinations of chance outcomes")
+    return results
+
+
+@dataclass
+class Edge:
+    choice: str  # "" for the opening (entering the first scene)
+    prob: float
+    rolls: Rolls
+    fired: tuple[str, ...]
+    target: int  # node index, -1 when play failed (see error)
+    error: str = ""
+
+
+@dataclass
+class Node:
+    state: PlayState
+    depth: int
+    parent: int  # -1 for an opening state
+    via: Edge
+    edges: list[Edge] = field(default_factory=list)
+    stuck: bool = False
+
+
+@dataclass
+class StateGraph:
+    scenario: Scenario
+    nodes: list[Node]
+    roots: list[int]
+    opening_errors: list[Edge]
+
+    def path(self, index: int) -> tuple[list[str], Rolls]:
+        """The choices and chance outcomes from the start to a node (shortest: nodes are found breadth-first)."""
+        choices: list[str] = []
+        rolls: list[tuple[str, bool]] = []
+        while index >= 0:
+            node = self.nodes[index]
+            if node.via.choice:
+                choices.append(node.via.choice)
+            rolls[:0] = list(node.via.rolls)
+            index = node.parent
+        choices.reverse()
+        return choices, tuple(rolls)
+
+    def endings(self) -> list[int]:
+        return [i for i, n in enumerate(self.nodes) if n.state.ending is not None]
+
+
+def build_graph(sc: Scenario, max_states: int = MAX_STATES, progress: Progress | None = None) -> StateGraph:
+    """Every reachable state, breadth-first; raises TooLarge past ``max_states``."""
+    spec = key_spec(sc)
+    index: dict[Hashable, int] = {}
+    nodes: list[Node] = []
+    roots: list[int] = []
+    opening_errors: list[Edge] = []
+
+    def add(st: PlayState, depth: int, parent: int, via: Edge) -> int:
+        key = state_key(spec, st)
+        found = index.get(key)
+        if found is not None:
+            return found
+        if len(nodes) >= max_states:
+            raise TooLarge(f"more than {max_states:,} reachable states")
+        index[key] = len(nodes)
+        nodes.append(Node(st, depth, parent, via))
+        return len(nodes) - 1
+
+    for result, prob, rolls in branch_all(lambda roller: start(sc, roller)):
+        if isinstance(result, EngineError):
+            opening_errors.append(Edge("", prob, rolls, (), -1, str(result)))
+            continue
+        st, fired = result
+        via = Edge("", prob, rolls, tuple(f.event for f in fired), 0)
+        i = add(st, 0, -1, via)
+        via.target = i
+        if i not in roots:
+            roots.append(i)
+    queue = deque(roots)
+    while queue:
+        i = queue.popleft()
+        node = nodes[i]
+        if progress is not None and i % 500 == 0:
+            progress(len(nodes) - len(queue), len(nodes))
+        if node.state.ending is not None:
+            continue
+        opts = options(sc, node.state)
+        if not opts:
+            node.stuck = True
+            continue
+        for choice in opts:
+            def step(roller: Roller, base: PlayState = node.state, choice_id: str = choice.id
+                     ) -> tuple[PlayState, list[Fired]]:
+                st = base.copy()
+                return st, choose(sc, st, sc.choices[choice_id], roller)
+
+            for result, prob, rolls in branch_all(step):
+                if isinstance(result, EngineError):
+                    node.edges.append(Edge(choice.id, prob, rolls, (), -1, str(result)))
+                    continue
+                st, fired = result
+                edge = Edge(choice.id, prob, rolls, tuple(f.event for f in fired), -1)
+                before = len(nodes)
+                edge.target = add(st, node.depth + 1, i, edge)
+                if edge.target == before:
+                    queue.append(edge.target)
+                node.edges.append(edge)
+    if progress is not None:
+        progress(len(nodes), len(nodes))
+    return StateGraph(sc, nodes, roots, opening_errors)
+
+
+def values(graph: StateGraph, outcomes: dict[int, Outcome]) -> tuple[dict[int, float], dict[int, float]]:
+    """Best and worst final score reachable from each node (a fixed point, so loops are fine)."""
+    best: dict[int, float] = {i: o.overall for i, o in outcomes.items()}
+    worst: dict[int, float] = dict(best)
+    order = range(len(graph.nodes) - 1, -1, -1)
+    for _ in range(200):
+        changed = False
+        for i in order:
+            node = graph.nodes[i]
+            if i in outcomes:
+                continue
+            targets = [e.target for e in node.edges if e.target >= 0 and e.target in best]
+            if not targets:
+                continue
+            hi = max(best[t] for t in targets)
+            lo = min(worst[t] for t in targets)
+            if best.get(i) != hi or worst.get(i) != lo:
+                best[i], worst[i] = hi, lo
+                changed = True
+        if not changed:
+            break
+    return best, worst
+
+
+def final_outcomes(graph: StateGraph) -> dict[int, Outcome]:
+    sc = graph.scenario
+    return {i: score(sc, graph.nodes[i].state, graph.nodes[i].state.metrics) for i in graph.endings()}
+
+
+def _follow(graph: StateGraph, table: dict[int, float], pick_max: bool) -> tuple[float, list[str]]:
+    roots = [r for r in graph.roots if r in table]
+    pick = max if pick_max else min
+    i = pick(roots, key=lambda r: table[r])
+    target = table[i]
+    choices: list[str] = []
+    seen: set[int] = set()
+    while graph.nodes[i].state.ending is None and i not in seen:
+        seen.add(i)
+        edge = next(e for e in graph.nodes[i].edges if e.target >= 0 and table.get(e.target) == target)
+        choices.append(edge.choice)
+        i = edge.target
+    return target, choices
+
+
+def random_play(sc: Scenario, seed: int, policy: Callable[[list[str], random.Random], str] | None = None,
+                max_turns: int = 500) -> tuple[PlayState, list[str], str]:
+    """One seeded playthrough: the same seed gives the same play as `simgame run --policy random --seed`."""
+    rng = random.Random(seed)
+    roller = seeded_roller(seed)
+    error = ""
+    st, _ = start(sc, roller)
+    made: list[str] = []
+    try:
+        while st.ending is None:
+            opts = options(sc, st)
+            if not opts:
+                error = f"no choice is available in scene `{st.scene}`"
+                break
+            if len(made) >= max_turns:
+                error = f"still playing after {max_turns} decisions (a loop with no way out in practice)"
+                break
+            ids = [c.id for c in opts]
+            pick = policy(ids, rng) if policy else rng.choice(ids)
+            made.append(pick)
+            choose(sc, st, sc.choices[pick], roller)
+    except EngineError as exc:
+        error = str(exc)
+    return st, made, error
+
+
+def outcome_range(scenario: Scenario, max_states: int = MAX_STATES, plays: int = 2_000,
+                  seed: int = 0) -> OutcomeRange:
+    """Best and worst reachable overall scores: exhaustive when feasible, else seeded random play."""
+    try:
+        graph = build_graph(scenario, max_states)
+        outcomes = final_outcomes(graph)
+        if outcomes:
+            best, worst = values(graph, outcomes)
+            hi, hi_path = _follow(graph, best, True)
+            lo, lo_path = _follow(graph, worst, False)
+            return OutcomeRange(hi, lo, hi_path, lo_path, True)
+    except TooLarge:
+        pass
+    results: list[tuple[float, list[str]]] = []
+    for i in range(plays):
+        st, made, error = random_play(scenario, seed + i)
+        if st.ending is not None and not error:
+            results.append((score(scenario, st, st.metrics).overall, made))
+    if not results:
+        return OutcomeRange(0.0, 0.0, [], [], False)
+    top = max(results, key=lambda r: r[0])
+    bottom = min(results, key=lambda r: r[0])
+    return OutcomeRange(top[0], bottom[0], top[1], bottom[1], False)
+
+
+def path_to(scenario: Scenario, scene_id: str, max_states: int = MAX_STATES) -> list[str] | None:
+    """The shortest list of choice ids from the start that reaches a scene or ending (seed 0 for chance)."""
+    sc = scenario
+    roller = seeded_roller(0)
+    try:
+        st, _ = start(sc, roller)
+    except EngineError:
+        return None
+    if st.scene == scene_id:
+        return []
+    spec = key_spec(sc)
+    chance_scenes = tuple(sorted(s for s, evs in sc.scene_events.items() if evs))
+
+    def key(s: PlayState) -> Hashable:
+        return (state_key(spec, s), s.turn, tuple(s.seen.get(x, 0) for x in chance_scenes))
+
+    seen = {key(st)}
+    queue: deque[tuple[PlayState, list[str]]] = deque([(st, [])])
+    while queue:
+        state, made = queue.popleft()
+        for choice in options(sc, state):
+            nxt = state.copy()
+            try:
+                fired = choose(sc, nxt, choice, roller)
+            except EngineError:
+                continue
+            if nxt.scene == scene_id or any(f.scene == scene_id for f in fired):
+                return [*made, choice.id]
+            k = key(nxt)
+            if k in seen or nxt.ending is not None:
+                continue
+            if len(seen) >= max_states:
+                return None
+            seen.add(k)
+            queue.append((nxt, [*made, choice.id]))
+    return None
+
+
+def reproduce_seed(sc: Scenario, choices: list[str], rolls: Rolls, tries: int = SEED_SEARCH) -> int | None:
+    """A seed under which `Run` makes the same chance outcomes along this path, so it can be re-run."""
+    if not rolls:
+        return 0
+    for seed in range(tries):
+        outcomes: list[tuple[str, bool]] = []
+        base = seeded_roller(seed)
+
+        def roller(st: PlayState, event: object, p: float, base: Roller = base,
+                   outcomes: list[tuple[str, bool]] = outcomes) -> bool:
+            fires = base(st, event, p)  # type: ignore[arg-type]
+            outcomes.append((getattr(event, "id", "?"), fires))
+            return fires
+
+        try:
+            st, _ = start(sc, roller)
+            for cid in choices:
+                if cid not in {c.id for c in options(sc, st)}:
+                    break
+                choose(sc, st, sc.choices[cid], roller)
+            else:
+                if tuple(outcomes) == rolls:
+                    return seed
+        except EngineError:
+            if tuple(outcomes) == rolls:
+                return seed
+    return None

@@ -1,0 +1,28 @@
+"""The engine never imports Textual: the TUI is a layer on top, not a dependency of play."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+ENGINE_MODULES = [
+    "simgame.yamlsource", "simgame.model", "simgame.expr", "simgame.checks", "simgame.loader",
+    "simgame.engine", "simgame.scoring", "simgame.saves", "simgame.report", "simgame.schema",
+    "simgame.observer", "simgame.cli",
+]
+
+
+def test_engine_imports_without_textual() -> None:
+    code = (
+        "import sys\n"
+        f"import {', '.join(ENGINE_MODULES)}\n"
+        "from simgame.loader import load_scenario\n"
+        "from simgame.engine import Run\n"
+        "run = Run.start(load_scenario('tests/data/tiny.yaml'), 1)\n"
+        "run.choose(run.available()[0])\n"
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(','.join(bad))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "", f"the engine imported {proc.stdout.strip()}"
