@@ -134,8 +134,9 @@ def decode(data: bytes, name: str) -> str:
 def parse_yaml(text: str, name: str) -> tuple[Any, SourceMap]:
     """Compose ``text`` strictly and convert it to plain data plus a SourceMap."""
     smap = SourceMap(file=name, lines=text.splitlines())
-    loader = _StrictLoader(text)
+    loader: _StrictLoader | None = None
     try:
+        loader = _StrictLoader(text)
         node = loader.get_single_node()
     except _Located as exc:
         line, col = exc.mark.line + 1, exc.mark.column + 1
@@ -143,16 +144,25 @@ def parse_yaml(text: str, name: str) -> tuple[Any, SourceMap]:
                               snippet=smap.snippet(line), hint=exc.hint)]) from None
     except yaml.MarkedYAMLError as exc:
         raise LoadError([_yaml_error(exc, smap)]) from None
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        col = exc.position - (before.rfind("\n") + 1) + 1
+        raise LoadError([make("SG101", f"character U+{exc.character:04X} is not allowed in YAML text",
+                              file=name, line=line, col=col, snippet=smap.snippet(line),
+                              hint="remove the control character (often pasted from another program)")]) from None
     except yaml.YAMLError as exc:
         raise LoadError([make("SG103", f"YAML error: {exc}", file=name)]) from None
     except RecursionError:
         raise LoadError([make("SG106", "the document is nested too deeply", file=name)]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise LoadError([make("SG108", f"{name} is empty", file=name,
                               hint="start from `simgame new NAME` for a valid skeleton")])
     problems: list[Diagnostic] = []
+    assert loader is not None
     data = _convert(node, (), smap, loader, problems)
     if problems:
         raise LoadError(problems)
