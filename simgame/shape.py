@@ -66,7 +66,7 @@ def describe(exc: ValidationError, data: Any, smap: SourceMap) -> list[Diagnosti
 
 def _one(kind: str, err: Any, loc: tuple[Any, ...], path: PathKey, is_key: bool,
          smap: SourceMap) -> Diagnostic:
-    name = _field_name(loc)
+    name = str(path[-1]) if path and isinstance(path[-1], str) else _field_name(loc)
     raw = smap.raw.get(path)
     shown = f"`{raw}`" if raw is not None else "this value"
     if is_key:

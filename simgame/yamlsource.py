@@ -28,6 +28,8 @@ _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 
 
 @dataclass
@@ -191,6 +193,12 @@ def _convert(node: Node, path: PathKey, smap: SourceMap, loader: _StrictLoader,
              problems: list[Diagnostic]) -> Any:
     mark = node.start_mark
     smap.values[path] = (mark.line + 1, mark.column + 1)
+    if isinstance(node, MappingNode | SequenceNode) and node.tag not in (_MAP, _SEQ):
+        line, col = mark.line + 1, mark.column + 1
+        problems.append(make("SG107", f"the YAML tag `{node.tag}` is not allowed", file=smap.file, line=line,
+                             col=col, snippet=smap.snippet(line),
+                             hint="scenarios hold plain text, numbers, lists and mappings only"))
+        return None
     if isinstance(node, MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
