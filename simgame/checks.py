@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from simgame import expr
 from simgame.diagnostics import Diagnostic
-from simgame.model import ScenarioDoc
-from simgame.scenario import END, CompiledChoice, CompiledEvent, Effect, Reads, Scenario
+from simgame.model import Choice, ScenarioDoc
+from simgame.scenario import CONTINUE_SUFFIX, END, CompiledChoice, CompiledEvent, Effect, Reads, Scenario
 from simgame.yamlsource import PathKey, SourceMap
 
 RESERVED = {"state", "trigger", "end", "start", "initial", "machine", "models"}
@@ -174,6 +174,18 @@ class _Checker:
                         self.err("SG305", f"`{term}` is not in the shared glossary", (*base, "terms", i),
                                  hint=_hint(term, self.glossary, "add it to scenarios/glossary.yaml"))
             compiled: list[CompiledChoice] = []
+            if scene.next is not None:
+                self.target_ref(scene.next, (*base, "next"))
+                if scene.choices:
+                    self.err("SG203", "a scene has either choices or `next` (a pass-through), not both",
+                             (*base, "next"), key=True, hint="remove `next`, or move it onto a choice")
+                else:
+                    cc = _continue_choice(sid, scene.next)
+                    compiled.append(cc)
+                    sc.choices[cc.id] = cc
+            elif not scene.choices:
+                self.err("SG401", f"scene `{sid}` has no choices and no `next`", base, key=True,
+                         hint="add choices, or `next: SCENE` to make it a pass-through scene")
             for i, ch in enumerate(scene.choices):
                 p: PathKey = (*base, "choices", i)
                 when = self.compile_expr(ch.when, (*p, "when"), "bool") if ch.when else None
@@ -257,8 +269,8 @@ class _Checker:
         edges: dict[str, set[str]] = {}
         for sid, scene in doc.scenes.items():
             out: set[str] = set()
-            for ch in scene.choices:
-                out |= end_targets if ch.next == END else {ch.next}
+            for nxt in [ch.next for ch in scene.choices] + ([scene.next] if scene.next else []):
+                out |= end_targets if nxt == END else {nxt}
             for ev in scene.events:
                 if ev.goto:
                     out.add(ev.goto)
@@ -280,7 +292,7 @@ class _Checker:
         for eid in doc.endings:
             if eid not in reached:
                 why = "no choice or event leads to it"
-                if any(ch.next == END for s in doc.scenes.values() for ch in s.choices):
+                if self._uses_end():
                     why += ", and `next: end` only picks endings with `when` or the last one without"
                 self.err("SG402", f"ending `{eid}` cannot be reached: {why}", ("endings", eid), key=True,
                          hint="give it a `next`/`goto` or move it above the default ending")
@@ -296,13 +308,17 @@ class _Checker:
             if sid in reached and sid not in can_finish:
                 self.err("SG406", f"from scene `{sid}` no path leads to an ending", ("scenes", sid), key=True,
                          hint="the story loops here forever; give one choice a way out")
-        if any(ch.next == END for s in doc.scenes.values() for ch in s.choices) and all(
+        if self._uses_end() and all(
             e.when for e in doc.endings.values()
         ):
             last = list(doc.endings)[-1]
             self.diags.append(self.smap.diag(
                 "SG403", "every ending has a `when`, so `next: end` may find no ending", ("endings", last),
                 key=True, hint="remove `when` from the last ending to make it the default"))
+
+    def _uses_end(self) -> bool:
+        return any(ch.next == END for s in self.doc.scenes.values() for ch in s.choices) or any(
+            s.next == END for s in self.doc.scenes.values())
 
     def _end_targets(self) -> set[str]:
         """Endings `next: end` can pick: every conditional one, and the default."""
@@ -311,6 +327,14 @@ class _Checker:
         if default:
             targets.add(default)
         return targets
+
+
+def _continue_choice(scene_id: str, target: str) -> CompiledChoice:
+    """The single implicit choice of a pass-through scene: the player reads on."""
+    cid = scene_id + CONTINUE_SUFFIX
+    model = Choice.model_construct(id=cid, label="Continue", when=None, locked=None, once=False, effects={},
+                                   set=[], clear=[], next=target, feedback="", debrief="", practice="rethink-work")
+    return CompiledChoice(cid, scene_id, 0, model, None, (), (), (), target, synthetic=True)
 
 
 def default_ending(doc: ScenarioDoc) -> str | None:

@@ -102,7 +102,8 @@ class Scene(_Strict):
     text: Text
     terms: list[Slug] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
-    choices: list[Choice] = Field(min_length=1)
+    choices: list[Choice] = Field(default_factory=list)
+    next: Slug | None = None  # a pass-through scene: no choices, the player reads it and continues
 
 
 class Ending(_Strict):

@@ -40,6 +40,10 @@ class CompiledChoice:
     sets: tuple[str, ...]
     clears: tuple[str, ...]
     next: str
+    synthetic: bool = False  # the "Continue" of a pass-through scene, not a decision
+
+
+CONTINUE_SUFFIX = ".continue"  # a pass-through scene's choice id is `<scene>.continue` (authors cannot clash)
 
 
 @dataclass(frozen=True, slots=True)

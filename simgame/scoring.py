@@ -133,16 +133,20 @@ def debrief(run: Run) -> Debrief:
         (obj.id, obj.text, bool(node is not None and expr.evaluate(node, run)))
         for obj, (_, node) in zip(sc.doc.objectives, sc.objectives, strict=True)
     ]
-    reviews: list[DecisionReview] = []
+    by_index: dict[int, DecisionReview] = {}
     for d in run.history:
-        choice = sc.choices[d.choice].model
-        reviews.append(DecisionReview(d, sc.scene(d.scene).title or d.scene, choice.debrief, d.practice,
-                                      PRACTICES.get(d.practice, d.practice), d.events))
+        compiled = sc.choices[d.choice]
+        if compiled.synthetic:
+            continue  # reading on through a pass-through scene is not a decision
+        by_index[d.index] = DecisionReview(d, sc.scene(d.scene).title or d.scene, compiled.model.debrief,
+                                           d.practice, PRACTICES.get(d.practice, d.practice), d.events)
     all_events = [*run.opening_events, *(e for d in run.history for e in d.events)]
     for event in all_events:
         for cause in event.caused_by:
-            if 0 <= cause < len(reviews) and event not in reviews[cause].immediate:
-                reviews[cause].later.append(event)
+            review = by_index.get(cause)
+            if review is not None and event not in review.immediate:
+                review.later.append(event)
+    reviews = list(by_index.values())
     return Debrief(
         scenario_id=sc.id, title=sc.title, ended=run.ended, ending=run.ending,
         ending_title=ending.title if ending else "Not finished",

@@ -78,10 +78,6 @@ def _one(kind: str, err: Any, loc: tuple[Any, ...], path: PathKey, is_key: bool,
         return smap.diag("SG200", f"required field `{name}` is missing", parent, key=True,
                          hint=f"add `{name}:` here (see docs/format-v1.md)")
     if kind == "extra_forbidden":
-        if name == "next" and len(path) == 3 and path[0] == "scenes":
-            return smap.diag("SG201", "a scene has no `next`: play moves on through its choices", path, key=True,
-                             hint="for a pass-through scene write one choice, e.g. `label: Continue`, with that "
-                                  "`next`")
         close = difflib.get_close_matches(name, sorted(ALL_FIELDS), n=1)
         hint = f"did you mean `{close[0]}`?" if close else "remove it, or check the spelling in docs/format-v1.md"
         return smap.diag("SG201", f"unknown field `{name}`", path, key=True, hint=hint)

@@ -168,3 +168,57 @@ def test_decision_review_links_later_consequences(tiny: Scenario) -> None:
     assert [e.id for e in first.immediate] == ["drift"]
     groups = d.by_practice()
     assert [r.decision.choice for r in groups["experimentation"]] == ["keep-running"]
+
+
+PASS_THROUGH = """
+format: simgame/v1
+id: passage
+title: Passage
+version: "1"
+as_of: "2026-11-01"
+role: Tester
+summary: A pass-through scene.
+minutes: 1
+metrics: {value: {label: Value, start: 50}}
+phases: {one: {label: One}}
+start: intro
+scenes:
+  intro:
+    phase: one
+    text: You read this and carry on.
+    next: decide
+  decide:
+    phase: one
+    text: Now choose.
+    choices:
+      - {id: go, label: Go, effects: {value: 10}, next: coda, practice: experimentation, debrief: Why it matters.}
+  coda:
+    phase: one
+    text: The end is near.
+    next: end
+endings:
+  done: {title: Done, text: Finished.}
+debrief:
+  dimensions: {value: {label: Value, from: {value: 1}}}
+  bands: [{id: all, min: 0, label: All}]
+"""
+
+
+def test_pass_through_scenes_continue_and_are_not_decisions() -> None:
+    from simgame.loader import check_text
+
+    result = check_text(PASS_THROUGH, "passage.yaml", None)
+    assert result.scenario is not None, [d.render() for d in result.diagnostics]
+    run = Run.start(result.scenario, 0)
+    assert [(o.id, o.label) for o in run.options()] == [("intro.continue", "Continue")]
+    run.choose("intro.continue")
+    run.choose("go")
+    run.choose("coda.continue")
+    assert run.ending == "done" and run.choice_log == ["intro.continue", "go", "coda.continue"]
+    review = debrief(run).decisions
+    assert [r.decision.choice for r in review] == ["go"]
+    both = PASS_THROUGH.replace("    next: decide\n", "    next: decide\n    choices: [{id: x, label: X, next: coda, "
+                                "practice: experimentation}]\n")
+    assert "SG203" in {d.code for d in check_text(both, "p.yaml", None).diagnostics}
+    neither = PASS_THROUGH.replace("    next: decide\n", "")
+    assert "SG401" in {d.code for d in check_text(neither, "p.yaml", None).diagnostics}
