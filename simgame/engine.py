@@ -323,7 +323,8 @@ class Run:
         _, deltas, set_, cleared = self._pending
         decision = Decision(
             index=len(self.history), scene=choice.scene, choice=choice.id, label=choice.model.label,
-            practice="" if choice.synthetic else choice.model.practice, deltas=deltas, flags_set=set_, flags_cleared=cleared,
+            practice="" if choice.synthetic else choice.model.practice, deltas=deltas, flags_set=set_,
+            flags_cleared=cleared,
             feedback=choice.model.feedback, next=self._st.ending or self._st.scene, events=tuple(self._events),
         )
         self.history.append(decision)
