@@ -92,7 +92,7 @@ def make_walk(path: Path) -> type[RuleBasedStateMachine]:
             assert again.snapshot() == self.run.snapshot()
             again.close()
 
-    Walk.TestCase.settings = settings(stateful_step_count=40, deadline=None)
+    Walk.TestCase.settings = settings(settings(), max_examples=30, stateful_step_count=30)
     return Walk
 
 
