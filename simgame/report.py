@@ -12,8 +12,14 @@ from simgame.scoring import Debrief, debrief
 from simgame.state import Decision, EventRecord
 
 
+def fmt_number(value: float) -> str:
+    """Whole numbers as such, anything else to one decimal: executives read 70.7, not 70.6667."""
+    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+
+
 def fmt_delta(value: float) -> str:
-    return f"{value:+g}"
+    text = fmt_number(value)
+    return text if text.startswith("-") else "+" + text
 
 
 def deltas_text(scenario: Scenario, deltas: dict[str, float]) -> str:
@@ -30,7 +36,7 @@ def deltas_text(scenario: Scenario, deltas: dict[str, float]) -> str:
 
 def event_text(scenario: Scenario, event: EventRecord) -> str:
     kind = f"chance event, {event.probability:.0%} likely" if event.is_chance else "consequence"
-    return f"[{kind}] {event.text.strip()} ({deltas_text(scenario, event.deltas)})"
+    return f"[{kind}] {' '.join(event.text.split())} ({deltas_text(scenario, event.deltas)})"
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
@@ -85,7 +91,7 @@ def debrief_text(d: Debrief, scenario: Scenario) -> str:
         lines.append(f"  {r.decision.index + 1}. {r.scene_title}: {r.decision.label} [{r.practice_label}]")
         lines.append(f"     at once: {deltas_text(scenario, r.decision.deltas)}")
         for ev in r.later:
-            lines.append(f"     later: {ev.text.strip()} ({deltas_text(scenario, ev.deltas)})")
+            lines.append(f"     later: {' '.join(ev.text.split())} ({deltas_text(scenario, ev.deltas)})")
         if r.note:
             lines.append(_wrap(r.note, "     "))
     return "\n".join(lines)

@@ -42,7 +42,7 @@ class DimensionScore:
     modifiers: tuple[Modifier, ...]
 
     def explain(self) -> str:
-        parts = [f"{c.label} {c.value:g} -> {c.normalised:.0f}/100 (weight {c.weight:g})" for c in self.components]
+        parts = [f"{c.label} {c.value:.0f} -> {c.normalised:.0f}/100 (weight {c.weight:g})" for c in self.components]
         text = "weighted average of " + "; ".join(parts)
         for m in self.modifiers:
             text += f"; {m.points:+g} because {m.why[0].lower() + m.why[1:] if m.why else ''}"

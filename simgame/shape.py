@@ -78,8 +78,13 @@ def _one(kind: str, err: Any, loc: tuple[Any, ...], path: PathKey, is_key: bool,
         return smap.diag("SG200", f"required field `{name}` is missing", parent, key=True,
                          hint=f"add `{name}:` here (see docs/format-v1.md)")
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(name, sorted(ALL_FIELDS), n=1)
-        hint = f"did you mean `{close[0]}`?" if close else "remove it, or check the spelling in docs/format-v1.md"
+        close = difflib.get_close_matches(name, sorted(ALL_FIELDS - {name}), n=1)
+        if name in ALL_FIELDS:
+            hint = f"`{name}` belongs to another part of the format; see docs/format-v1.md for this one"
+        elif close:
+            hint = f"did you mean `{close[0]}`?"
+        else:
+            hint = "remove it, or check the spelling in docs/format-v1.md"
         return smap.diag("SG201", f"unknown field `{name}`", path, key=True, hint=hint)
     if kind == "string_pattern_mismatch":
         return smap.diag("SG204", f"{shown} is not a valid id for `{name}`", path,
