@@ -110,6 +110,12 @@ def atomic_write(path: Path, text: str) -> None:
 
 def write_save(run: Run, directory: Path, run_id: str, created: str | None = None, player: str = "") -> Path:
     path = save_path(directory, run_id)
+    atomic_write(path, render_save(run, run_id, created, player))
+    return path
+
+
+def render_save(run: Run, run_id: str, created: str | None = None, player: str = "") -> str:
+    """The text :func:`write_save` writes: a UI builds it on its own thread and writes it on another."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
     doc = run.scenario.doc
     payload = SaveFile(
@@ -118,8 +124,7 @@ def write_save(run: Run, directory: Path, run_id: str, created: str | None = Non
         fixture=run.fixture, choices=run.choice_log, snapshot=run.snapshot().to_json(), ended=run.ended,
         ending=run.ending, created=created or now, updated=now, player=player,
     )
-    atomic_write(path, json.dumps(payload.model_dump(), indent=2, ensure_ascii=False) + "\n")
-    return path
+    return json.dumps(payload.model_dump(), indent=2, ensure_ascii=False) + "\n"
 
 
 def read_save(path: Path) -> SaveFile:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import argparse
 
-from simgame.cli.common import fail
+from simgame.cli.common import CliError, fail, load
 
 EXAMPLE = """examples:
   simgame                                  the scenario library
   simgame play pilot-to-production         one scenario directly
   simgame play my.yaml --seed 4 --saves /tmp/saves
+  simgame play my.yaml --watch             authors: reload on every save, replaying your choices
+  simgame play my.yaml --from drift-alarm  start at a scene (replays the shortest way there)
+  simgame play my.yaml --fixture mid-scale start from a named fixture state
 """
+
+THEMES = ["simgame-dark", "simgame-light", "simgame-high-contrast"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -18,12 +23,29 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        description="Open the game in the terminal.", epilog=EXAMPLE,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("scenario", nargs="?", help="a bundled scenario id or a .yaml file (default: the library)")
-    p.add_argument("--seed", type=int, default=None, help="seed for chance events")
+    p.add_argument("--seed", type=int, default=None, help="seed for chance events (default: a new one each run)")
     p.add_argument("--saves", help="saves folder (default: $SIMGAME_SAVES or ./saves)")
+    p.add_argument("--theme", choices=THEMES, default=None, help="colour theme (F2 switches while playing)")
+    author = p.add_argument_group("for scenario authors")
+    author.add_argument("--watch", action="store_true",
+                        help="reload the file when it changes and replay your choices so far")
+    author.add_argument("--from", dest="from_scene", metavar="SCENE",
+                        help="start at this scene (replays the shortest path of choices to it)")
+    author.add_argument("--fixture", help="start from a named fixture state in the scenario")
     p.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
+    if (args.watch or args.from_scene or args.fixture) and not args.scenario:
+        return fail("--watch, --from and --fixture need a scenario: simgame play FILE --watch")
+    if args.from_scene and args.fixture:
+        return fail("use either --from or --fixture, not both")
+    if args.scenario and not args.watch and not getattr(args, "join", None):
+        # A broken file fails here, compiler-style, before the game takes over the terminal.
+        try:
+            args.preloaded = load(args.scenario)
+        except CliError as exc:
+            return fail(str(exc))
     try:
         from simgame.tui.launch import launch  # type: ignore[import-not-found,unused-ignore]
     except ImportError:

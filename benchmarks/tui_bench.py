@@ -1,0 +1,219 @@
+"""TUI benchmark: start-up to the first interactive screen (vs a bare Textual app) and choice latency.
+
+Run:  python benchmarks/tui_bench.py [--runs N]
+
+Start-up is measured in fresh processes (imports included), alternating a bare Textual app
+and simgame, headless at 80x24; each process prints the milliseconds from its first line to
+the first screen painted. simgame's figure is to its library screen (interactive: keys work),
+and separately to the library filled with scenarios (loaded in a worker).
+
+Choice latency runs in one process under Pilot: from pressing a choice key to the first frame
+showing its consequence, and from Enter to the first frame showing the next scene (frames are
+timed where the compositor hands them to the driver), over the tiny test scenario. The cost of
+an unbound key under Pilot and of the engine's `Run.choose` are printed beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = ROOT / "tests" / "data" / "tiny.yaml"
+GLOSSARY = ROOT / "tests" / "tui" / "data" / "glossary.yaml"
+
+BARE = """
+import time
+t0 = time.perf_counter()
+from textual.app import App
+from textual.widgets import Footer, Static
+
+class Bare(App):
+    def compose(self):
+        yield Static("hello")
+        yield Footer()
+
+    def on_ready(self):
+        self.call_after_refresh(self.done)
+
+    def done(self):
+        print(f"first={(time.perf_counter() - t0) * 1000:.1f}")
+        self.exit()
+
+Bare().run(headless=True, size=(80, 24))
+"""
+
+SIMGAME = """
+import time, sys
+from pathlib import Path
+t0 = time.perf_counter()
+from simgame.tui.app import SimgameApp
+from simgame.tui.options import LaunchOptions
+
+class Timed(SimgameApp):
+    first = None
+
+    def on_ready(self):
+        super().on_ready()
+        self.call_after_refresh(self.painted)
+        self.set_interval(0.005, self.check)
+
+    def painted(self):
+        if type(self.screen).__name__ == "HomeScreen":
+            self.first = (time.perf_counter() - t0) * 1000
+
+    def check(self):
+        if self.first is not None and self.catalog is not None:
+            self.call_after_refresh(self.done)
+
+    def done(self):
+        print(f"first={self.first:.1f} library={(time.perf_counter() - t0) * 1000:.1f}")
+        self.exit()
+
+opts = LaunchOptions(saves=Path(sys.argv[1]), scenarios_dir=Path(sys.argv[2]))
+Timed(opts).run(headless=True, size=(80, 24))
+"""
+
+
+def _run(code: str, *args: str) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True,
+                         cwd=ROOT, timeout=120)
+    line = next(x for x in out.stdout.splitlines() if x.startswith("first="))
+    return {k: float(v) for k, v in (part.split("=") for part in line.split())}
+
+
+def startup(runs: int, library: Path, saves: Path) -> None:
+    bare: list[float] = []
+    first: list[float] = []
+    full: list[float] = []
+    _run(BARE)  # warm the file cache
+    _run(SIMGAME, str(saves), str(library))
+    for _ in range(runs):
+        bare.append(_run(BARE)["first"])
+        got = _run(SIMGAME, str(saves), str(library))
+        first.append(got["first"])
+        full.append(got["library"])
+    b, f, lib = statistics.median(bare), statistics.median(first), statistics.median(full)
+    print(f"start-up, median of {runs} fresh processes (imports included):")
+    print(f"  bare Textual app, first screen      {b:7.1f} ms")
+    print(f"  simgame, library screen interactive {f:7.1f} ms   ratio {f / b:.2f}x  (goal <= 1.5x)")
+    print(f"  simgame, library filled             {lib:7.1f} ms   ratio {lib / b:.2f}x  ({library.name})")
+
+
+async def choice_latency(rounds: int, library: Path, saves: Path) -> None:
+    from simgame.engine import Run
+    from simgame.loader import load_scenario
+    from simgame.tui.app import SimgameApp
+    from simgame.tui.options import LaunchOptions
+
+    to_consequence: list[float] = []
+    to_scene: list[float] = []
+    idle_key: list[float] = []
+    count = 0
+
+    def ids(sid: str) -> str:
+        nonlocal count
+        count += 1
+        return f"{sid}-bench-{count}"
+
+    app = SimgameApp(LaunchOptions(seed=2, saves=saves, scenarios_dir=library, run_id_factory=ids,
+                                   cursor_blink=False))
+    async with app.run_test(size=(80, 24)) as pilot:
+        frames: list[tuple[float, bool]] = []
+        display = app._display
+
+        def spy(screen: Any, renderable: Any) -> None:
+            """Record each frame the compositor produces (headless apps compute frames, then drop them)."""
+            if renderable is not None:
+                frames.append((time.perf_counter(), bool(getattr(app.screen, "showing_consequence", False))))
+            display(screen, renderable)
+
+        app._display = spy  # type: ignore[method-assign]
+
+        async def frame_after(start: float, consequence: bool) -> float:
+            while True:
+                hit = next((t for t, c in frames if t >= start and c is consequence), None)
+                if hit is not None:
+                    return (hit - start) * 1000
+                await pilot.pause(0.001)
+
+        while app.catalog is None:
+            await pilot.pause(0.01)
+        scenario = app.catalog.entries[0].scenario
+        assert scenario is not None
+        for _ in range(rounds):
+            app.start_new(scenario)
+            await pilot.pause(0.05)
+            start = time.perf_counter()
+            await pilot.press("x")  # bound to nothing: what any key costs under Pilot on this screen
+            idle_key.append((time.perf_counter() - start) * 1000)
+            for key in ("2", "1"):  # name an owner, then measure: two scenes, always available
+                await pilot.pause(0.05)
+                frames.clear()
+                start = time.perf_counter()
+                await pilot.press(key)
+                to_consequence.append(await frame_after(start, True))
+                if app.session.run.ended:
+                    break
+                await pilot.pause(0.05)  # the player reads; the next scene is prepared meanwhile
+                frames.clear()
+                start = time.perf_counter()
+                await pilot.press("enter")
+                to_scene.append(await frame_after(start, False))
+            app.back_home()
+            await pilot.pause()
+    sc = load_scenario(TINY)
+    engine: list[float] = []
+    for _ in range(200):
+        run = Run.start(sc, 2)
+        start = time.perf_counter()
+        run.choose("name-owner")
+        engine.append((time.perf_counter() - start) * 1000)
+        run.close()
+    e = statistics.median(engine)
+    c, s = statistics.median(to_consequence), statistics.median(to_scene)
+    k = statistics.median(idle_key)
+    print(f"choice latency, median of {len(to_consequence)} choices under Pilot (80x24, autosave on):")
+    print(f"  engine alone, Run.choose            {e:7.2f} ms")
+    print(f"  unbound key under Pilot (baseline)  {k:7.1f} ms")
+    print(f"  choice key -> consequence frame     {c:7.1f} ms   ratio {c / k:.1f}x baseline key  (goal < 50 ms)")
+    print(f"  Enter -> next scene frame           {s:7.1f} ms   ratio {s / k:.1f}x baseline key  (goal < 50 ms)")
+    print(f"  p90 key -> consequence              {statistics.quantiles(to_consequence, n=10)[-1]:7.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7, help="fresh processes per app for start-up (default 7)")
+    parser.add_argument("--rounds", type=int, default=15, help="playthroughs for choice latency (default 15)")
+    parser.add_argument("--library", type=Path, help="scenario folder for start-up (default: the shipped one)")
+    args = parser.parse_args()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"machine: {os.cpu_count()} cores, load average {load:.1f} at start")
+    with tempfile.TemporaryDirectory() as tmp:
+        saves = Path(tmp) / "saves"
+        saves.mkdir()
+        small = Path(tmp) / "small"
+        small.mkdir()
+        shutil.copy(TINY, small / "tiny.yaml")
+        shutil.copy(GLOSSARY, small / "glossary.yaml")
+        if args.library is None:
+            from simgame.loader import bundled_dir
+
+            library = bundled_dir()
+        else:
+            library = args.library
+        startup(args.runs, library, saves)
+        asyncio.run(choice_latency(args.rounds, small, saves))
+
+
+if __name__ == "__main__":
+    main()

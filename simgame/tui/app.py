@@ -1,0 +1,352 @@
+"""The Textual app: screens, themes, the command palette, and the flow between screens.
+
+Only Textual and the home screen are imported at start; the engine loads in a worker after
+the first frame, so the library is on screen as quickly as a bare Textual app.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from simgame.tui.commands import ScreenActionsProvider
+from simgame.tui.options import LaunchOptions
+from simgame.tui.screens.home import HomeScreen
+from simgame.tui.themes import THEME_NAMES, THEMES
+
+if TYPE_CHECKING:
+    from simgame.saves import SaveFile
+    from simgame.scenario import Scenario
+    from simgame.tui.catalog import Catalog
+    from simgame.tui.session import GameSession
+
+
+class SimgameApp(App[int]):
+    """simgame: play a scenario, see the consequences, learn from the debrief."""
+
+    TITLE = "simgame"
+    SUB_TITLE = "AI leadership simulation"
+    CSS_PATH = str(Path(__file__).with_name("simgame.tcss"))  # absolute: subclasses live anywhere
+    COMMANDS: ClassVar[set[Any]] = {*App.COMMANDS, ScreenActionsProvider}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Save and quit (your progress is kept)",
+                priority=True, show=False),
+        Binding("f1", "help", "Help", id="app.help", tooltip="Keys and how to play"),
+        Binding("f2", "next_theme", "Theme", id="app.theme", tooltip="Switch theme (dark, light, high contrast)",
+                show=False),
+    ]
+
+    def __init__(self, options: LaunchOptions | None = None) -> None:
+        super().__init__()
+        self.options = options or LaunchOptions()
+        self.catalog: Catalog | None = None
+        self.session: GameSession | None = None
+        self.startup_ms: float | None = None
+        self._launched_at = time.perf_counter()
+        self._watch_stamp: tuple[int, int] | None = None
+        self._watch_busy = False
+        self.watch_message = ""
+        self.watch_diagnostics: list[Any] = []
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = self.options.theme if self.options.theme in self.available_themes else "simgame-dark"
+
+    # -- start -----------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+        if self.options.join:
+            if self.options.name:
+                self.join_cohort(self.options.name)
+            else:
+                from simgame.tui.screens.name import NameScreen
+
+                self.push_screen(NameScreen(), self._name_given)
+        elif self.options.preloaded is not None:
+            self._opened(self.options.preloaded, Path(self.options.preloaded.path or "."))
+        elif self.options.scenario:
+            self.open_direct(self.options.scenario)
+
+    def on_ready(self) -> None:
+        self.startup_ms = (time.perf_counter() - self._launched_at) * 1000
+        self.log.info(f"simgame ready in {self.startup_ms:.0f} ms")
+
+    def _name_given(self, name: str | None) -> None:
+        if name:
+            self.join_cohort(name)
+
+    # -- flow ------------------------------------------------------------------
+    def new_run_id(self, scenario_id: str) -> str:
+        return self.options.run_id_factory(scenario_id)
+
+    def seed(self) -> int:
+        if self.options.seed is not None:
+            return self.options.seed
+        import secrets
+
+        return secrets.randbelow(10_000)
+
+    def show_problem(self, title: str, text: str, on_close: Any = None) -> None:
+        from simgame.tui.screens.problem import ProblemScreen
+
+        self.push_screen(ProblemScreen(title, text), on_close)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def open_direct(self, name_or_path: str) -> None:
+        """`simgame play X`: load X off the UI thread, then brief (or, for authors, play at once)."""
+        from simgame.diagnostics import LoadError
+        from simgame.loader import load_scenario, resolve
+
+        try:
+            path = resolve(name_or_path, self.options.scenarios_dir)
+            scenario = load_scenario(path)
+        except LoadError as exc:
+            if self.options.watch and Path(name_or_path).exists():
+                self.call_from_thread(self._watch_start_broken, Path(name_or_path), exc)
+                return
+            self.call_from_thread(self.show_problem, f"{name_or_path} cannot be played", exc.render())
+            return
+        self.call_from_thread(self._opened, scenario, path)
+
+    def _opened(self, scenario: Scenario, path: Path) -> None:
+        if self.options.author_mode:
+            self._start_author(scenario, path)
+        else:
+            self.open_briefing(scenario)
+
+    def open_briefing(self, scenario: Scenario) -> None:
+        from simgame.tui.screens.briefing import BriefingScreen
+
+        self.push_screen(BriefingScreen(scenario))
+
+    def start_new(self, scenario: Scenario, fixture: str | None = None, choices: list[str] | None = None,
+                  note: str = "") -> None:
+        from simgame.engine import EngineError, Run
+        from simgame.tui.session import GameSession
+
+        try:
+            run = Run.replay(scenario, self.seed(), choices or [], fixture)
+        except EngineError as exc:
+            self.show_problem("This run cannot start", str(exc))
+            return
+        session = GameSession(run, self.options.saves_dir(), self.new_run_id(scenario.id), note=note)
+        session.begin()
+        self.play(session)
+
+    def _start_author(self, scenario: Scenario, path: Path) -> None:
+        note = ""
+        choices: list[str] = []
+        if self.options.start_scene:
+            from simgame.tui.explore import path_to
+
+            if self.options.start_scene not in scenario.doc.scenes:
+                self.show_problem("Unknown scene", f"There is no scene `{self.options.start_scene}` in "
+                                  f"{scenario.title}. Scenes: {', '.join(scenario.doc.scenes)}")
+                return
+            found = path_to(scenario, self.options.start_scene, self.seed())
+            if found is None:
+                self.show_problem("Scene not reachable", f"No path of choices reaches `{self.options.start_scene}` "
+                                  "with this seed; try another --seed or a --fixture.")
+                return
+            choices = found
+            note = (f"Started at `{self.options.start_scene}` by replaying {len(found)} choice"
+                    f"{'s' * (len(found) != 1)}: {', '.join(found) or 'none'}.")
+        elif self.options.fixture:
+            note = f"Started from fixture `{self.options.fixture}`."
+        if self.options.seed is None:
+            self.options.seed = self.seed()  # hot reload must replay with the same seed
+        self.start_new(scenario, self.options.fixture, choices, note)
+        if self.options.watch:
+            self._begin_watch(path)
+
+    def play(self, session: GameSession) -> None:
+        from simgame.tui.screens.play import PlayScreen
+
+        if self.session is not None and self.session is not session:
+            self.session.close()
+        self.session = session
+        self._pop_to_home()
+        self.push_screen(PlayScreen(session))
+
+    def _pop_to_home(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def show_debrief(self, session: GameSession) -> None:
+        from simgame.tui.screens.debrief import DebriefScreen
+
+        self._pop_to_home()
+        self.push_screen(DebriefScreen(session))
+
+    def back_home(self) -> None:
+        self._pop_to_home()
+        home = self.screen
+        if isinstance(home, HomeScreen):
+            home.reload()
+
+    def resume(self, save: SaveFile, path: Path | None = None) -> None:
+        """Open a saved run: verified by replay; a changed scenario replays as far as it can."""
+        from simgame.saves import SaveError, replay_prefix, restore
+        from simgame.tui.session import GameSession
+
+        entry = self.catalog.by_id(save.scenario_id) if self.catalog else None
+        if entry is None or entry.scenario is None:
+            self.show_problem("Scenario not available", f"This save is for `{save.scenario_id}`, which is not in "
+                              "the library (or cannot be loaded right now).")
+            return
+        scenario = entry.scenario
+        note = ""
+        try:
+            run = restore(save, scenario, path)
+        except SaveError as exc:
+            if exc.kind != "changed":
+                self.show_problem("This save cannot be opened", str(exc))
+                return
+            run, count = replay_prefix(save, scenario)
+            note = (f"{scenario.title} has changed since this run was saved; your first {count} of "
+                    f"{len(save.choices)} choices still apply, so you continue from there.")
+        session = GameSession(run, self.options.saves_dir(), save.run_id, player=save.player,
+                              created=save.created, note=note)
+        if run.ended:
+            self.session = session
+            self.show_debrief(session)
+        else:
+            session.save()
+            self.play(session)
+
+    # -- cohorts ---------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def join_cohort(self, name: str) -> None:
+        opts = self.options
+        try:
+            factory = opts.observer_factory
+            if factory is None:
+                from simgame.cohort.client import observer_for  # type: ignore[import-not-found,unused-ignore]
+
+                factory = observer_for
+            observer = factory(join=opts.join, name=name, team=opts.team, hub=opts.hub, saves=opts.saves_dir())
+        except ImportError:
+            self.call_from_thread(self.show_problem, "Cannot join", "This copy of simgame cannot join cohorts.")
+            return
+        except Exception as exc:
+            self.call_from_thread(self.show_problem, "Could not join the cohort", str(exc) or type(exc).__name__)
+            return
+        from simgame.diagnostics import LoadError
+        from simgame.engine import EngineError, Run
+        from simgame.loader import load_scenario, resolve
+        from simgame.tui.session import GameSession
+
+        try:
+            scenario = load_scenario(resolve(observer.scenario_id, opts.scenarios_dir))
+            run = Run.replay(scenario, observer.seed, list(observer.resume))
+        except (LoadError, EngineError) as exc:
+            observer.close()
+            self.call_from_thread(self.show_problem, "The cohort's scenario cannot be played", str(exc))
+            return
+        session = GameSession(run, opts.saves_dir(), self.new_run_id(scenario.id), observer, player=name)
+        if observer.resume:
+            session.note = f"Welcome back, {name}: your {len(observer.resume)} earlier choices are restored."
+        session.begin()
+        self.call_from_thread(self.play, session)
+
+    # -- hot reload ------------------------------------------------------------
+    def _begin_watch(self, path: Path) -> None:
+        from simgame.tui.reload import file_stamp
+
+        self._watch_path = path
+        self._watch_stamp = file_stamp(path)
+        self.set_interval(0.5, self._check_watch, name="watch")
+
+    def _watch_start_broken(self, path: Path, exc: Any) -> None:
+        self.watch_diagnostics = list(exc.diagnostics)
+        self.show_problem(f"{path.name} has errors", exc.render() + "\n\nWatching the file: play starts as soon "
+                          "as it loads.")
+        self._watch_path = path
+        self._watch_stamp = None
+        self.set_interval(0.5, self._check_watch, name="watch")
+
+    def _check_watch(self) -> None:
+        from simgame.tui.reload import file_stamp
+
+        stamp = file_stamp(self._watch_path)
+        if stamp is None or stamp == self._watch_stamp or self._watch_busy:
+            return
+        self._watch_stamp = stamp
+        self._watch_busy = True
+        self._reload_worker(self._watch_path)
+
+    @work(thread=True, group="watch", exit_on_error=False)
+    def _reload_worker(self, path: Path) -> None:
+        from simgame.tui.reload import reload
+
+        session = self.session
+        choices = session.run.choice_log if session else []
+        fixture = session.run.fixture if session else self.options.fixture
+        try:
+            result = reload(path, self.options.seed or 0, fixture, choices)
+        finally:
+            self._watch_busy = False
+        self.call_from_thread(self.apply_reload, result)
+
+    def apply_reload(self, result: Any) -> None:
+        from simgame.tui.session import GameSession
+
+        self.watch_message = result.message
+        if not result.ok:
+            self.watch_diagnostics = list(result.diagnostics)
+            if self.session is None:
+                self.show_problem("The file still has errors", "\n\n".join(d.render() for d in result.diagnostics))
+            else:
+                self._refresh_play()
+            return
+        self.watch_diagnostics = []
+        old = self.session
+        run_id = old.run_id if old else self.new_run_id(result.scenario.id)
+        session = GameSession(result.run, self.options.saves_dir(), run_id, note=result.message)
+        session.save()
+        screen = self._play_screen()
+        if screen is None:
+            self.play(session)
+            return
+        if old is not None and old is not session:
+            old.close()
+        self.session = session
+        screen.use_session(session)
+
+    def _play_screen(self) -> Any:
+        from simgame.tui.screens.play import PlayScreen
+
+        return next((s for s in self.screen_stack if isinstance(s, PlayScreen)), None)
+
+    def _refresh_play(self) -> None:
+        screen = self._play_screen()
+        if screen is not None:
+            screen.show_notice()
+
+    # -- actions ---------------------------------------------------------------
+    def action_help(self) -> None:
+        from simgame.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_next_theme(self) -> None:
+        names = list(THEME_NAMES)
+        current = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(current + 1) % len(names)]
+        self.notify(f"Theme: {self.theme}", timeout=2)
+
+    def on_unmount(self) -> None:
+        if self.session is not None:
+            self.session.flush()
+
+    async def action_quit(self) -> None:
+        if self.session is not None:
+            self.session.save()
+            self.session.close()
+            self.session = None
+        self.exit(0)

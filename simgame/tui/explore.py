@@ -1,0 +1,96 @@
+"""Reference points and shortcuts for play, on top of :mod:`simgame.explore`.
+
+The best/worst reachable outcomes are computed once per scenario content hash (in memory,
+and on disk beside the saves so a later session's debrief is instant). A path to a scene
+found by the explorer is checked against the player's seed, because chance events can
+divert that seed elsewhere; if it does not hold, a breadth-first search with that seed runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from pathlib import Path
+
+from simgame import explore as engine_explore
+from simgame.engine import EngineError, Run
+from simgame.explore import OutcomeRange
+from simgame.scenario import Scenario
+from simgame.tui import pathfind
+
+__all__ = ["OutcomeRange", "clear_cache", "outcome_range", "path_to"]
+
+_RANGES: dict[str, OutcomeRange] = {}
+_LOCK = threading.Lock()
+CACHE_FILE = "outcome-ranges.json"
+
+
+def _disk_get(cache_dir: Path | None, key: str) -> OutcomeRange | None:
+    if cache_dir is None:
+        return None
+    try:
+        data = json.loads((cache_dir / CACHE_FILE).read_text(encoding="utf-8")).get(key)
+        if data is None:
+            return None
+        return OutcomeRange(float(data["best"]), float(data["worst"]), list(data["best_choices"]),
+                            list(data["worst_choices"]), bool(data["exhaustive"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # a missing or damaged cache is only a slower debrief
+
+
+def _disk_put(cache_dir: Path | None, key: str, value: OutcomeRange) -> None:
+    if cache_dir is None:
+        return
+    from simgame.saves import atomic_write
+
+    path = cache_dir / CACHE_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        if not isinstance(data, dict):
+            data = {}
+    except (OSError, ValueError):
+        data = {}
+    data[key] = {"best": value.best, "worst": value.worst, "best_choices": value.best_choices,
+                 "worst_choices": value.worst_choices, "exhaustive": value.exhaustive}
+    with contextlib.suppress(OSError):
+        atomic_write(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
+def outcome_range(scenario: Scenario, cache_dir: Path | None = None) -> OutcomeRange:
+    """Best and worst overall scores reachable in this scenario (cached per content hash)."""
+    key = scenario.content_hash
+    with _LOCK:
+        cached = _RANGES.get(key)
+    if cached is None:
+        cached = _disk_get(cache_dir, key)
+    if cached is None:
+        cached = engine_explore.outcome_range(scenario)
+        _disk_put(cache_dir, key, cached)
+    with _LOCK:
+        _RANGES[key] = cached
+    return cached
+
+
+def clear_cache() -> None:
+    with _LOCK:
+        _RANGES.clear()
+
+
+def path_to(scenario: Scenario, scene_id: str, seed: int = 0) -> list[str] | None:
+    """Choice ids from the start to ``scene_id`` that work with this seed, or None if unreachable."""
+    path = engine_explore.path_to(scenario, scene_id)
+    if path is not None and _reaches(scenario, seed, list(path), scene_id):
+        return list(path)
+    return pathfind.path_to(scenario, scene_id, seed)
+
+
+def _reaches(scenario: Scenario, seed: int, path: list[str], scene_id: str) -> bool:
+    try:
+        run = Run.replay(scenario, seed, path)
+    except EngineError:
+        return False
+    try:
+        return run.scene_id == scene_id and not run.ended
+    finally:
+        run.close()

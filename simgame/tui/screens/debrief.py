@@ -1,0 +1,211 @@
+"""The debrief: the outcome profile with reference points, the decision review by practice,
+"what if" rewinds, and a Markdown export whose path the player is told."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import OptionList, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from simgame.tui.widgets.keybar import KeyBar
+from simgame.tui.widgets.text import bar, paragraphs
+
+if TYPE_CHECKING:
+    from simgame.explore import OutcomeRange
+    from simgame.scenario import Scenario
+    from simgame.scoring import Debrief
+    from simgame.tui.app import SimgameApp
+    from simgame.tui.session import GameSession
+
+TONE_WORDS = {"good": "a good ending", "mixed": "a mixed ending", "bad": "a bad ending"}
+
+
+def outcome_text(d: Debrief) -> Text:
+    o = d.outcome
+    out = Text()
+    out.append(f"Ending: {d.ending_title}", "bold")
+    out.append(f" ({TONE_WORDS.get(d.ending_tone, d.ending_tone)})\n" if d.ended else " (run not finished)\n")
+    if d.ending_text:
+        out.append(paragraphs(d.ending_text) + "\n")
+    if d.ending_debrief:
+        out.append("\n" + paragraphs(d.ending_debrief) + "\n", "italic")
+    out.append(f"\nOverall score: {o.overall:.0f}/100 · band: {o.band_label}\n", "bold")
+    if o.band_text:
+        out.append(paragraphs(o.band_text) + "\n")
+    out.append("\nOutcome profile\n", "bold underline")
+    width = max((len(dim.label) for dim in o.dimensions), default=10)
+    for dim in o.dimensions:
+        out.append(f"{dim.label:<{width}} ")
+        out.append_text(bar(dim.score / 100, 12))
+        out.append(f"  {dim.score:3.0f}/100\n", "bold")
+        out.append(f"  {dim.explain()}\n", "dim")
+    if d.objectives:
+        out.append("\nObjectives\n", "bold underline")
+        for _oid, text, met in d.objectives:
+            out.append("[met]     " if met else "[not met] ", "bold")
+            out.append(text + "\n")
+    return out
+
+
+def range_text(r: OutcomeRange | None, overall: float, error: str = "") -> Text:
+    out = Text()
+    out.append("Compared with what was possible\n", "bold underline")
+    if error:
+        out.append(f"Could not work out the best and worst outcomes: {error}\n")
+        return out
+    if r is None:
+        out.append("Working out the best and worst reachable outcomes…\n", "italic")
+        return out
+    span = max(r.best - r.worst, 0.0)
+    position = (overall - r.worst) / span if span else 1.0
+    out.append(f"Best reachable:  {r.best:3.0f}/100\n")
+    out.append(f"Your result:     {overall:3.0f}/100\n", "bold")
+    out.append(f"Worst reachable: {r.worst:3.0f}/100\n")
+    out.append(f"You reached {max(0.0, min(1.0, position)):.0%} of the way from the worst to the best outcome.")
+    if not r.exhaustive:
+        out.append(" (This scenario is large: the range comes from a partial search.)", "italic")
+    out.append("\n")
+    return out
+
+
+def decisions_text(d: Debrief, scenario: Scenario) -> Text:
+    from simgame.model import PRACTICES
+    from simgame.report import deltas_text
+
+    out = Text()
+    out.append("Your decisions, grouped by the four leadership practices\n", "bold")
+    for practice, reviews in d.by_practice().items():
+        out.append(f"\n{PRACTICES.get(practice, practice)}\n", "bold underline")
+        if not reviews:
+            out.append("  No decision of yours exercised this practice.\n", "dim")
+            continue
+        for r in reviews:
+            dec = r.decision
+            out.append(f"{dec.index + 1}. {r.scene_title}: ", "bold")
+            out.append(dec.label + "\n")
+            out.append("   At once: ", "italic")
+            out.append(deltas_text(scenario, dec.deltas) + "\n")
+            for ev in r.immediate:
+                kind = "Chance event" if ev.is_chance else "Then"
+                out.append(f"   {kind}: ", "italic")
+                out.append(f"{' '.join(ev.text.split())}\n")
+            for ev in r.later:
+                out.append("   Later: ", "italic")
+                out.append(f"{' '.join(ev.text.split())}\n")
+            if r.note:
+                out.append("   Note: ", "bold")
+                out.append(paragraphs(r.note) + "\n")
+    return out
+
+
+def export_path(session: GameSession) -> Path:
+    folder = session.saves_dir or Path.cwd()
+    return folder / "debriefs" / f"{session.run_id}.md"
+
+
+class DebriefScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "tab('tab-outcome')", "Outcome", id="debrief.outcome", tooltip="The outcome profile and score"),
+        Binding("d", "tab('tab-decisions')", "Decisions", id="debrief.decisions",
+                tooltip="Your decisions, their consequences and notes, by practice"),
+        Binding("w", "tab('tab-whatif')", "What if?", id="debrief.whatif",
+                tooltip="Rewind to any decision and try another path"),
+        Binding("e", "export", "Export", id="debrief.export", tooltip="Save this debrief as a Markdown file"),
+        Binding("escape", "library", "Library", id="debrief.library", tooltip="Back to the scenario library"),
+    ]
+
+    app: SimgameApp  # type: ignore[assignment]
+
+    def __init__(self, session: GameSession) -> None:
+        super().__init__()
+        self.session = session
+        self.debrief = session.debrief()
+        self.range: OutcomeRange | None = None
+        self.exported: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        d = self.debrief
+        yield Static(Text.assemble(("Debrief", "bold"), f"  ·  {d.title}  ·  {d.outcome.overall:.0f}/100 "
+                                   f"({d.outcome.band_label})"), id="debrief-title")
+        with TabbedContent(id="debrief-tabs", initial="tab-outcome"):
+            with TabPane("Outcome", id="tab-outcome"), VerticalScroll(id="outcome-scroll"):
+                yield Static(outcome_text(d), id="outcome-text")
+                yield Static(range_text(None, d.outcome.overall), id="range-text")
+            with TabPane("Decisions", id="tab-decisions"), VerticalScroll(id="decisions-scroll"):
+                yield Static(decisions_text(d, self.session.scenario), id="decisions-text")
+            with TabPane("What if?", id="tab-whatif"):
+                yield Static("Pick a decision to go back to it and choose differently "
+                             "(decision 1 starts again). This finished run stays saved.", id="whatif-help")
+                yield OptionList(*self._rewind_options(), id="rewind")
+        yield Static("", id="debrief-status")
+        yield KeyBar()
+
+    def _rewind_options(self) -> list[Option]:
+        """One option per decision: picking it replays the choices before it and stops there."""
+        options = []
+        for r in self.debrief.decisions:
+            dec = r.decision
+            options.append(Option(Text.assemble((f"{dec.index + 1}. {r.scene_title}", "bold"),
+                                                f"\n   you chose: {dec.label}"), id=f"rewind:{dec.index}"))
+        return options
+
+    def on_mount(self) -> None:
+        self._work_out_range()
+        self.query_one("#outcome-scroll").focus()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _work_out_range(self) -> None:
+        from simgame.tui.explore import outcome_range
+
+        try:
+            saves = self.session.saves_dir
+            result = outcome_range(self.session.scenario, saves / "cache" if saves else None)
+        except Exception as exc:
+            self.app.call_from_thread(self._show_range, None, str(exc) or type(exc).__name__)
+            return
+        self.app.call_from_thread(self._show_range, result, "")
+
+    def _show_range(self, result: OutcomeRange | None, error: str) -> None:
+        self.range = result
+        self.query_one("#range-text", Static).update(range_text(result, self.debrief.outcome.overall, error))
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#debrief-tabs", TabbedContent).active = tab
+        target = {"tab-outcome": "#outcome-scroll", "tab-decisions": "#decisions-scroll", "tab-whatif": "#rewind"}
+        self.query_one(target[tab]).focus()
+
+    @on(OptionList.OptionSelected, "#rewind")
+    def _rewind(self, event: OptionList.OptionSelected) -> None:
+        index = int((event.option.id or "rewind:0").split(":")[1])
+        branch = self.session.rewind(index, self.app.new_run_id)
+        self.app.play(branch)
+
+    def action_export(self) -> None:
+        from simgame.report import debrief_markdown
+        from simgame.saves import atomic_write
+
+        path = export_path(self.session)
+        text = debrief_markdown(self.debrief, self.session.run)
+        if self.range is not None:
+            text += (f"\n## Compared with what was possible\n\nBest reachable: {self.range.best:.0f}/100. "
+                     f"Worst reachable: {self.range.worst:.0f}/100. Yours: {self.debrief.outcome.overall:.0f}/100.\n")
+        status = self.query_one("#debrief-status", Static)
+        try:
+            atomic_write(path, text)
+        except OSError as exc:
+            status.update(f"⚠ Could not write the debrief to {path}: {exc.strerror or exc}")
+            return
+        self.exported = path
+        status.update(Text.assemble(("Debrief saved to ", "bold"), str(path)))
+        self.notify(f"Debrief saved to {path}", timeout=6)
+
+    def action_library(self) -> None:
+        self.app.back_home()

@@ -1,0 +1,318 @@
+"""The play screen: the scene, the choices, the live dashboard; choose by number, arrows or mouse."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from simgame.tui.widgets.dashboard import Dashboard
+from simgame.tui.widgets.keybar import KeyBar
+from simgame.tui.widgets.text import paragraphs
+
+if TYPE_CHECKING:
+    from simgame.engine import EngineError
+    from simgame.state import Decision
+    from simgame.tui.app import SimgameApp
+    from simgame.tui.session import GameSession
+
+
+
+def scene_markup(session: GameSession) -> str:
+    """Scene text as Textual markup, glossary terms bold, underlined and clickable."""
+    from simgame.tui.terms import glossary_for, split_terms
+
+    run = session.run
+    scene = run.scene
+    text = paragraphs(scene.text)
+    pieces = split_terms(text, glossary_for(session.scenario), scene.terms)
+    out = []
+    for piece, term in pieces:
+        if term is None:
+            out.append(escape(piece))
+        else:
+            out.append(f"[b u @click=screen.term('{term}')]{escape(piece)}[/]")
+    return "".join(out)
+
+
+def option_prompt(number: int, label: str, available: bool, reason: str | None) -> Text:
+    text = Text()
+    text.append(f"{number}. ", "bold")
+    if available:
+        text.append(label)
+    else:
+        text.append("[locked] ", "bold")
+        text.append(label)
+        text.append(f"\n   Why locked: {reason}", "italic")
+    return text
+
+
+class PlayScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "choose(1)", "Choose", key_display="1-9", id="play.choose",
+                tooltip="Choose an option by its number (or arrows and Enter, or click)"),
+        *[Binding(str(n), f"choose({n})", f"Choose option {n}", show=False, id=f"play.choose{n}",
+                   tooltip=f"Choose option {n}")
+          for n in range(2, 10)],
+        Binding("t", "terms", "Terms", id="play.terms", tooltip="Explain the highlighted terms in this scene"),
+        Binding("g", "glossary", "Glossary", id="play.glossary", tooltip="The whole glossary, searchable"),
+        Binding("d", "diagnostics", "Problems", id="play.diagnostics",
+                tooltip="Show the problems found in the scenario file"),
+        Binding("escape", "leave", "Library", id="play.leave", tooltip="Back to the library (progress is saved)"),
+        Binding("enter", "next", "Continue", id="play.next", tooltip="On to the next scene"),
+        Binding("space", "next", "Continue", id="play.next_space", show=False, tooltip="On to the next scene"),
+    ]
+
+    app: SimgameApp  # type: ignore[assignment]
+
+    def __init__(self, session: GameSession) -> None:
+        super().__init__()
+        self.session = session
+        self._poll: Timer | None = None
+        self.waiting_message: str | None = None
+        self._extra_notice = ""
+        self.showing_consequence = False
+        self._rendered_turn: int | None = None  # the turn whose scene is already rendered (hidden)
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="play-top")
+        with Horizontal(id="play-body"):
+            with Vertical(id="play-main"):
+                yield Static("", id="notice")
+                with VerticalScroll(id="scene-scroll"):
+                    yield Static("", id="scene-title")
+                    yield Static("", id="scene-text")
+                yield OptionList(id="choices")
+            with VerticalScroll(id="consequence-view"):
+                yield Static("", id="consequence-text")
+            yield Dashboard(id="dashboard")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.refresh_scene()
+        if not self.session.solo:
+            self._poll = self.set_interval(1.0, self._check_waiting, name="cohort-wait")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "diagnostics":
+            return bool(self.app.watch_diagnostics)
+        if action == "next":
+            return self.showing_consequence
+        if action in ("choose", "terms"):
+            return not self.showing_consequence
+        return True
+
+    def use_session(self, session: GameSession) -> None:
+        """Swap in a reloaded run (hot reload) without leaving the screen."""
+        self.session = session
+        self._rendered_turn = None
+        if session.run.ended and self.app.screen is self:
+            self.app.show_debrief(session)
+            return
+        self.refresh_scene()
+
+    # -- rendering -------------------------------------------------------------
+    def refresh_scene(self, visible: bool = True) -> None:
+        session = self.session
+        run = session.run
+        if run.ended or (self.showing_consequence and visible):
+            return
+        if not visible:
+            self._rendered_turn = run.turn
+        elif self._rendered_turn == run.turn and self.query_one("#choices", OptionList).option_count:
+            self._rendered_turn = None
+            self.query_one("#choices", OptionList).focus()
+            self.query_one("#play-top", Static).update(self._top_line())
+            self.show_notice()
+            return
+        scene = run.scene
+        if visible:
+            self.query_one("#play-top", Static).update(self._top_line())
+        self.query_one("#scene-title", Static).update(Text(scene.title or run.scene_id, "bold"))
+        body = scene_markup(session)
+        events = run.opening_events if not run.history else (session.last.events if session.last else ())
+        if events:
+            lines = "\n".join(self._event_line(e) for e in events)
+            body = f"[i]{escape(lines)}[/i]\n\n{body}"
+        self.query_one("#scene-text", Static).update(body)
+        self.query_one("#scene-scroll", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#dashboard", Dashboard).show(session)
+        self.waiting_message = session.waiting()
+        self._fill_choices(focus=visible)
+        if visible:
+            self.show_notice()
+
+    def _top_line(self) -> Text:
+        return Text.assemble((self.session.scenario.title, "bold"), f"  ·  {self.session.phase_label()}  ·  "
+                             f"decision {self.session.decisions_made + 1}")
+
+    def _event_line(self, event: object) -> str:
+        from simgame.report import deltas_text
+
+        e = event  # EventRecord
+        kind = f"Chance event ({e.probability:.0%} likely)" if e.is_chance else "Meanwhile"  # type: ignore[attr-defined]
+        return f"{kind}: {' '.join(e.text.split())} ({deltas_text(self.session.scenario, e.deltas)})"  # type: ignore[attr-defined]
+
+    def _fill_choices(self, focus: bool = True) -> None:
+        choices = self.query_one("#choices", OptionList)
+        waiting = self.waiting_message is not None
+        options = [Option(option_prompt(o.number, o.label, o.available, o.locked_reason), id=o.id,
+                          disabled=waiting or not o.available)
+                   for o in self.session.run.options()]
+        choices.set_options(options)
+        first = next((i for i, o in enumerate(options) if not o.disabled), None)
+        choices.highlighted = first
+        if focus:
+            choices.focus()
+
+    def show_notice(self) -> None:
+        parts = []
+        if self.session.note:
+            parts.append(self.session.note)
+        if self.app.watch_diagnostics:
+            count = len(self.app.watch_diagnostics)
+            parts.append(f"The scenario file has {count} error{'s' * (count != 1)}: still playing the last good "
+                         "version. Press D to see them.")
+        if self.waiting_message:
+            parts.append(f"⏸ {self.waiting_message}")
+        if self.session.save_problem:
+            parts.append(f"⚠ {self.session.save_problem}")
+        if self._extra_notice:
+            parts.append(self._extra_notice)
+        notice = self.query_one("#notice", Static)
+        notice.update("\n".join(parts))
+        notice.display = bool(parts)
+        self.refresh_bindings()
+
+    def _check_waiting(self) -> None:
+        message = self.session.waiting()
+        changed = message != self.waiting_message
+        self.waiting_message = message
+        if changed:
+            self._fill_choices()
+            self.show_notice()
+
+    # -- choosing --------------------------------------------------------------
+    @on(OptionList.OptionSelected, "#choices")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.make_choice(event.option.id)
+
+    def action_choose(self, number: int) -> None:
+        options = self.session.run.options()
+        if not 1 <= number <= len(options):
+            self.app.bell()
+            return
+        option = options[number - 1]
+        if not option.available:
+            self._extra_notice = f"Option {number} is locked: {option.locked_reason}"
+            self.show_notice()
+            self.app.bell()
+            return
+        self.make_choice(option.id)
+
+    def make_choice(self, choice_id: str) -> None:
+        from simgame.engine import EngineError
+
+        if self.waiting_message is not None or self.showing_consequence:
+            self.app.bell()
+            return
+        session = self.session
+        try:
+            decision = session.choose(choice_id)
+        except EngineError as exc:
+            self._show_engine_error(exc)
+            return
+        session.note = ""
+        self._extra_notice = ""
+        if session.is_synthetic(choice_id) and not decision.events and not session.run.ended:
+            self.refresh_scene()  # reading on through a pass-through scene: nothing to report
+            return
+        self.show_consequence(decision)
+
+    def show_consequence(self, decision: Decision) -> None:
+        """Swap the scene for what the choice did; the dashboard already shows the new numbers."""
+        from simgame.tui.widgets.consequence import consequence_text
+
+        session = self.session
+        run = session.run
+        self.showing_consequence = True
+        view = self.query_one("#consequence-view", VerticalScroll)
+        self.query_one("#consequence-text", Static).update(consequence_text(session, decision))
+        self.query_one("#play-top", Static).update(Text.assemble(
+            (session.scenario.title, "bold"), f"  ·  what happened after decision {session.decisions_made}"))
+        self.query_one("#dashboard", Dashboard).show(session)
+        self.query_one("#play-main").display = False
+        view.display = True
+        view.scroll_home(animate=False)
+        view.focus()
+        self.refresh_bindings()
+        if not run.ended:
+            self.call_after_refresh(self._prepare_next)
+
+    def _prepare_next(self) -> None:
+        """Render the next scene while the player reads, so Continue only has to swap panels."""
+        if self.showing_consequence and not self.session.run.ended:
+            self.refresh_scene(visible=False)
+
+    def action_next(self) -> None:
+        if not self.showing_consequence:
+            return
+        self.showing_consequence = False
+        if self.session.run.ended:
+            self.app.show_debrief(self.session)
+            return
+        self.query_one("#consequence-view").display = False
+        self.query_one("#play-main").display = True
+        self.refresh_scene()
+        self._after_consequence()
+
+    def _show_engine_error(self, exc: EngineError) -> None:
+        self._extra_notice = f"That choice is not possible: {exc}"
+        self.show_notice()
+
+    def _after_consequence(self) -> None:
+        if self.session.run.is_stuck:
+            self._extra_notice = ("No choice is available here: the scenario has a dead end. "
+                                  "Press Escape to go back; the author has been told by `simgame validate`.")
+            self.show_notice()
+
+    # -- other actions -----------------------------------------------------------
+    def action_term(self, term_id: str) -> None:
+        self._open_terms(term_id)
+
+    def action_terms(self) -> None:
+        self._open_terms(None)
+
+    def _open_terms(self, focus: str | None) -> None:
+        from simgame.tui.screens.terms import TermsScreen
+        from simgame.tui.terms import glossary_for
+
+        self.app.push_screen(TermsScreen(glossary_for(self.session.scenario), list(self.session.run.scene.terms),
+                                         focus))
+
+    def action_glossary(self) -> None:
+        from simgame.tui.screens.glossary import GlossaryScreen
+        from simgame.tui.terms import glossary_for, terms_met
+
+        run = self.session.run
+        self.app.push_screen(GlossaryScreen(glossary_for(self.session.scenario),
+                                            terms_met(self.session.scenario, run.visited)))
+
+    def action_diagnostics(self) -> None:
+        diags = self.app.watch_diagnostics
+        if diags:
+            self.app.show_problem("Problems in the scenario file", "\n\n".join(d.render() for d in diags))
+
+    def action_leave(self) -> None:
+        self.session.save()
+        self.app.back_home()

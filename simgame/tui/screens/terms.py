@@ -1,0 +1,67 @@
+"""Terms of the current scene, explained on demand (key T, or a click on a highlighted word)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from simgame.loader import Glossary
+
+
+def term_text(glossary: Glossary, term_id: str) -> Text:
+    term = glossary.doc.terms[term_id]
+    out = Text()
+    out.append(term.term + "\n", "bold underline")
+    out.append(" ".join(term.definition.split()) + "\n")
+    if term.why_it_matters:
+        out.append("Why it matters: ", "bold")
+        out.append(" ".join(term.why_it_matters.split()) + "\n")
+    if term.see_also:
+        names = [glossary.doc.terms[s].term for s in term.see_also if s in glossary.doc.terms]
+        out.append("See also: ", "italic")
+        out.append(", ".join(names) + "\n", "italic")
+    return out
+
+
+class TermsScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="terms.close", tooltip="Back to the scene"),
+        Binding("t", "close", "Close", id="terms.close_t", show=False, tooltip="Back to the scene"),
+    ]
+
+    def __init__(self, glossary: Glossary | None, term_ids: list[str], focus: str | None = None) -> None:
+        super().__init__()
+        self.glossary = glossary
+        self.term_ids = [focus] + [t for t in term_ids if t != focus] if focus else term_ids
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="terms-box"):
+            yield Static("[b]Terms in this scene[/b]  (Esc to close)", id="terms-title")
+            with VerticalScroll(id="terms-body"):
+                yield Static(self._text(), id="terms-text")
+
+    def _text(self) -> Text:
+        if self.glossary is None:
+            return Text("The glossary could not be loaded, so terms cannot be explained here.")
+        ids = [t for t in self.term_ids if t in self.glossary.doc.terms]
+        if not ids:
+            return Text("This scene uses no glossary terms. Press G on the play screen for the whole glossary.")
+        out = Text()
+        for i, tid in enumerate(ids):
+            if i:
+                out.append("\n")
+            out.append_text(term_text(self.glossary, tid))
+        return out
+
+    def on_mount(self) -> None:
+        self.query_one("#terms-body").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

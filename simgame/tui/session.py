@@ -1,0 +1,185 @@
+"""One game in progress: the engine run plus what the UI needs around it.
+
+Autosaves after every choice (and when the run starts), tells the observer about every
+step, and remembers the metrics before the last choice so the dashboard can show the change.
+A failed save never stops play: the reason is kept for the screen to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from simgame.engine import Run
+from simgame.observer import NullObserver, PlayObserver
+from simgame.saves import SaveError, atomic_write, render_save, save_path
+from simgame.scenario import Scenario
+from simgame.scoring import Debrief, debrief
+from simgame.state import Decision
+
+_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="simgame-save")
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One scene on the path so far: where the player was and in which phase."""
+
+    scene: str
+    title: str
+    phase: str
+    phase_label: str
+
+
+class GameSession:
+    def __init__(self, run: Run, saves_dir: Path | None, run_id: str, observer: PlayObserver | None = None,
+                 player: str = "", created: str | None = None, note: str = "") -> None:
+        self.run = run
+        self.saves_dir = saves_dir
+        self.run_id = run_id
+        self.observer: PlayObserver = observer or NullObserver(run.scenario.id, run.seed)
+        self.player = player
+        self.created = created or datetime.now(UTC).isoformat(timespec="seconds")
+        self.note = note  # shown once when play opens (e.g. "replay stopped at decision 3")
+        self.previous_metrics: dict[str, float] = run.metrics
+        self.last: Decision | None = run.history[-1] if run.history else None
+        self.save_path: Path | None = None
+        self.save_problem = ""
+        self._finished_reported = False
+        self._pending: Future[None] | None = None
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.run.scenario
+
+    @property
+    def solo(self) -> bool:
+        return isinstance(self.observer, NullObserver)
+
+    def begin(self) -> None:
+        """Tell the observer the run started and write the first save (so it can be resumed)."""
+        self.observer.started(self.run)
+        self.save()
+        self._report_finish()
+
+    def waiting(self) -> str | None:
+        if self.run.ended:
+            return None
+        return self.observer.waiting(self.run)
+
+    def choose(self, choice_id: str) -> Decision:
+        before = self.run.metrics
+        decision = self.run.choose(choice_id)
+        self.previous_metrics = before
+        self.last = decision
+        self.save(wait=False)
+        self.observer.chose(self.run, decision)
+        self._report_finish()
+        return decision
+
+    def _report_finish(self) -> None:
+        if self.run.ended and not self._finished_reported:
+            self._finished_reported = True
+            self.observer.finished(self.run)
+
+    def save(self, wait: bool = True) -> Path | None:
+        """Write the save. ``wait=False`` builds the text here and writes it on the saver thread
+        (in order), so a choice never waits for the disk; :meth:`flush` waits for it."""
+        if self.saves_dir is None:
+            return None
+        try:
+            path = save_path(self.saves_dir, self.run_id)
+            text = render_save(self.run, self.run_id, self.created, self.player)
+        except SaveError as exc:
+            self.save_problem = f"Could not save your progress ({exc})."
+            return None
+        if wait:
+            self.flush()
+            self._write(path, text)
+        else:
+            self._pending = _WRITER.submit(self._write, path, text)
+        return path
+
+    def _write(self, path: Path, text: str) -> None:
+        try:
+            atomic_write(path, text)
+        except OSError as exc:
+            self.save_problem = f"Could not save your progress ({exc.strerror or exc})."
+            self.save_path = None
+            return
+        self.save_path = path
+        self.save_problem = ""
+
+    def flush(self) -> None:
+        """Wait until every save handed to the saver thread is on disk."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def rewind(self, decisions: int, run_id_factory: Callable[[str], str]) -> GameSession:
+        """A new, solo run that keeps the first ``decisions`` choices: the "what if" branch."""
+        new_run = self.run.rewind(decisions)
+        branch = GameSession(new_run, self.saves_dir, run_id_factory(self.scenario.id), None, self.player)
+        branch.note = (f"What if? You are back at decision {decisions + 1}. "
+                       "Your finished run is kept; this is a new branch.")
+        branch.save()
+        return branch
+
+    def debrief(self) -> Debrief:
+        return debrief(self.run)
+
+    def path(self) -> list[PathStep]:
+        """Scenes visited in order, ending with where the player is now."""
+        sc = self.scenario
+        ids = [d.scene for d in self.run.history] + [self.run.scene_id]
+        steps = []
+        for sid in ids:
+            if sid in sc.doc.scenes:
+                scene = sc.scene(sid)
+                phase = sc.doc.phases.get(scene.phase)
+                steps.append(PathStep(sid, scene.title or sid, scene.phase, phase.label if phase else scene.phase))
+            elif sid in sc.doc.endings:
+                steps.append(PathStep(sid, sc.doc.endings[sid].title, "", "Ending"))
+        return steps
+
+    def is_synthetic(self, choice_id: str) -> bool:
+        """The "Continue" of a pass-through scene: reading on, not a decision."""
+        compiled = self.scenario.choices.get(choice_id)
+        return bool(getattr(compiled, "synthetic", False))
+
+    @property
+    def decisions_made(self) -> int:
+        return sum(not self.is_synthetic(d.choice) for d in self.run.history)
+
+    def phase_label(self) -> str:
+        if self.run.ended:
+            return "Ending"
+        phase = self.scenario.doc.phases.get(self.run.phase)
+        return phase.label if phase else self.run.phase
+
+    def phase_is_failure(self) -> bool:
+        phase = self.scenario.doc.phases.get(self.run.phase)
+        return bool(phase and phase.kind == "failure")
+
+    def close(self) -> None:
+        self.flush()
+        self.observer.close()
+
+
+def metric_view(scenario: Scenario, metrics: dict[str, float], before: dict[str, float]) -> list[dict[str, Any]]:
+    """The dashboard's rows: visible metrics with value, change and whether the change is good."""
+    rows = []
+    for mid, m in scenario.doc.metrics.items():
+        if m.hidden:
+            continue
+        value = metrics[mid]
+        change = round(value - before.get(mid, value), 6)
+        good = None if not change else (change > 0) == (m.higher_is == "better")
+        share = (value - m.min) / (m.max - m.min) if m.max > m.min else 0.0
+        rows.append({"id": mid, "label": m.label, "value": value, "change": change, "good": good,
+                     "share": max(0.0, min(1.0, share)), "higher_is": m.higher_is,
+                     "description": m.description, "min": m.min, "max": m.max})
+    return rows
