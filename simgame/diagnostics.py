@@ -68,6 +68,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG605": (Severity.WARNING, "ending without debrief text"),
     "SG606": (Severity.WARNING, "text longer than an executive reads in a minute"),
     "SG607": (Severity.WARNING, "choice without feedback or debrief note"),
+    "SG608": (Severity.WARNING, "glossary term in the text but not in the scene's terms"),
 }
 
 

@@ -13,14 +13,16 @@ This module is pure (no rich, no textual): the TUI calls it from a worker thread
 
 from __future__ import annotations
 
+import gc
 import random
+import time
 from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from simgame import expr
-from simgame.engine import EngineError
+from simgame.engine import EngineError, chance_roll
 from simgame.fastplay import Fired, PlayState, Roller, choose, options, seeded_roller, start
 from simgame.scenario import Scenario
 from simgame.scoring import Outcome, score
@@ -32,6 +34,8 @@ MAX_STATES = 200_000
 MAX_BRANCHES = 4_096  # chance outcomes of one step
 SEED_SEARCH = 500  # seeds tried to reproduce a path's chance outcomes with a real seed
 Rolls = tuple[tuple[str, bool], ...]
+# A roll as it happened: (event, fired, probability, scene, visits of that scene, turn) at the moment of the roll.
+RollDetail = tuple[str, bool, float, str, int, int]
 
 
 class TooLarge(Exception):
@@ -106,18 +110,18 @@ def state_key(spec: KeySpec, st: PlayState) -> Hashable:
             st.turn if spec.turn else 0)
 
 
-def branch_all(step: Callable[[Roller], T]) -> list[tuple[T | EngineError, float, Rolls]]:
-    """Run ``step`` once per combination of chance outcomes; each result with its probability."""
-    results: list[tuple[T | EngineError, float, Rolls]] = []
+def branch_all(step: Callable[[Roller], T]) -> list[tuple[T | EngineError, float, tuple[RollDetail, ...]]]:
+    """Run ``step`` once per combination of chance outcomes; each result with its probability and rolls."""
+    results: list[tuple[T | EngineError, float, tuple[RollDetail, ...]]] = []
     pending: list[tuple[bool, ...]] = [()]
     while pending:
         script = pending.pop()
         taken: list[bool] = []
-        named: list[tuple[str, bool]] = []
+        named: list[RollDetail] = []
         prob = [1.0]
 
-        def roller(_st: PlayState, event: object, p: float, script: tuple[bool, ...] = script,
-                   taken: list[bool] = taken, named: list[tuple[str, bool]] = named,
+        def roller(st: PlayState, event: object, p: float, script: tuple[bool, ...] = script,
+                   taken: list[bool] = taken, named: list[RollDetail] = named,
                    prob: list[float] = prob) -> bool:
             i = len(taken)
             if i < len(script):
@@ -126,7 +130,7 @@ def branch_all(step: Callable[[Roller], T]) -> list[tuple[T | EngineError, float
                 fires = True
                 pending.append((*taken, False))
             taken.append(fires)
-            named.append((getattr(event, "id", "?"), fires))
+            named.append((getattr(event, "id", "?"), fires, p, st.scene, st.seen.get(st.scene, 0), st.turn))
             prob[0] *= p if fires else 1.0 - p
             return fires
 
@@ -148,6 +152,11 @@ class Edge:
     fired: tuple[str, ...]
     target: int  # node index, -1 when play failed (see error)
     error: str = ""
+    passed: tuple[str, ...] = ()  # scenes entered on the way (left again by an event's goto)
+    # For replaying seeded play over the graph: each roll relative to the state before the step
+    # (event, fired, probability, scene, visits added so far this step, turns added), and visits added.
+    detail: tuple[RollDetail, ...] = ()
+    seen_added: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass
@@ -166,6 +175,7 @@ class StateGraph:
     nodes: list[Node]
     roots: list[int]
     opening_errors: list[Edge]
+    openings: list[Edge] = field(default_factory=list)
 
     def path(self, index: int) -> tuple[list[str], Rolls]:
         """The choices and chance outcomes from the start to a node (shortest: nodes are found breadth-first)."""
@@ -184,8 +194,34 @@ class StateGraph:
         return [i for i, n in enumerate(self.nodes) if n.state.ending is not None]
 
 
-def build_graph(sc: Scenario, max_states: int = MAX_STATES, progress: Progress | None = None) -> StateGraph:
-    """Every reachable state, breadth-first; raises TooLarge past ``max_states``."""
+def _passed(fired: list[Fired]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f.scene for f in fired))
+
+
+def _relative(base: PlayState | None, after: PlayState, rolls: tuple[RollDetail, ...]
+              ) -> tuple[Rolls, tuple[RollDetail, ...], tuple[tuple[str, int], ...]]:
+    """Rolls as (event, fired) pairs, and relative to ``base`` so another play in the same state can replay them."""
+    seen0 = base.seen if base is not None else {}
+    turn0 = base.turn if base is not None else 0
+    detail = tuple((e, f, p, sc, v - seen0.get(sc, 0), t - turn0) for e, f, p, sc, v, t in rolls)
+    added = tuple((sc, n - seen0.get(sc, 0)) for sc, n in after.seen.items() if n != seen0.get(sc, 0))
+    return tuple((e, f) for e, f, *_ in rolls), detail, added
+
+
+def build_graph(sc: Scenario, max_states: int = MAX_STATES, progress: Progress | None = None,
+                budget: float | None = None) -> StateGraph:
+    """Every reachable state, breadth-first; raises TooLarge past ``max_states`` or ``budget`` seconds."""
+    enabled = gc.isenabled()
+    gc.disable()  # the graph only grows; the cyclic collector would rescan it over and over
+    try:
+        return _build_graph(sc, max_states, progress, budget)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_graph(sc: Scenario, max_states: int, progress: Progress | None, budget: float | None) -> StateGraph:
+    deadline = time.monotonic() + budget if budget is not None else None
     spec = key_spec(sc)
     index: dict[Hashable, int] = {}
     nodes: list[Node] = []
@@ -203,22 +239,31 @@ def build_graph(sc: Scenario, max_states: int = MAX_STATES, progress: Progress |
         nodes.append(Node(st, depth, parent, via))
         return len(nodes) - 1
 
-    for result, prob, rolls in branch_all(lambda roller: start(sc, roller)):
+    openings: list[Edge] = []
+    for result, prob, raw in branch_all(lambda roller: start(sc, roller)):
         if isinstance(result, EngineError):
-            opening_errors.append(Edge("", prob, rolls, (), -1, str(result)))
+            pairs, detail, _ = _relative(None, PlayState(sc.doc.start, {}), raw)
+            opening_errors.append(Edge("", prob, pairs, (), -1, str(result), detail=detail))
+            openings.append(opening_errors[-1])
             continue
         st, fired = result
-        via = Edge("", prob, rolls, tuple(f.event for f in fired), 0)
+        pairs, detail, added = _relative(None, st, raw)
+        via = Edge("", prob, pairs, tuple(f.event for f in fired), 0, passed=_passed(fired), detail=detail,
+                   seen_added=added)
         i = add(st, 0, -1, via)
         via.target = i
+        openings.append(via)
         if i not in roots:
             roots.append(i)
     queue = deque(roots)
     while queue:
         i = queue.popleft()
         node = nodes[i]
-        if progress is not None and i % 500 == 0:
-            progress(len(nodes) - len(queue), len(nodes))
+        if i % 500 == 0:
+            if progress is not None:
+                progress(len(nodes) - len(queue), len(nodes))
+            if deadline is not None and time.monotonic() > deadline:
+                raise TooLarge(f"more states than can be explored in {budget:g} s ({len(nodes):,} so far)")
         if node.state.ending is not None:
             continue
         opts = options(sc, node.state)
@@ -231,12 +276,15 @@ def build_graph(sc: Scenario, max_states: int = MAX_STATES, progress: Progress |
                 st = base.copy()
                 return st, choose(sc, st, sc.choices[choice_id], roller)
 
-            for result, prob, rolls in branch_all(step):
+            for result, prob, raw in branch_all(step):
                 if isinstance(result, EngineError):
-                    node.edges.append(Edge(choice.id, prob, rolls, (), -1, str(result)))
+                    pairs, detail, _ = _relative(node.state, node.state, raw)
+                    node.edges.append(Edge(choice.id, prob, pairs, (), -1, str(result), detail=detail))
                     continue
                 st, fired = result
-                edge = Edge(choice.id, prob, rolls, tuple(f.event for f in fired), -1)
+                pairs, detail, added = _relative(node.state, st, raw)
+                edge = Edge(choice.id, prob, pairs, tuple(f.event for f in fired), -1, passed=_passed(fired),
+                            detail=detail, seen_added=added)
                 before = len(nodes)
                 edge.target = add(st, node.depth + 1, i, edge)
                 if edge.target == before:
@@ -244,7 +292,7 @@ def build_graph(sc: Scenario, max_states: int = MAX_STATES, progress: Progress |
                 node.edges.append(edge)
     if progress is not None:
         progress(len(nodes), len(nodes))
-    return StateGraph(sc, nodes, roots, opening_errors)
+    return StateGraph(sc, nodes, roots, opening_errors, openings)
 
 
 def values(graph: StateGraph, outcomes: dict[int, Outcome]) -> tuple[dict[int, float], dict[int, float]]:
@@ -318,10 +366,10 @@ def random_play(sc: Scenario, seed: int, policy: Callable[[list[str], random.Ran
 
 
 def outcome_range(scenario: Scenario, max_states: int = MAX_STATES, plays: int = 2_000,
-                  seed: int = 0) -> OutcomeRange:
+                  seed: int = 0, budget: float | None = 10.0) -> OutcomeRange:
     """Best and worst reachable overall scores: exhaustive when feasible, else seeded random play."""
     try:
-        graph = build_graph(scenario, max_states)
+        graph = build_graph(scenario, max_states, budget=budget)
         outcomes = final_outcomes(graph)
         if outcomes:
             best, worst = values(graph, outcomes)
@@ -407,3 +455,63 @@ def reproduce_seed(sc: Scenario, choices: list[str], rolls: Rolls, tries: int = 
             if tuple(outcomes) == rolls:
                 return seed
     return None
+
+
+class GraphPlayer:
+    """Seeded random play over an explored state graph: the same plays as `random_play`, memoised.
+
+    Every state's options, successors and final score were computed once while exploring; a
+    playthrough only picks choices (same `random.Random(seed)` as `simgame run --policy random`) and
+    decides each chance event with the engine's own seeded roll (`chance_roll`), replayed with this
+    play's own turn and visit counts. tests/toolkit/test_explore.py checks it against `random_play`.
+    """
+
+    def __init__(self, graph: StateGraph) -> None:
+        self.graph = graph
+        self.choices: list[dict[str, list[Edge]]] = []
+        for node in graph.nodes:
+            groups: dict[str, list[Edge]] = {}
+            for e in node.edges:
+                groups.setdefault(e.choice, []).append(e)
+            self.choices.append(groups)
+        self.ids = [list(g) for g in self.choices]
+        self.scores = {i: o.overall for i, o in final_outcomes(graph).items()}
+
+    @staticmethod
+    def _pick(edges: list[Edge], seed: int, seen: dict[str, int], turn: int) -> Edge:
+        for edge in edges:
+            for event, fired, p, scene, dvisits, dturn in edge.detail:
+                roll = chance_roll(seed, turn + dturn, scene, seen.get(scene, 0) + dvisits, event)
+                if (roll < p) != fired:
+                    break
+            else:
+                for scene, n in edge.seen_added:
+                    seen[scene] = seen.get(scene, 0) + n
+                return edge
+        raise AssertionError("no branch matches the rolls; the graph is incomplete")
+
+    def play(self, seed: int, max_turns: int = 500) -> tuple[str | None, float | None, list[str], str]:
+        """(ending, overall score, choices made, error) of one seeded random playthrough."""
+        rng = random.Random(seed)
+        seen: dict[str, int] = {}
+        edge = self._pick(self.graph.openings, seed, seen, 0)
+        if edge.error:
+            return None, None, [], edge.error
+        i = edge.target
+        turn = 0
+        made: list[str] = []
+        nodes = self.graph.nodes
+        while nodes[i].state.ending is None:
+            ids = self.ids[i]
+            if not ids:
+                return None, None, made, f"no choice is available in scene `{nodes[i].state.scene}`"
+            if turn >= max_turns:
+                return None, None, made, f"still playing after {max_turns} decisions"
+            pick = rng.choice(ids)
+            made.append(pick)
+            edge = self._pick(self.choices[i][pick], seed, seen, turn)
+            turn += 1
+            if edge.error:
+                return None, None, made, edge.error
+            i = edge.target
+        return nodes[i].state.ending, self.scores[i], made, ""

@@ -8,12 +8,17 @@ import sys
 from pathlib import Path
 
 from simgame.diagnostics import Diagnostic, LoadError, make, sort_key, summary
-from simgame.loader import GLOSSARY_FILE, CheckResult, check_file, load_glossary
+from simgame.lint import lint, terms_used, unused_glossary_terms
+from simgame.loader import GLOSSARY_FILE, CheckResult, Glossary, check_file, find_glossary, load_glossary
 
 EXAMPLE = """examples:
   simgame validate scenarios/                 every scenario in a folder
   simgame validate my-scenario.yaml --strict  fail on warnings too
   simgame validate scenarios/ --format json   for CI and editors
+  simgame validate my.yaml --no-lint          only the engine's checks (no SG6xx quality warnings)
+
+Quality warnings (SG6xx) run after a clean engine check. Every code is explained,
+with a failing example and the fix, in docs/diagnostics.md.
 
 exit codes: 0 clean, 1 errors (or warnings with --strict), 2 usage
 """
@@ -27,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("paths", nargs="+", help="scenario files or folders")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--strict", action="store_true", help="treat warnings as failures")
+    p.add_argument("--no-lint", action="store_true", help="skip the SG6xx quality warnings")
     p.set_defaults(handler=handle)
 
 
@@ -47,9 +53,23 @@ def expand(paths: list[str]) -> tuple[list[Path], list[Diagnostic]]:
     return files, problems
 
 
-def check_paths(paths: list[str]) -> list[CheckResult]:
+def _glossary_for(path: Path, cache: dict[Path, Glossary | None]) -> Glossary | None:
+    gpath = find_glossary(path)
+    if gpath is None:
+        return None
+    if gpath not in cache:
+        try:
+            cache[gpath] = load_glossary(gpath)
+        except LoadError:
+            cache[gpath] = None  # its own errors are reported when the glossary file is checked
+    return cache[gpath]
+
+
+def check_paths(paths: list[str], quality: bool = True) -> list[CheckResult]:
+    """Engine checks for every file, then (if clean) the quality warnings of simgame.lint."""
     files, problems = expand(paths)
     results = [CheckResult(d.file, None, [d]) for d in problems]
+    glossaries: dict[Path, Glossary | None] = {}
     for f in files:
         if f.name == GLOSSARY_FILE:
             try:
@@ -58,12 +78,40 @@ def check_paths(paths: list[str]) -> list[CheckResult]:
             except LoadError as exc:
                 results.append(CheckResult(str(f), None, exc.diagnostics))
             continue
-        results.append(check_file(f))
+        glossary = _glossary_for(f, glossaries) if quality else None
+        result = check_file(f, glossary) if glossary is not None else check_file(f)
+        if quality and result.scenario is not None:
+            result.diagnostics += lint(result.scenario, glossary)
+        results.append(result)
+    if quality:
+        results += _unused_terms(paths, results)
     return results
 
 
+def _unused_terms(paths: list[str], results: list[CheckResult]) -> list[CheckResult]:
+    """SG604 for each folder given that holds glossary.yaml: terms no scenario there uses."""
+    out = []
+    for raw in paths:
+        folder = Path(raw)
+        gpath = folder / GLOSSARY_FILE
+        if not folder.is_dir() or not gpath.is_file():
+            continue
+        try:
+            glossary = load_glossary(gpath)
+        except LoadError:
+            continue
+        used: set[str] = set()
+        for r in results:
+            if Path(r.path).parent.resolve() == folder.resolve():
+                used |= terms_used(r.data)
+        diags = unused_glossary_terms(glossary, used)
+        if diags:
+            out.append(CheckResult(str(gpath), None, diags))
+    return out
+
+
 def handle(args: argparse.Namespace) -> int:
-    results = check_paths(args.paths)
+    results = check_paths(args.paths, quality=not args.no_lint)
     diags = sorted((d for r in results for d in r.diagnostics), key=sort_key)
     if args.format == "json":
         print(json.dumps({
