@@ -139,10 +139,14 @@ def _unlisted_terms(sc: Scenario, glossary: Glossary) -> list[Diagnostic]:
     out = []
     for sid, scene in sc.doc.scenes.items():
         listed = set(scene.terms)
+        covered = [m.span() for tid in listed if (p := patterns.get(tid)) is not None
+                   for m in p.finditer(scene.text)]
         for tid, pattern in patterns.items():
             if tid in listed or pattern is None:
                 continue
-            match = pattern.search(scene.text)
+            # "automation bias" (listed) covers the "bias" inside it: only uncovered matches count
+            match = next((m for m in pattern.finditer(scene.text)
+                          if not any(a <= m.start() and m.end() <= b for a, b in covered)), None)
             if match:
                 line, col = _find_in_source(sc, ("scenes", sid, "text"), match.group(0))
                 out.append(make(

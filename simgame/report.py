@@ -88,7 +88,7 @@ def debrief_text(d: Debrief, scenario: Scenario) -> str:
             lines.append(f"  [{'met' if met else 'not met'}] {text}")
     lines.append("Decisions:")
     for r in d.decisions:
-        lines.append(f"  {r.decision.index + 1}. {r.scene_title}: {r.decision.label} [{r.practice_label}]")
+        lines.append(f"  {r.number}. {r.scene_title}: {r.decision.label} [{r.practice_label}]")
         lines.append(f"     at once: {deltas_text(scenario, r.decision.deltas)}")
         for ev in r.later:
             lines.append(f"     later: {' '.join(ev.text.split())} ({deltas_text(scenario, ev.deltas)})")
@@ -125,7 +125,7 @@ def debrief_markdown(d: Debrief, run: Run) -> str:
             continue
         md += [f"### {PRACTICES.get(practice, practice)}", ""]
         for r in reviews:
-            md.append(f"**{r.decision.index + 1}. {r.scene_title}:** {r.decision.label}  ")
+            md.append(f"**{r.number}. {r.scene_title}:** {r.decision.label}  ")
             md.append(f"At once: {deltas_text(sc, r.decision.deltas)}  ")
             for ev in r.later:
                 md.append(f"Later: {' '.join(ev.text.split())} ({deltas_text(sc, ev.deltas)})  ")

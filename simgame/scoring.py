@@ -69,6 +69,7 @@ class DecisionReview:
     practice_label: str
     immediate: tuple[EventRecord, ...]
     later: list[EventRecord] = field(default_factory=list)
+    number: int = 0  # 1-based among real decisions (pass-through "Continue" steps are not counted)
 
 
 @dataclass
@@ -147,6 +148,8 @@ def debrief(run: Run) -> Debrief:
             if review is not None and event not in review.immediate:
                 review.later.append(event)
     reviews = list(by_index.values())
+    for number, review in enumerate(reviews, 1):
+        review.number = number
     return Debrief(
         scenario_id=sc.id, title=sc.title, ended=run.ended, ending=run.ending,
         ending_title=ending.title if ending else "Not finished",

@@ -63,9 +63,9 @@ def playthrough(sc: Scenario, seed: int, max_turns: int = 500) -> tuple[int, int
     st, fired = start(sc, roller)
     events = {ev.id: ev for evs in sc.scene_events.values() for ev in evs}
     words = word_count(sc.doc.briefing) + sum(word_count(events[f.event].model.text) for f in fired)
-    decisions = 0
+    decisions = turns = 0
     try:
-        while st.ending is None and decisions < max_turns:
+        while st.ending is None and turns < max_turns:
             opts = options(sc, st)
             if not opts:
                 break
@@ -74,7 +74,9 @@ def playthrough(sc: Scenario, seed: int, max_turns: int = 500) -> tuple[int, int
             words += word_count(choice.model.feedback)
             fired = choose(sc, st, choice, roller)
             words += sum(word_count(events[f.event].model.text) for f in fired)
-            decisions += 1
+            turns += 1
+            if not choice.synthetic:  # reading on through a pass-through scene is not a decision
+                decisions += 1
     except EngineError:
         pass
     if st.ending is not None:

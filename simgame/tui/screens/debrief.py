@@ -89,7 +89,7 @@ def decisions_text(d: Debrief, scenario: Scenario) -> Text:
             continue
         for r in reviews:
             dec = r.decision
-            out.append(f"{dec.index + 1}. {r.scene_title}: ", "bold")
+            out.append(f"{r.number}. {r.scene_title}: ", "bold")
             out.append(dec.label + "\n")
             out.append("   At once: ", "italic")
             out.append(deltas_text(scenario, dec.deltas) + "\n")
@@ -153,7 +153,7 @@ class DebriefScreen(Screen[None]):
         options = []
         for r in self.debrief.decisions:
             dec = r.decision
-            options.append(Option(Text.assemble((f"{dec.index + 1}. {r.scene_title}", "bold"),
+            options.append(Option(Text.assemble((f"{r.number}. {r.scene_title}", "bold"),
                                                 f"\n   you chose: {dec.label}"), id=f"rewind:{dec.index}"))
         return options
 
