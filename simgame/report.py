@@ -31,7 +31,7 @@ def deltas_text(scenario: Scenario, deltas: dict[str, float]) -> str:
                 continue
             good = (change > 0) == (m.higher_is == "better")
             parts.append(f"{m.label} {fmt_delta(change)} ({'better' if good else 'worse'})")
-    return ", ".join(parts) or "no change"
+    return ", ".join(parts) or "no change to the numbers"
 
 
 def event_text(scenario: Scenario, event: EventRecord) -> str:
@@ -90,6 +90,8 @@ def debrief_text(d: Debrief, scenario: Scenario) -> str:
     for r in d.decisions:
         lines.append(f"  {r.number}. {r.scene_title}: {r.decision.label} [{r.practice_label}]")
         lines.append(f"     at once: {deltas_text(scenario, r.decision.deltas)}")
+        for ev in r.immediate:
+            lines.append(f"     then: {event_text(scenario, ev)}")
         for ev in r.later:
             lines.append(f"     later: {' '.join(ev.text.split())} ({deltas_text(scenario, ev.deltas)})")
         if r.note:
@@ -127,6 +129,8 @@ def debrief_markdown(d: Debrief, run: Run) -> str:
         for r in reviews:
             md.append(f"**{r.number}. {r.scene_title}:** {r.decision.label}  ")
             md.append(f"At once: {deltas_text(sc, r.decision.deltas)}  ")
+            for ev in r.immediate:
+                md.append(f"Then: {event_text(sc, ev)}  ")
             for ev in r.later:
                 md.append(f"Later: {' '.join(ev.text.split())} ({deltas_text(sc, ev.deltas)})  ")
             if r.note:
