@@ -106,3 +106,14 @@ def test_validate_missing_path_and_usage() -> None:
     assert simgame("--version").stdout.startswith("simgame ")
     helped = simgame("run", "--help")
     assert helped.returncode == 0 and "examples:" in helped.stdout
+
+
+def test_run_reads_on_through_pass_through_scenes(tmp_path: Path) -> None:
+    from tests.test_engine import PASS_THROUGH
+
+    f = tmp_path / "passage.yaml"
+    f.write_text(PASS_THROUGH)
+    proc = simgame("run", str(f), "--choose", "go", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["choices"] == ["intro.continue", "go", "coda.continue"] and data["ending"] == "done"

@@ -18,6 +18,7 @@ EXAMPLE = """examples:
   simgame run pilot-to-production --seed 7 --choose scale-now,measure
   simgame run scenarios/tiny.yaml --policy random --seed 3 --format json
   simgame run my.yaml --fixture mid-scale --choose keep-running
+  simgame run --join K7QF3M --name bot-01 --policy random     (a simulated player in a cohort)
 """
 
 MAX_STEPS = 10_000
@@ -28,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        description="Play a scenario headlessly: apply the given choices in order, then "
                                    "(with --policy) keep choosing until an ending.",
                        epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("scenario", help="a bundled scenario id or a path to a .yaml file")
+    p.add_argument("scenario", nargs="?", help="a bundled scenario id or a path to a .yaml file")
     p.add_argument("--seed", type=int, default=0, help="seed for chance events (default 0)")
     p.add_argument("--choose", default="", help="comma-separated choice ids to make in order")
     p.add_argument("--policy", choices=["random", "first"],
@@ -37,6 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--save", action="store_true", help="write the run to the saves folder")
     p.add_argument("--saves", help="saves folder (default: $SIMGAME_SAVES or ./saves)")
+    p.add_argument("--join", metavar="CODE", help="play as a player in this cohort (scenario and seed come from it)")
+    p.add_argument("--name", help="the player's name in the cohort (with --join)")
+    p.add_argument("--team", help="the player's team in the cohort (with --join)")
+    p.add_argument("--hub", metavar="URL", help="send events to the cohort hub at URL instead of the local store")
     p.set_defaults(handler=handle)
 
 
@@ -45,7 +50,21 @@ def _options(run: Run) -> list[str]:
             for o in run.options()]
 
 
+def _passage(run: Run) -> str | None:
+    """The Continue id when the run stands in a pass-through scene."""
+    options = run.available()
+    if len(options) == 1 and run.scenario.choices[options[0]].synthetic:
+        return options[0]
+    return None
+
+
 def handle(args: argparse.Namespace) -> int:
+    if args.join:
+        from simgame.cli.cohort import play_in_cohort
+
+        return play_in_cohort(args)
+    if not args.scenario:
+        return fail("give a scenario id or file (or --join CODE to play in a cohort)")
     try:
         scenario = load(args.scenario)
         run = Run.start(scenario, args.seed, args.fixture)
@@ -55,6 +74,9 @@ def handle(args: argparse.Namespace) -> int:
     wanted = [c.strip() for c in args.choose.split(",") if c.strip()]
     rng = random.Random(args.seed)
     for choice in wanted:
+        # Pass-through scenes need no id in --choose: read on until the choice's scene.
+        while not run.ended and choice not in run.available() and _passage(run) is not None:
+            steps.append((run.scene_id, _options(run), run.choose(_passage(run) or "")))
         scene, opts = run.scene_id, _options(run)
         try:
             steps.append((scene, opts, run.choose(choice)))
@@ -62,6 +84,8 @@ def handle(args: argparse.Namespace) -> int:
             if args.format == "text":
                 print(transcript_text(run, steps))
             return fail(f"step {len(steps) + 1} (scene `{run.scene_id}`): {exc}")
+    while not run.ended and _passage(run) is not None and len(steps) < MAX_STEPS:
+        steps.append((run.scene_id, _options(run), run.choose(_passage(run) or "")))
     while args.policy and not run.ended and len(steps) < MAX_STEPS:
         available = run.available()
         if not available:
