@@ -7,10 +7,16 @@ import sys
 from collections.abc import Callable, Sequence
 
 from simgame import __version__
-from simgame.cli import play, run, validate
+from simgame.cli import cohort, export, play, run, serve, test_cmd, validate
+from simgame.cli import explore as explore_cmd
+from simgame.cli import graph as graph_cmd
+from simgame.cli import new as new_cmd
+from simgame.cli import stats as stats_cmd
 
 Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
-COMMANDS: list[Register] = [play.register, run.register, validate.register]
+COMMANDS: list[Register] = [play.register, run.register, validate.register, cohort.register, serve.register,
+                             export.register, explore_cmd.register, graph_cmd.register, new_cmd.register,
+                             test_cmd.register, stats_cmd.register]
 
 EPILOG = """examples:
   simgame                                   open the game on the bundled scenarios

@@ -1,0 +1,81 @@
+"""Benchmark: cohort events written per second with 50 writer processes (one SQLite file, WAL).
+
+Run: python benchmarks/cohort_events.py
+Each writer is a player process: it joins, then writes a 30-decision playthrough one
+event per transaction (as a player's observer does) and resends every event once (a
+flaky network), which must store nothing new. Baseline in the same run: one process writing
+the same 50 playthroughs one after another.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from simgame.cohort.events import CHOSE, FINISHED, make_event
+from simgame.cohort.sqlite import SqliteStore
+from simgame.cohort.store import Cohort
+
+DECISIONS = 30
+
+
+def writer(path: str, code: str, index: int, players: int, go: multiprocessing.synchronize.Event) -> None:
+    store = SqliteStore(Path(path))
+    go.wait(60)
+    for n in range(players):
+        player, _ = store.join(code, f"writer {index:03d}-{n:03d}", None)
+        events = [make_event(CHOSE, player.id, step, {"choice": f"c{step}", "scene": f"s{step}"})
+                  for step in range(DECISIONS)]
+        events.append(make_event(FINISHED, player.id, DECISIONS, {"ending": "done"}))
+        for event in events:
+            store.append(code, [event])
+        for event in events:  # the resend: stored once already
+            if store.append(code, [event]) != 0:
+                raise SystemExit(f"writer {index}: a resend was stored twice")
+    store.close()
+
+
+def measure(writers: int, players_each: int) -> tuple[float, int]:
+    folder = Path(tempfile.mkdtemp(prefix="simgame-bench-"))
+    store = SqliteStore(folder / "cohorts.sqlite")
+    code = "BENCH2"
+    store.create_cohort(Cohort(code, "bench", "tiny", "tiny", "h", 0, "free", 0, -1, False, "k", "now"))
+    ctx = multiprocessing.get_context("fork")
+    go = ctx.Event()
+    procs = [ctx.Process(target=writer, args=(str(store.path), code, i, players_each, go)) for i in range(writers)]
+    for p in procs:
+        p.start()
+    time.sleep(0.5)  # let every process open the file before the clock starts
+    start = time.perf_counter()
+    go.set()
+    for p in procs:
+        p.join(300)
+    elapsed = time.perf_counter() - start
+    if any(p.exitcode != 0 for p in procs):
+        raise SystemExit("a writer failed")
+    events = store.events(code)
+    expected = writers * players_each * (DECISIONS + 2)  # joined + decisions + finished
+    if len(events) != expected or len({e.id for e in events}) != expected:
+        raise SystemExit(f"expected {expected} events exactly once, found {len(events)}")
+    store.close()
+    return elapsed, len(events)
+
+
+def main() -> None:
+    one_time, one_events = measure(1, 50)  # the same 50 playthroughs, one after another
+    many_time, many_events = measure(50, 1)
+    one_rate, many_rate = one_events / one_time, many_events / many_time
+    print("cohort event writes (one transaction per event, every event also resent once)")
+    print(f"   1 writer, 50 playthroughs in turn: {one_events} events in {one_time:.2f} s = {one_rate:.0f} events/s")
+    print(f"  50 writers at once, 1 playthrough each: {many_events} events in {many_time:.2f} s = "
+          f"{many_rate:.0f} events/s (each stored exactly once)")
+    print(f"  50 writers / 1 writer throughput = {many_rate / one_rate:.2f}")
+
+
+if __name__ == "__main__":
+    main()

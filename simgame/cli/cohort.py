@@ -1,0 +1,371 @@
+"""`simgame cohort`: create, list, show, pace, close, report, import and watch facilitated sessions."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from simgame.cli.common import fail
+from simgame.cohort import pacing
+from simgame.cohort.errors import CohortError
+from simgame.cohort.progress import fold
+from simgame.cohort.store import FREE, LOCKSTEP, Cohort, CohortStore, open_store
+from simgame.saves import atomic_write
+
+EXAMPLE = """examples:
+  simgame cohort create --scenario pilot-to-production --name "Board offsite" --pace lockstep
+  simgame cohort list
+  simgame cohort show K7QF3M
+  simgame cohort pace K7QF3M open --key KEY        (lockstep: open, reveal, advance, pause, resume)
+  simgame cohort dashboard K7QF3M --key KEY
+  simgame cohort report K7QF3M --format html -o debrief.html
+  simgame cohort import K7QF3M results/*.json --key KEY
+  simgame cohort close K7QF3M --key KEY
+The facilitator key can also come from $SIMGAME_FACILITATOR_KEY.
+"""
+
+ACTIONS = ("open", "reveal", "advance", "pause", "resume", FREE, LOCKSTEP)
+
+
+def _store_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", help="the cohort store file (default: $SIMGAME_COHORT_DB or SAVES/cohorts.sqlite)")
+    p.add_argument("--saves", help="saves folder (default: $SIMGAME_SAVES or ./saves)")
+
+
+def _key_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--key", help="the facilitator key printed by `cohort create`")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("cohort", help="run a facilitated session for a room of players",
+                       description="Facilitated cohort sessions: a join code, pseudonymous players, pacing, "
+                                   "a live dashboard and a room debrief.",
+                       epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    cmds = p.add_subparsers(dest="cohort_command", metavar="ACTION")
+    c = cmds.add_parser("create", help="create a session and print its join code and facilitator key")
+    c.add_argument("--scenario", required=True, help="a bundled scenario id or a .yaml file")
+    c.add_argument("--name", required=True, help="a name for the session, e.g. 'Leadership offsite, May'")
+    c.add_argument("--pace", choices=[FREE, LOCKSTEP], default=FREE,
+                   help="free play, or lockstep where you open each decision (default free)")
+    c.add_argument("--seed", type=int, default=0, help="seed for chance events, shared by the room (default 0)")
+    _store_options(c)
+    c.set_defaults(handler=handle_create)
+    ls = cmds.add_parser("list", help="list sessions in the store")
+    _store_options(ls)
+    ls.set_defaults(handler=handle_list)
+    s = cmds.add_parser("show", help="a session's players and progress")
+    s.add_argument("code")
+    _store_options(s)
+    s.set_defaults(handler=handle_show)
+    pc = cmds.add_parser("pace", help="pace a session: open, reveal, advance, pause, resume, free, lockstep")
+    pc.add_argument("code")
+    pc.add_argument("action", choices=ACTIONS)
+    _key_option(pc)
+    _store_options(pc)
+    pc.set_defaults(handler=handle_pace)
+    cl = cmds.add_parser("close", help="close a session (no more live play; imports still work)")
+    cl.add_argument("code")
+    _key_option(cl)
+    _store_options(cl)
+    cl.set_defaults(handler=handle_close)
+    r = cmds.add_parser("report", help="the room debrief: md, html, csv or json")
+    r.add_argument("code")
+    r.add_argument("--format", choices=["md", "html", "csv", "json"], default="md")
+    r.add_argument("-o", "--output", help="write to this file instead of the screen")
+    _store_options(r)
+    r.set_defaults(handler=handle_report)
+    im = cmds.add_parser("import", help="import result files exported by offline players")
+    im.add_argument("code")
+    im.add_argument("files", nargs="+", help="result files from `simgame export`")
+    _key_option(im)
+    _store_options(im)
+    im.set_defaults(handler=handle_import)
+    d = cmds.add_parser("dashboard", help="the live facilitator dashboard")
+    d.add_argument("code")
+    _key_option(d)
+    _store_options(d)
+    d.set_defaults(handler=handle_dashboard)
+    p.set_defaults(handler=lambda _args: (p.print_help(), 2)[1])
+    _extend_play(sub)
+
+
+def _extend_play(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Give `simgame play` its cohort options (the TUI reads them); skipped if play.py already has them."""
+    play = sub.choices.get("play")
+    if play is None or "--join" in play._option_string_actions:
+        return
+    group = play.add_argument_group("joining a facilitated session")
+    group.add_argument("--join", metavar="CODE", help="join the session with this code (from the facilitator)")
+    group.add_argument("--name", help="your name in the session (asked in the game if missing)")
+    group.add_argument("--team", help="your team, if the facilitator uses teams")
+    group.add_argument("--hub", metavar="URL", help="the facilitator's hub, e.g. http://192.168.1.20:8765 "
+                                                    "(default: this machine's session store)")
+
+
+@contextmanager
+def _opened(args: argparse.Namespace) -> Iterator[CohortStore]:
+    store = open_store(Path(args.store) if args.store else None, Path(args.saves) if args.saves else None)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _key(args: argparse.Namespace) -> str | None:
+    return getattr(args, "key", None) or os.environ.get("SIMGAME_FACILITATOR_KEY")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _run(args: argparse.Namespace, body: object) -> int:
+    try:
+        with _opened(args) as store:
+            assert callable(body)
+            return int(body(store))
+    except CohortError as exc:
+        return fail(str(exc))
+
+
+def handle_create(args: argparse.Namespace) -> int:
+    from simgame.cohort.sessions import create
+
+    def body(store: CohortStore) -> int:
+        cohort, key = create(store, args.scenario, args.name, args.pace, args.seed)
+        print(f"Session created: {cohort.name}\n"
+              f"  Join code        {cohort.code}\n"
+              f"  Facilitator key  {key}   (keep it private: you need it to pace, close and import)\n"
+              f"  Scenario         {cohort.scenario_id}, seed {cohort.seed}, {cohort.pace} pacing\n\n"
+              f"Players on this machine:   simgame play --join {cohort.code} --name NAME [--team TEAM]\n"
+              f"Open it to the room:       simgame serve --cohort {cohort.code} --host 0.0.0.0\n"
+              f"Players without a network: simgame play {cohort.scenario_id} --seed {cohort.seed}, then\n"
+              f"                           simgame export --join {cohort.code} --name NAME --from SAVE.json")
+        return 0
+
+    return _run(args, body)
+
+
+def handle_list(args: argparse.Namespace) -> int:
+    def body(store: CohortStore) -> int:
+        cohorts = store.cohorts()
+        if not cohorts:
+            print("No sessions yet. Create one with: simgame cohort create --scenario ID --name NAME")
+            return 0
+        print(f"{'code':<8} {'players':>7}  {'pace':<9} {'state':<7} {'scenario':<28} name")
+        for c in cohorts:
+            print(f"{c.code:<8} {len(store.players(c.code)):>7}  {c.pace:<9} {'open' if c.is_open else 'closed':<7} "
+                  f"{c.scenario_id:<28} {c.name}")
+        return 0
+
+    return _run(args, body)
+
+
+def _find(store: CohortStore, code: str) -> Cohort:
+    from simgame.cohort.sessions import find
+
+    return find(store, code)
+
+
+def handle_show(args: argparse.Namespace) -> int:
+    def body(store: CohortStore) -> int:
+        c = _find(store, args.code)
+        progress = fold(store.players(c.code), store.events(c.code))
+        state = "open" if c.is_open else f"closed {c.closed}"
+        print(f"{c.name} ({c.code}): {c.scenario_id}, seed {c.seed}, {c.pace} pacing, {state}")
+        if c.pace == LOCKSTEP:
+            print(f"  decisions opened: {c.open_step}; last revealed: "
+                  f"{c.revealed_step + 1 if c.revealed_step >= 0 else 'none'}{'; PAUSED' if c.paused else ''}")
+        print(f"  {len(progress)} player(s), {sum(p.finished for p in progress.values())} finished")
+        for prog in progress.values():
+            team = f" [{prog.player.team}]" if prog.player.team else ""
+            status = f"finished ({prog.ending})" if prog.finished else f"{prog.made} decision(s)"
+            late = f", {len(prog.timed_out)} timed out" if prog.timed_out else ""
+            print(f"  - {prog.player.name}{team}: {status}{late}")
+        return 0
+
+    return _run(args, body)
+
+
+def handle_pace(args: argparse.Namespace) -> int:
+    from simgame.cohort.sessions import authorise
+
+    def body(store: CohortStore) -> int:
+        c = _find(store, args.code)
+        authorise(c, _key(args))
+        if args.action == "open":
+            c = pacing.open_next(store, c)
+            print(f"Decision {c.open_step} is open.")
+        elif args.action == "reveal":
+            c = pacing.reveal(store, c)
+            print(f"The room's split on decision {c.revealed_step + 1} is revealed.")
+        elif args.action == "advance":
+            c, late = pacing.advance(store, c)
+            print(f"{late} player(s) timed out; decision {c.open_step} is open.")
+        elif args.action in ("pause", "resume"):
+            pacing.pause(store, c, args.action == "pause")
+            print("Paused." if args.action == "pause" else "Resumed.")
+        else:
+            pacing.set_pace(store, c, args.action)
+            print(f"Pacing is now {args.action}.")
+        return 0
+
+    return _run(args, body)
+
+
+def handle_close(args: argparse.Namespace) -> int:
+    from simgame.cohort.sessions import authorise
+
+    def body(store: CohortStore) -> int:
+        c = _find(store, args.code)
+        authorise(c, _key(args))
+        pacing.close(store, c, _now())
+        print(f"Session {c.code} is closed. Reports and imports still work.")
+        return 0
+
+    return _run(args, body)
+
+
+def handle_report(args: argparse.Namespace) -> int:
+    from simgame.cohort.analytics import analyse
+    from simgame.cohort.html import to_html
+    from simgame.cohort.render import to_csv, to_json, to_markdown
+    from simgame.cohort.sessions import scenario_of
+    from simgame.cohort.summary import summarise
+
+    def body(store: CohortStore) -> int:
+        c = _find(store, args.code)
+        report = summarise(analyse(store, c.code, scenario_of(c)))
+        render = {"md": to_markdown, "html": to_html, "csv": to_csv, "json": to_json}[args.format]
+        text = render(report)
+        if args.output:
+            atomic_write(Path(args.output), text)
+            print(f"wrote {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
+
+    return _run(args, body)
+
+
+def handle_import(args: argparse.Namespace) -> int:
+    from simgame.cohort.resultfile import import_file
+    from simgame.cohort.sessions import authorise, scenario_of
+
+    def body(store: CohortStore) -> int:
+        c = _find(store, args.code)
+        authorise(c, _key(args))
+        scenario = scenario_of(c)
+        refused = 0
+        for name in args.files:
+            try:
+                who, new = import_file(store, c, scenario, Path(name))
+            except CohortError as exc:
+                refused += 1
+                print(f"refused {exc}", file=sys.stderr)
+                continue
+            print(f"{name}: {who}, {new} new event(s)" + ("" if new else " (already imported)"))
+        if refused:
+            print(f"{refused} of {len(args.files)} file(s) refused", file=sys.stderr)
+        return 1 if refused else 0
+
+    return _run(args, body)
+
+
+def handle_dashboard(args: argparse.Namespace) -> int:
+    def body(store: CohortStore) -> int:
+        c = _find(store, args.code)
+        key = _key(args)
+        if key:
+            from simgame.cohort.sessions import authorise
+
+            authorise(c, key)
+        try:
+            from simgame.cohort.dashboard import run_dashboard
+        except ImportError:
+            raise CohortError("the dashboard needs the terminal UI (Textual), which is not installed") from None
+        store_path = Path(getattr(store, "path", "")) if hasattr(store, "path") else None
+        return run_dashboard(c.code, store_path, key)
+
+    return _run(args, body)
+
+
+WAIT_LIMIT = 4 * 3600.0  # a rehearsal bot gives up after a long workshop's worth of waiting
+POLL = 0.5
+
+
+def play_in_cohort(args: argparse.Namespace) -> int:
+    """`simgame run --join`: a headless player (a rehearsal bot, or a test) in a cohort, paced like the TUI."""
+    import json
+    import random
+    import time
+
+    from simgame.cli.run import MAX_STEPS, _options
+    from simgame.cohort.client import observer_for
+    from simgame.engine import EngineError, Run
+    from simgame.report import debrief_text, run_json, transcript_text
+    from simgame.scoring import debrief
+    from simgame.state import Decision
+
+    try:
+        observer = observer_for(join=args.join, name=args.name, team=args.team, hub=args.hub,
+                                saves=Path(args.saves) if args.saves else None)
+    except CohortError as exc:
+        return fail(str(exc))
+    try:
+        if args.scenario and args.scenario not in (observer.scenario_id, observer.scenario.path):
+            return fail(f"session {args.join} plays `{observer.scenario_id}`, not `{args.scenario}`")
+        run = Run.replay(observer.scenario, observer.seed, observer.resume)
+        observer.started(run)
+        steps: list[tuple[str, list[str], Decision | None]] = []
+        wanted = [c.strip() for c in args.choose.split(",") if c.strip()][len(observer.resume):]
+        rng = random.Random(f"{args.seed}|{observer.name}")
+        shown = None
+        while not run.ended and len(steps) < MAX_STEPS:
+            deadline = time.monotonic() + WAIT_LIMIT
+            while (message := observer.waiting(run)) is not None:
+                if message != shown:
+                    print(message, file=sys.stderr)
+                    shown = message
+                if time.monotonic() > deadline or message.startswith("The facilitator has closed"):
+                    return fail("stopped waiting for the facilitator")
+                time.sleep(POLL)
+            if wanted:
+                pick = wanted.pop(0)
+            elif args.policy:
+                available = run.available()
+                if not available:
+                    return fail(f"no choice is available in scene `{run.scene_id}`")
+                pick = available[0] if args.policy == "first" else rng.choice(available)
+            else:
+                break
+            scene, opts = run.scene_id, _options(run)
+            try:
+                decision = run.choose(pick)
+            except EngineError as exc:
+                return fail(f"step {len(run.history) + 1} (scene `{run.scene_id}`): {exc}")
+            observer.chose(run, decision)
+            steps.append((scene, opts, decision))
+        if run.ended:
+            observer.finished(run)
+        else:
+            steps.append((run.scene_id, _options(run), None))
+        if args.format == "json":
+            print(json.dumps(run_json(run, steps), indent=2))
+        else:
+            print(transcript_text(run, steps))
+            if run.ended:
+                print(debrief_text(debrief(run), run.scenario))
+        return 0
+    except CohortError as exc:
+        return fail(str(exc))
+    finally:
+        observer.close()
+        if observer.unsent:
+            print(f"{observer.unsent} event(s) are waiting for the hub; they are sent next time you join, or "
+                  "use `simgame export`.", file=sys.stderr)

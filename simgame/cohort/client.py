@@ -1,0 +1,235 @@
+"""The player's side of a cohort: `observer_for` gives the TUI and `simgame run` a PlayObserver.
+
+Two channels carry events: straight into the cohort store (a player on the facilitator's
+machine, including every browser player the hub spawns), or to the hub over HTTP through
+a local outbox (a terminal player on their own laptop). Either way the front end sees
+the same observer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Protocol
+
+from simgame.cohort.codes import normalise_code
+from simgame.cohort.errors import CohortError
+from simgame.cohort.events import CHOSE, FINISHED, Event, make_event
+from simgame.cohort.hubclient import HubClient, HubUnreachable
+from simgame.cohort.outbox import Flusher, Outbox
+from simgame.cohort.pacing import gate
+from simgame.cohort.progress import fold
+from simgame.cohort.room import reveal_text, step_counts
+from simgame.cohort.sessions import find, load_for, scenario_of
+from simgame.cohort.store import Cohort, CohortStore, Player, check_name, open_store, require_open
+from simgame.engine import Run
+from simgame.saves import default_dir
+from simgame.scenario import Scenario
+from simgame.scoring import score
+from simgame.state import Decision
+
+__all__ = ["CohortError", "CohortObserver", "observer_for"]
+
+POLL_BACKOFF = 5.0  # seconds between pacing polls while the hub does not answer
+
+
+class Channel(Protocol):
+    """Where a player's events go and where pacing is read from."""
+
+    def send(self, event: Event) -> None: ...
+
+    def pacing(self) -> Cohort | None: ...
+
+    def revealed(self, step: int) -> dict[str, int] | None: ...
+
+    def close(self) -> int: ...
+
+
+class StoreChannel:
+    """Events straight into the store (the facilitator's machine)."""
+
+    def __init__(self, store: CohortStore, code: str) -> None:
+        self.store = store
+        self.code = code
+
+    def send(self, event: Event) -> None:
+        self.store.append(self.code, [event])
+
+    def pacing(self) -> Cohort | None:
+        return self.store.cohort(self.code)
+
+    def revealed(self, step: int) -> dict[str, int] | None:
+        return step_counts(self.store.events(self.code), step)
+
+    def close(self) -> int:
+        self.store.close()
+        return 0
+
+
+class HubChannel:
+    """Events to the hub through the outbox; pacing read from the hub, last answer kept when it is away."""
+
+    def __init__(self, hub: HubClient, player: str, outbox: Outbox, last: Cohort) -> None:
+        self.hub = hub
+        self.player = player
+        self.outbox = outbox
+        self.last = last
+        self._revealed: dict[int, dict[str, int]] = {}
+        self._quiet_until = 0.0  # after a failed poll, answer from memory for a while: the UI must not stall
+        self.flusher = Flusher(outbox, self._deliver)
+
+    def _deliver(self, batch: list[dict[str, Any]]) -> bool:
+        try:
+            self.hub.send(self.player, batch)
+        except HubUnreachable:
+            return False
+        return True
+
+    def send(self, event: Event) -> None:
+        self.outbox.add(event)
+        self.flusher.poke()
+
+    def pacing(self) -> Cohort | None:
+        if time.monotonic() < self._quiet_until:
+            return self.last
+        try:
+            state = self.hub.state(self.player)
+        except HubUnreachable:
+            self._quiet_until = time.monotonic() + POLL_BACKOFF
+            return self.last
+        self.last = _cohort_from(state, self.last)
+        shown = state.get("revealed")
+        if isinstance(shown, dict) and isinstance(shown.get("counts"), dict):
+            self._revealed[int(shown.get("step", -1))] = {str(k): int(v) for k, v in shown["counts"].items()}
+        return self.last
+
+    def revealed(self, step: int) -> dict[str, int] | None:
+        return self._revealed.get(step)
+
+    def close(self) -> int:
+        return self.flusher.stop()
+
+
+def _cohort_from(state: dict[str, Any], base: Cohort) -> Cohort:
+    return replace(base, pace=str(state.get("pace", base.pace)), open_step=int(state.get("open_step", 0)),
+                   revealed_step=int(state.get("revealed_step", -1)), paused=bool(state.get("paused", False)),
+                   closed=state.get("closed") or None)
+
+
+class CohortObserver:
+    """Implements simgame.observer.PlayObserver for one player in one cohort."""
+
+    def __init__(self, channel: Channel, scenario: Scenario, cohort: Cohort, player: str, name: str,
+                 resume: list[str]) -> None:
+        self.channel = channel
+        self.scenario = scenario
+        self.cohort = cohort
+        self.player = player
+        self.name = name
+        self.scenario_id = scenario.id
+        self.seed = cohort.seed
+        self.resume = list(resume)
+        self.unsent = 0  # events still in the outbox after close (sent on the next join or exported)
+        self._closed = False
+
+    def started(self, run: Run) -> None:
+        if run.scenario.content_hash != self.cohort.content_hash or run.seed != self.seed:
+            raise CohortError("this game does not match the session's scenario or seed; rejoin with the code")
+
+    def chose(self, run: Run, decision: Decision) -> None:
+        self.channel.send(make_event(CHOSE, self.player, decision.index,
+                                     {"choice": decision.choice, "scene": decision.scene}))
+
+    def finished(self, run: Run) -> None:
+        overall = score(run.scenario, run, run.metrics).overall
+        self.channel.send(make_event(FINISHED, self.player, len(run.history),
+                                     {"ending": run.ending, "score": overall},
+                                     event_id=f"fin-{self.player}-{len(run.history)}"))
+
+    def waiting(self, run: Run) -> str | None:
+        if run.ended:
+            return None
+        cohort = self.channel.pacing()
+        if cohort is None:
+            return None
+        step = len(run.history)
+        message = gate(cohort, step)
+        if message is None or cohort.revealed_step < 0 or cohort.revealed_step != step - 1:
+            return message
+        counts = self.channel.revealed(cohort.revealed_step)
+        return message if counts is None else f"{message}\n{reveal_text(self.scenario, cohort.revealed_step, counts)}"
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self.unsent = self.channel.close()
+
+
+def outbox_dir(saves: Path | None, hub_base: str, code: str, name: str) -> Path:
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{code}-{name}".lower()).strip("-")[:60]
+    host = re.sub(r"[^a-z0-9]+", "-", hub_base.lower().split("://", 1)[-1]).strip("-")
+    return (saves or default_dir()) / "outbox" / host / slug
+
+
+def observer_for(join: str | None, name: str | None, team: str | None = None, hub: str | None = None,
+                 saves: Path | None = None, origin: str | None = None) -> CohortObserver:
+    """A PlayObserver for a player joining cohort ``join``; raises CohortError with a message for them."""
+    if not join:
+        raise CohortError("a join code is needed to join a session")
+    if not name:
+        raise CohortError("choose a name to join the session (it is what the facilitator will see)")
+    name = check_name(name)
+    if hub:
+        return _via_hub(join, name, team, hub, saves)
+    origin = origin or os.environ.get("SIMGAME_COHORT_ORIGIN", "terminal")
+    store = open_store(saves=saves)
+    try:
+        cohort = require_open(find(store, join))
+        scenario = scenario_of(cohort)
+        player, _ = store.join(cohort.code, name, team, origin)
+        resume = fold([player], store.events(cohort.code))[player.id].choice_log()
+    except BaseException:
+        store.close()
+        raise
+    return CohortObserver(StoreChannel(store, cohort.code), scenario, cohort, player.id, name, resume)
+
+
+def _via_hub(join: str, name: str, team: str | None, url: str, saves: Path | None) -> CohortObserver:
+    code = normalise_code(join)
+    client = HubClient(url, code)
+    folder = outbox_dir(saves, client.base, code, name)
+    memo = folder / "session.json"
+    try:
+        info = client.join(name, team)
+        folder.mkdir(parents=True, exist_ok=True)
+        memo.write_text(json.dumps(info), encoding="utf-8")
+    except HubUnreachable as exc:
+        if not memo.exists():
+            raise CohortError(f"{exc}. Check the address and the network, or play offline and send the "
+                              "facilitator a result file with `simgame export`.") from None
+        info = json.loads(memo.read_text(encoding="utf-8"))  # rejoin offline: the outbox keeps everything
+    outbox = Outbox(folder)
+    cohort = Cohort(code=code, name=str(info.get("cohort_name", "")), scenario_id=str(info["scenario_id"]),
+                    scenario_ref=str(info["scenario_id"]), content_hash=str(info["content_hash"]),
+                    seed=int(info["seed"]), pace=str(info.get("pace", "free")), open_step=0, revealed_step=-1,
+                    paused=False, key_hash="", created="")
+    scenario = load_for(cohort.scenario_id)
+    if scenario.content_hash != cohort.content_hash:
+        raise CohortError(f"your copy of `{cohort.scenario_id}` differs from the facilitator's; update simgame "
+                          "so your results can be compared with the room's")
+    player = str(info["player"])
+    local = fold_local(outbox, player)
+    remote = [str(c) for c in info.get("resume", [])]
+    resume = remote if len(remote) >= len(local) else local
+    return CohortObserver(HubChannel(client, player, outbox, cohort), scenario, cohort, player, name, resume)
+
+
+def fold_local(outbox: Outbox, player: str) -> list[str]:
+    """The choices this player made, from their own outbox (sent or not)."""
+    me = Player(player, "", "", None, "")
+    return fold([me], [e for e in outbox.events() if e.player == player])[player].choice_log()

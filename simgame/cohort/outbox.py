@@ -1,0 +1,116 @@
+"""A player's local outbox: every event is written to disk first, then sent with the same id until acknowledged.
+
+A dropped network or a restarted hub only delays events; the hub stores each id once,
+so resending is always safe. The outbox is two append-only files: the events, and the
+ids the hub has acknowledged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from simgame.cohort.events import Event, event_from_json
+
+Sender = Callable[[list[dict[str, Any]]], bool]  # True once the hub has stored (or already had) them
+BATCH = 50
+
+
+class Outbox:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self._events = folder / "events.jsonl"
+        self._acked = folder / "acked.txt"
+        self._lock = threading.Lock()
+
+    def add(self, event: Event) -> None:
+        """Persist the event before anything is sent (fsync: a crash after this keeps it)."""
+        line = json.dumps(event.to_json(), sort_keys=True, ensure_ascii=False) + "\n"
+        with self._lock, self._events.open("a", encoding="utf-8") as fh:
+            fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def all(self) -> list[dict[str, Any]]:
+        if not self._events.exists():
+            return []
+        out = []
+        for line in self._events.read_text(encoding="utf-8").splitlines():
+            try:
+                raw = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line torn by a crash mid-write was never acknowledged either
+            if isinstance(raw, dict):
+                out.append(raw)
+        return out
+
+    def acked(self) -> set[str]:
+        if not self._acked.exists():
+            return set()
+        return set(self._acked.read_text(encoding="utf-8").split())
+
+    def pending(self) -> list[dict[str, Any]]:
+        done = self.acked()
+        return [e for e in self.all() if e.get("id") not in done]
+
+    def events(self) -> list[Event]:
+        """Everything this player recorded, acknowledged or not (for export)."""
+        out = []
+        for raw in self.all():
+            try:
+                out.append(event_from_json(raw))
+            except ValueError:
+                continue
+        return out
+
+    def flush(self, send: Sender) -> int:
+        """Send pending events in batches; returns how many are still pending (0 = all delivered)."""
+        with self._lock:
+            pending = self.pending()
+            while pending:
+                batch = pending[:BATCH]
+                if not send(batch):
+                    return len(pending)
+                with self._acked.open("a", encoding="utf-8") as fh:
+                    fh.write("".join(f"{e['id']}\n" for e in batch))
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                pending = pending[BATCH:]
+            return 0
+
+
+class Flusher:
+    """Flushes an outbox in the background until stopped; waits grow from 0.5 s to 5 s while the hub is away."""
+
+    def __init__(self, outbox: Outbox, send: Sender) -> None:
+        self.outbox = outbox
+        self.send = send
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="simgame-outbox", daemon=True)
+        self._thread.start()
+
+    def poke(self) -> None:
+        self._wake.set()
+
+    def _loop(self) -> None:
+        delay = 0.5
+        while not self._stop.is_set():
+            left = self.outbox.flush(self.send)
+            delay = 0.5 if left == 0 else min(5.0, delay * 2)
+            self._wake.wait(delay if left else 2.0)
+            self._wake.clear()
+
+    def stop(self, timeout: float = 3.0) -> int:
+        """Stop, after one last bounded attempt; returns events still waiting to be sent."""
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            return len(self.outbox.pending())
+        return self.outbox.flush(self.send)

@@ -1,0 +1,109 @@
+"""The room debrief as Markdown, CSV and JSON (HTML lives in ``html.py``)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from simgame.cohort.room import MIN_GROUP
+
+WITHHELD = f"(withheld: fewer than {MIN_GROUP})"
+
+
+def to_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_csv(report: dict[str, Any]) -> str:
+    """One row per player (pseudonymous): the facilitator's spreadsheet, not a room display."""
+    dims = [d["id"] for d in report["scores"]["dimensions"]]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["player", "team", "origin", "decisions", "timed_out", "ended", "ending", "overall", "band",
+                     "choice_quality", *dims, "problem"])
+    for row in report["player_results"]:
+        writer.writerow([_cell(row["player"]), _cell(row["team"]), row["origin"], row["decisions"], row["timed_out"],
+                         "yes" if row["ended"] else "no", row["ending"], row["overall"], row["band"],
+                         "" if row["choice_quality"] is None else row["choice_quality"],
+                         *(row["dimensions"].get(d, "") for d in dims), _cell(row["problem"])])
+    return buf.getvalue()
+
+
+def _cell(text: str) -> str:
+    """Neutralise spreadsheet formulas in names players typed (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def stats_text(s: dict[str, Any] | None) -> str:
+    if s is None:
+        return WITHHELD
+    return f"mean {s['mean']:g}, median {s['median']:g}, range {s['min']:g}-{s['max']:g} (n={s['n']})"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(report: dict[str, Any]) -> str:
+    c, p = report["cohort"], report["players"]
+    out = [f"# Room debrief: {_md(c['name'])}", "",
+           f"Scenario **{_md(c['scenario_title'])}** (`{c['scenario_id']}`), session `{c['code']}`, "
+           f"{c['pace']} pacing. {p['joined']} joined, {p['finished']} finished, {p['in_progress']} still playing; "
+           f"{p['timed_out_decisions']} decision(s) timed out and are left out of choice quality.", ""]
+    if report["suppressed"]:
+        out += [f"> Fewer than {MIN_GROUP} players finished, so room-wide figures are withheld to protect "
+                "individuals.", ""]
+    out += ["## Hot wash", ""]
+    for stage in report["hot_wash"]:
+        out.append(f"### {stage['stage']} ({stage['minutes']} min)")
+        out += [f"- {q}" for q in stage["prompts"]]
+        if stage["stage"] == "What happened":
+            out += _what_happened(report)
+        if stage["stage"] == "Analysis":
+            out += _analysis(report)
+        out.append("")
+    out += ["## Score profile", "", f"- Overall: {stats_text(report['scores']['overall'])}"]
+    out += [f"- {_md(d['label'])}: {stats_text(d['stats'])}" for d in report["scores"]["dimensions"]]
+    out += [f"- Choice quality (share of the best reachable outcome kept): "
+            f"{stats_text(report['scores']['choice_quality'])}", ""]
+    if report["scores"]["histogram"]:
+        out += ["| score | players |", "| --- | --- |"]
+        out += [f"| {b['from']}-{b['to']} | {b['count']} |" for b in report["scores"]["histogram"]]
+        out.append("")
+    out += ["## By team", "", "| team | players | finished | overall |", "| --- | --- | --- | --- |"]
+    for t in report["teams"]:
+        out.append(f"| {_md(t['team'])} | {t['players']} | {t['finished']} | {stats_text(t['overall'])} |")
+    out += ["", "## Every decision against the best reachable outcome", ""]
+    for d in report["decisions"]:
+        out += [f"### {_md(d['title'])} (from decision {d['first_step'] + 1})", "",
+                f"{d['answered']} on time, {d['timed_out']} timed out; divergence {d['divergence']:.2f}.", "",
+                "| choice | share | best outcome reachable after it |", "| --- | --- | --- |"]
+        for o in d["options"]:
+            share = WITHHELD if o["share"] is None else f"{o['share']:.0%}"
+            best = "beyond the search" if o["best_after"] is None else f"{o['best_after']:.0f}/100"
+            out.append(f"| {_md(o['label'])}{' (best)' if o['is_best'] else ''} | {share} | {best} |")
+        out.append("")
+    b = report["best_outcome"]
+    out.append(f"Best reachable outcome from the start: {b['best_start']:.0f}/100"
+               + ("." if b["exact"] else f" (a lower bound: the search stopped after {b['states_searched']} "
+                                         "states)."))
+    return "\n".join(out) + "\n"
+
+
+def _what_happened(report: dict[str, Any]) -> list[str]:
+    if report["endings"] is None:
+        return [f"- Endings: {WITHHELD}"]
+    return [f"- Ending “{_md(e['title'])}” ({e['tone']}): {e['count']} player(s)" for e in report["endings"]]
+
+
+def _analysis(report: dict[str, Any]) -> list[str]:
+    lines = []
+    if report["instructive"]:
+        lines.append("- Open with the most instructive failures:")
+        lines += [f"  - {_md(x['prompt'])}" for x in report["instructive"]]
+    if report["discussion"]:
+        lines.append("- The most divided decisions, as discussion prompts:")
+        lines += [f"  - {_md(x['prompt'])}" for x in report["discussion"]]
+    return lines

@@ -1,0 +1,103 @@
+"""A real headless Chromium (Debian's, driven through the system chromedriver) joins through the hub and decides."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+from simgame.cohort.events import CHOSE
+from simgame.cohort.sqlite import SqliteStore
+from simgame.cohort.store import Cohort
+from tests.cohort.hubsupport import HubProcess, free_port, wait_for
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--window-size=1200,900"]
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[webdriver.Chrome]:
+    monkeypatch.setenv("SE_OFFLINE", "true")  # selenium must never fetch a browser or driver
+    assert os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER), \
+        "install Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)"
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})  # to read the game's screen
+    profile = tempfile.mkdtemp(prefix="simgame-chromium-")
+    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_a_browser_player_joins_and_makes_a_decision(browser: webdriver.Chrome, store: SqliteStore,
+                                                      free_cohort: tuple[Cohort, str], tmp_path: Path) -> None:
+    cohort, _ = free_cohort
+    hub = HubProcess(cohort.code, store.path, free_port(), tmp_path / "hub.log").start()
+    try:
+        _play_one_decision(browser, hub, store, cohort)
+    except AssertionError as exc:
+        browser.save_screenshot(str(tmp_path / "browser.png"))
+        log = (tmp_path / "hub.log").read_text(errors="replace")[-3000:]
+        raise AssertionError(f"{exc}\n(screenshot: {tmp_path / 'browser.png'})\nhub log:\n{log}") from None
+    finally:
+        hub.stop()
+    (player,) = store.players(cohort.code)
+    assert player.origin == "browser"
+    (chose,) = [e for e in store.events(cohort.code) if e.kind == CHOSE]
+    assert chose.player == player.id and chose.step == 0 and chose.data["choice"] == "name-owner"
+
+
+class Screen:
+    """What the game drew, read from the websocket frames Chromium received (DevTools performance log).
+
+    The terminal is a canvas, so its text is not in the page; the frames carry it.
+    """
+
+    def __init__(self, browser: webdriver.Chrome) -> None:
+        self.browser = browser
+        self.text = ""
+
+    def shows(self, words: str) -> bool:
+        for entry in self.browser.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message.get("method") != "Network.webSocketFrameReceived":
+                continue
+            frame = message["params"]["response"]
+            data = frame["payloadData"]
+            if frame.get("opcode") == 2:
+                data = base64.b64decode(data).decode("utf-8", "replace")
+            self.text += ANSI.sub("", data)
+        return words in self.text
+
+
+def _play_one_decision(browser: webdriver.Chrome, hub: HubProcess, store: SqliteStore, cohort: Cohort) -> None:
+    """Join with the code form, type a name in the game, press 2: as a person at a laptop would."""
+    browser.get(f"{hub.url}/")  # no code: a form asks for it, and nothing is spawned
+    assert "Join the session" in browser.page_source
+    browser.find_element(By.NAME, "code").send_keys(cohort.code.lower() + "\n")
+    screen = Screen(browser)
+    wait_for(lambda: screen.shows("Your name"), 60, "the game to ask for a name in the browser")
+    keys = browser.find_element(By.CSS_SELECTOR, ".xterm-helper-textarea")
+    keys.send_keys("Browser Bea\n")
+    wait_for(lambda: any(p.name == "Browser Bea" for p in store.players(cohort.code)), 30, "the player to join")
+    wait_for(lambda: screen.shows("Scale to every region"), 30, "the first decision on screen")
+    keys.send_keys("2")
+    wait_for(lambda: any(e.kind == CHOSE for e in store.events(cohort.code)), 30, "the decision to be stored")
