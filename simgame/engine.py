@@ -403,6 +403,9 @@ class Run:
             deltas = fire_event(self.scenario, st.metrics, st.flags, event, self)
             causes = {st.flag_source[f] for f in event.reads.flags if st.flag_source.get(f, -1) >= 0}
             causes |= {d.index for d in self.history if d.choice in event.reads.choices}
+            pending = getattr(self, "_pending", None)
+            if pending is not None and pending[0].id in event.reads.choices:
+                causes.add(len(self.history))  # the choice being made right now
             self._events.append(EventRecord(
                 id=event.id, scene=scene_id, text=event.model.text, deltas=deltas, flags_set=event.sets,
                 flags_cleared=event.clears, goto=event.goto, probability=probability, roll=roll,

@@ -139,8 +139,11 @@ def debrief(run: Run) -> Debrief:
         compiled = sc.choices[d.choice]
         if compiled.synthetic:
             continue  # reading on through a pass-through scene is not a decision
+        # What fired on arrival belongs here unless it was caused only by earlier decisions
+        # (those show it as their later consequence instead).
+        immediate = tuple(e for e in d.events if not e.caused_by or d.index in e.caused_by)
         by_index[d.index] = DecisionReview(d, sc.scene(d.scene).title or d.scene, compiled.model.debrief,
-                                           d.practice, PRACTICES.get(d.practice, d.practice), d.events)
+                                           d.practice, PRACTICES.get(d.practice, d.practice), immediate)
     all_events = [*run.opening_events, *(e for d in run.history for e in d.events)]
     for event in all_events:
         for cause in event.caused_by:

@@ -222,3 +222,20 @@ def test_pass_through_scenes_continue_and_are_not_decisions() -> None:
     assert "SG203" in {d.code for d in check_text(both, "p.yaml", None).diagnostics}
     neither = PASS_THROUGH.replace("    next: decide\n", "")
     assert "SG401" in {d.code for d in check_text(neither, "p.yaml", None).diagnostics}
+
+
+def test_event_reading_the_choice_just_made_names_it_as_cause() -> None:
+    from simgame.loader import check_text
+
+    doc = PASS_THROUGH.replace("""    text: The end is near.
+""", """    text: The end is near.
+    events:
+      - {id: echo, when: chose(go), text: It echoes., effects: {value: -5}}
+""")
+    result = check_text(doc, "echo.yaml", None)
+    assert result.scenario is not None, [d.render() for d in result.diagnostics]
+    run = Run.replay(result.scenario, 0, ["intro.continue", "go"])
+    decision = run.history[-1]
+    assert [(e.id, e.caused_by) for e in decision.events] == [("echo", (1,))]
+    review = debrief(run).decisions[0]
+    assert [e.id for e in review.immediate] == ["echo"]
