@@ -31,8 +31,11 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 @pytest.fixture
 def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[webdriver.Chrome]:
     monkeypatch.setenv("SE_OFFLINE", "true")  # selenium must never fetch a browser or driver
-    assert os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER), \
-        "install Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)"
+    present = os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)
+    how = "install Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)"
+    if not present and not os.environ.get("CI"):
+        pytest.skip(f"no system browser on this machine: {how}; CI installs it and always runs this test")
+    assert present, how
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})  # to read the game's screen
