@@ -277,14 +277,7 @@ class _Checker:
             edges[sid] = {t for t in out if t in doc.scenes or t in doc.endings}
         if doc.start not in doc.scenes:
             return
-        reached = {doc.start}
-        stack = [doc.start]
-        while stack:
-            node = stack.pop()
-            for nxt in edges.get(node, ()):
-                if nxt not in reached:
-                    reached.add(nxt)
-                    stack.append(nxt)
+        reached, can_finish = reachability(edges, doc.start, set(doc.endings))
         for sid in doc.scenes:
             if sid not in reached:
                 self.err("SG400", f"scene `{sid}` cannot be reached from `{doc.start}`", ("scenes", sid),
@@ -295,15 +288,7 @@ class _Checker:
                 if self._uses_end():
                     why += ", and `next: end` only picks endings with `when` or the last one without"
                 self.err("SG402", f"ending `{eid}` cannot be reached: {why}", ("endings", eid), key=True,
-                         hint="give it a `next`/`goto` or move it above the default ending")
-        can_finish = set(doc.endings)
-        changed = True
-        while changed:
-            changed = False
-            for sid, outs in edges.items():
-                if sid not in can_finish and outs & can_finish:
-                    can_finish.add(sid)
-                    changed = True
+                         hint="point a `next`/`goto` at it, give it a `when`, or move it last as the default")
         for sid in doc.scenes:
             if sid in reached and sid not in can_finish:
                 self.err("SG406", f"from scene `{sid}` no path leads to an ending", ("scenes", sid), key=True,
@@ -327,6 +312,26 @@ class _Checker:
         if default:
             targets.add(default)
         return targets
+
+
+def reachability(edges: dict[str, set[str]], start: str, endings: set[str]) -> tuple[set[str], set[str]]:
+    """(nodes reachable from ``start``, nodes from which some ending can be reached) of a story graph."""
+    reached = {start}
+    stack = [start]
+    while stack:
+        for nxt in edges.get(stack.pop(), ()):
+            if nxt not in reached:
+                reached.add(nxt)
+                stack.append(nxt)
+    can_finish = set(endings)
+    changed = True
+    while changed:
+        changed = False
+        for node, outs in edges.items():
+            if node not in can_finish and outs & can_finish:
+                can_finish.add(node)
+                changed = True
+    return reached, can_finish
 
 
 def _continue_choice(scene_id: str, target: str) -> CompiledChoice:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from simgame.checks import default_ending
+from simgame.checks import default_ending, reachability
 from simgame.model import ScenarioDoc
 
 END = "end"
@@ -66,22 +66,11 @@ def build(doc: ScenarioDoc) -> StoryGraph:
     for e in g.edges:
         if e.source in out and e.target in nodes:
             out[e.source].add(e.target)
-    reached = {doc.start} if doc.start in nodes else set()
-    stack = list(reached)
-    while stack:
-        for nxt in out[stack.pop()]:
-            if nxt not in reached:
-                reached.add(nxt)
-                stack.append(nxt)
+    if doc.start in nodes:
+        reached, finishes = reachability(out, doc.start, set(doc.endings))
+    else:
+        reached, finishes = set(), reachability(out, next(iter(nodes)), set(doc.endings))[1]
     g.unreachable = nodes - reached
-    finishes = set(doc.endings)
-    changed = True
-    while changed:
-        changed = False
-        for n, targets in out.items():
-            if n not in finishes and targets & finishes:
-                finishes.add(n)
-                changed = True
     g.dead_ends = set(doc.scenes) - finishes
     return g
 
