@@ -10,6 +10,7 @@ the same 50 playthroughs one after another.
 from __future__ import annotations
 
 import multiprocessing
+import shutil
 import sys
 import tempfile
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.common import Figure
 from simgame.cohort.events import CHOSE, FINISHED, make_event
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort
@@ -63,13 +65,33 @@ def measure(writers: int, players_each: int) -> tuple[float, int]:
     if len(events) != expected or len({e.id for e in events}) != expected:
         raise SystemExit(f"expected {expected} events exactly once, found {len(events)}")
     store.close()
+    shutil.rmtree(folder, ignore_errors=True)
     return elapsed, len(events)
 
 
+def measure_events(writers: int = 50) -> dict[str, float]:
+    """Events/s for ``writers`` processes at once (one playthrough each) and for one process writing them in turn."""
+    one_time, one_events = measure(1, writers)  # the same playthroughs, one after another
+    many_time, many_events = measure(writers, 1)
+    return {"writers": writers, "one_time": one_time, "one_events": one_events, "many_time": many_time,
+            "many_events": many_events, "one_rate": one_events / one_time, "many_rate": many_events / many_time}
+
+
+def figures(got: dict[str, float]) -> list[Figure]:
+    w = int(got["writers"])
+    return [Figure(f"events written per second, {w} writers at once (each stored exactly once)", got["many_rate"],
+                   "/s", 0, baseline=got["one_rate"], baseline_label=f"1 writer, the same {w} playthroughs in turn")]
+
+
+def bench(writers: int = 50) -> tuple[list[Figure], dict[str, float]]:
+    got = measure_events(writers)
+    return figures(got), got
+
+
 def main() -> None:
-    one_time, one_events = measure(1, 50)  # the same 50 playthroughs, one after another
-    many_time, many_events = measure(50, 1)
-    one_rate, many_rate = one_events / one_time, many_events / many_time
+    got = measure_events(50)
+    one_time, one_events, one_rate = got["one_time"], int(got["one_events"]), got["one_rate"]
+    many_time, many_events, many_rate = got["many_time"], int(got["many_events"]), got["many_rate"]
     print("cohort event writes (one transaction per event, every event also resent once)")
     print(f"   1 writer, 50 playthroughs in turn: {one_events} events in {one_time:.2f} s = {one_rate:.0f} events/s")
     print(f"  50 writers at once, 1 playthrough each: {many_events} events in {many_time:.2f} s = "

@@ -23,6 +23,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import Figure, Goal  # noqa: E402
 from simgame.cohort.sessions import create  # noqa: E402
 from simgame.cohort.sqlite import SqliteStore  # noqa: E402
 from tests.cohort.hubsupport import HubProcess, free_port  # noqa: E402
@@ -77,14 +78,22 @@ async def open_sessions(url: str, code: str, players: int) -> tuple[list[aiohttp
     return sockets, session
 
 
-def main() -> None:
-    players = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+def measure_memory(players: int = 5) -> dict[str, float]:
+    """RSS and PSS (MB) of each game process a hub serves, at the first decision, and a bare interpreter's RSS."""
     folder = Path(tempfile.mkdtemp(prefix="simgame-bench-"))
+    previous = {k: os.environ.get(k) for k in ("SIMGAME_SAVES", "SIMGAME_SCENARIOS")}
     os.environ["SIMGAME_SAVES"] = str(folder)
     os.environ["SIMGAME_SCENARIOS"] = str(ROOT / "tests" / "data")
     store = SqliteStore(folder / "cohorts.sqlite")
-    cohort, _ = create(store, "tiny", "Memory benchmark", "free")
-    hub = HubProcess(cohort.code, store.path, free_port(), folder / "hub.log").start()
+    try:
+        cohort, _ = create(store, "tiny", "Memory benchmark", "free")
+        hub = HubProcess(cohort.code, store.path, free_port(), folder / "hub.log").start()
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     loop = asyncio.new_event_loop()
     try:
         sockets, session = loop.run_until_complete(open_sessions(hub.url, cohort.code, players))
@@ -106,12 +115,37 @@ def main() -> None:
     bare_mb = next(int(x.split()[1]) for x in bare.splitlines() if x.startswith("VmRSS:")) / 1024
     if len(games) != players:
         raise SystemExit(f"expected {players} game processes, found {len(games)}")
-    per = sum(rss) / len(rss)
+    return {"players": players, "rss_mean": sum(rss) / len(rss), "rss_max": max(rss),
+            "pss_mean": sum(pss) / len(pss), "hub_rss": hub_rss, "bare": bare_mb}
+
+
+def figures(got: dict[str, float]) -> list[Figure]:
+    n = int(got["players"])
+    bare = "a bare Python interpreter"
+    return [
+        Figure(f"RSS per served browser player, max of {n} (at the first decision)", got["rss_max"], "MB",
+               baseline=got["bare"], baseline_label=bare, goal=Goal(f"< {GOAL_MB:g} MB", "value", "<", GOAL_MB)),
+        Figure(f"RSS per served browser player, mean of {n}", got["rss_mean"], "MB", baseline=got["bare"],
+               baseline_label=bare),
+        Figure(f"PSS per served browser player (shared pages split), mean of {n}", got["pss_mean"], "MB"),
+        Figure("RSS of the hub itself", got["hub_rss"], "MB", baseline=got["bare"], baseline_label=bare),
+    ]
+
+
+def bench(players: int = 5) -> tuple[list[Figure], dict[str, float]]:
+    got = measure_memory(players)
+    return figures(got), got
+
+
+def main() -> None:
+    players = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    got = measure_memory(players)
+    per, bare_mb = got["rss_mean"], got["bare"]
     print(f"memory per browser player, {players} games served by one hub (at the first decision)")
-    print(f"  RSS per game: mean {per:.1f} MB, max {max(rss):.1f} MB   goal < {GOAL_MB:.0f} MB: "
-          f"{'met' if max(rss) < GOAL_MB else 'NOT met'}")
-    print(f"  PSS per game (shared pages split): mean {sum(pss) / len(pss):.1f} MB")
-    print(f"  the hub itself: {hub_rss:.1f} MB RSS")
+    print(f"  RSS per game: mean {per:.1f} MB, max {got['rss_max']:.1f} MB   goal < {GOAL_MB:.0f} MB: "
+          f"{'met' if got['rss_max'] < GOAL_MB else 'NOT met'}")
+    print(f"  PSS per game (shared pages split): mean {got['pss_mean']:.1f} MB")
+    print(f"  the hub itself: {got['hub_rss']:.1f} MB RSS")
     print(f"  baseline, a bare Python interpreter: {bare_mb:.1f} MB RSS   game / bare = {per / bare_mb:.1f}")
 
 

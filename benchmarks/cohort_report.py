@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -18,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.cohort_synthetic import write_scenario
+from benchmarks.common import Figure, Goal
 from simgame.cohort.analytics import analyse
 from simgame.cohort.events import CHOSE, FINISHED, make_event
 from simgame.cohort.html import to_html
@@ -31,14 +33,27 @@ from simgame.loader import load_scenario
 PLAYERS, DECISIONS, GOAL = 200, 30, 1.0
 
 
-def main() -> None:
+def measure_report(players: int = PLAYERS, decisions: int = DECISIONS) -> dict[str, float]:
+    """Seconds for the room debrief (all four formats), cold and cached, and for the Run.replay baseline."""
     folder = Path(tempfile.mkdtemp(prefix="simgame-bench-"))
+    previous = os.environ.get("SIMGAME_SCENARIOS")
     os.environ["SIMGAME_SCENARIOS"] = str(folder)
-    scenario = load_scenario(write_scenario(folder, DECISIONS))
+    try:
+        return _measure(folder, players, decisions)
+    finally:
+        if previous is None:
+            os.environ.pop("SIMGAME_SCENARIOS", None)
+        else:
+            os.environ["SIMGAME_SCENARIOS"] = previous
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _measure(folder: Path, players: int, decisions: int) -> dict[str, float]:
+    scenario = load_scenario(write_scenario(folder, decisions))
     store = SqliteStore(folder / "cohorts.sqlite")
     cohort, _ = create(store, "bench-long", "Benchmark room", "free", seed=3)
     logs = []
-    for i in range(PLAYERS):
+    for i in range(players):
         player, _ = store.join(cohort.code, f"player {i:03d}", f"Team {i % 8}")
         rng = random.Random(i)
         run = Run.start(scenario, cohort.seed)
@@ -64,13 +79,36 @@ def main() -> None:
     for log in logs:
         Run.replay(scenario, cohort.seed, log).close()
     baseline = time.perf_counter() - start
+    store.close()
+    return {"players": players, "decisions": decisions, "cold": cold, "warm": warm, "baseline": baseline}
+
+
+def figures(got: dict[str, float]) -> list[Figure]:
+    size = f"{int(got['players'])} players x {int(got['decisions'])} decisions"
+    goal = Goal(f"< {GOAL:g} s", "value", "<", GOAL)
+    label = "replaying the logs with Run.replay"
+    return [
+        Figure(f"room debrief, {size}, later reports (search cached)", got["warm"], "s", 3,
+               baseline=got["baseline"], baseline_label=label, goal=goal),
+        Figure(f"room debrief, {size}, first report (best-outcome search)", got["cold"], "s", 3,
+               baseline=got["baseline"], baseline_label=label, goal=goal),
+    ]
+
+
+def bench(players: int = PLAYERS, decisions: int = DECISIONS) -> tuple[list[Figure], dict[str, float]]:
+    got = measure_report(players, decisions)
+    return figures(got), got
+
+
+def main() -> None:
+    got = measure_report()
+    cold, warm, baseline = got["cold"], got["warm"], got["baseline"]
     print(f"room debrief, {PLAYERS} players x {DECISIONS} decisions, all four formats")
     print(f"  first report (best-outcome search, then cached): {cold:.3f} s")
     print(f"  later reports (search cached in the store):      {warm:.3f} s   goal < {GOAL:.1f} s: "
           f"{'met' if warm < GOAL else 'NOT met'}")
     print(f"  baseline, replaying the logs with Run.replay:    {baseline:.3f} s   "
           f"report / baseline = {warm / baseline:.2f}")
-    store.close()
 
 
 if __name__ == "__main__":

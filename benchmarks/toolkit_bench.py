@@ -18,11 +18,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.common import Figure, Goal
 from simgame.engine import Run
 from simgame.explore import GraphPlayer, TooLarge, build_graph, random_play
 from simgame.lint import lint
@@ -91,9 +93,11 @@ def best_of(fn: object, repeat: int) -> float:
     return min(times)
 
 
-def bench_validate(folder: Path, repeat: int) -> None:
-    path = folder / "generated-3000.yaml"
-    path.write_text(generate(3000), encoding="utf-8")
+def measure_validate(folder: Path, repeat: int, scenes: int = 3000, budget: float = 10.0,
+                     plays: int = 1_000) -> dict[str, Any]:
+    """Validate (checks + lint) vs yaml.safe_load of a generated file, then explore it and play it at random."""
+    path = folder / f"generated-{scenes}.yaml"
+    path.write_text(generate(scenes), encoding="utf-8")
     text = path.read_text(encoding="utf-8")
     base = best_of(lambda: yaml.safe_load(text), repeat)
 
@@ -104,46 +108,78 @@ def bench_validate(folder: Path, repeat: int) -> None:
 
     fast = best_of(lambda: yaml.load(text, Loader=yaml.CSafeLoader), repeat)
     ours = best_of(validate, repeat)
-    print(f"validate 3,000 scenes ({path.stat().st_size / 1e6:.1f} MB): {ours:.2f} s; yaml.safe_load {base:.2f} s; "
-          f"ratio {ours / base:.2f}x (goal <= 3x); vs yaml.load with the C safe loader ({fast:.2f} s): "
-          f"{ours / fast:.1f}x")
+    got: dict[str, Any] = {"scenes": scenes, "mb": path.stat().st_size / 1e6, "validate": ours, "safe_load": base,
+                           "c_safe_load": fast, "budget": budget}
     sc = load_scenario(path)
     t = time.perf_counter()
     try:
-        graph = build_graph(sc, budget=10.0)
-        print(f"explore 3,000 scenes: exhaustive, {len(graph.nodes):,} states in {time.perf_counter() - t:.1f} s")
+        graph = build_graph(sc, budget=budget)
+        got.update(exhaustive=True, states=len(graph.nodes), explore=time.perf_counter() - t)
+        del graph
     except TooLarge as exc:
-        print(f"explore 3,000 scenes: not exhaustive within 10 s ({exc}); falls back to random play")
-    n = 1_000
+        got.update(exhaustive=False, why=str(exc), explore=time.perf_counter() - t)
     t = time.perf_counter()
-    for seed in range(n):
+    for seed in range(plays):
         random_play(sc, seed)
-    print(f"random play 3,000 scenes: {n / (time.perf_counter() - t):,.0f} playthroughs/s")
+    got["random_rate"] = plays / (time.perf_counter() - t)
+    return got
 
 
-def bench_shipped() -> None:
-    for path in scenario_files(bundled_dir()):
+def bench_validate(folder: Path, repeat: int) -> dict[str, Any]:
+    got = measure_validate(folder, repeat)
+    ours, base, fast = got["validate"], got["safe_load"], got["c_safe_load"]
+    print(f"validate 3,000 scenes ({got['mb']:.1f} MB): {ours:.2f} s; yaml.safe_load {base:.2f} s; "
+          f"ratio {ours / base:.2f}x (goal <= 3x); vs yaml.load with the C safe loader ({fast:.2f} s): "
+          f"{ours / fast:.1f}x")
+    if got["exhaustive"]:
+        print(f"explore 3,000 scenes: exhaustive, {got['states']:,} states in {got['explore']:.1f} s")
+    else:
+        print(f"explore 3,000 scenes: not exhaustive within 10 s ({got['why']}); falls back to random play")
+    print(f"random play 3,000 scenes: {got['random_rate']:,.0f} playthroughs/s")
+    return got
+
+
+def measure_shipped(budget: float = 10.0, fallback: int = 2_000, folder: Path | None = None) -> list[dict[str, Any]]:
+    """Explore each shipped scenario within ``budget`` s; past it, time ``fallback`` seeded random playthroughs."""
+    out: list[dict[str, Any]] = []
+    for path in scenario_files(folder or bundled_dir()):
+        row: dict[str, Any] = {"id": path.stem, "budget": budget}
+        out.append(row)
         try:
             sc = load_scenario(path)
         except Exception as exc:
-            print(f"explore {path.stem}: does not load ({str(exc).splitlines()[0]})")
+            row.update(loads=False, why=str(exc).splitlines()[0])
             continue
+        row["loads"] = True
         t = time.perf_counter()
         try:
-            graph = build_graph(sc, budget=10.0)
-            dt = time.perf_counter() - t
-            print(f"explore {path.stem}: exhaustive, {len(graph.nodes):,} states in {dt:.2f} s (goal < 10 s)")
+            graph = build_graph(sc, budget=budget)
+            row.update(exhaustive=True, states=len(graph.nodes), seconds=time.perf_counter() - t)
+            del graph
         except TooLarge as exc:
-            n = 2_000
+            row.update(exhaustive=False, why=str(exc), seconds=time.perf_counter() - t)
             t = time.perf_counter()
-            for seed in range(n):
+            for seed in range(fallback):
                 random_play(sc, seed)
-            rate = n / (time.perf_counter() - t)
-            print(f"explore {path.stem}: NOT exhaustive within 10 s: {exc}; the fallback plays "
-                  f"{rate:,.0f} seeded random playthroughs/s")
+            row["fallback_rate"] = fallback / (time.perf_counter() - t)
+    return out
 
 
-def bench_playthroughs(folder: Path, n: int) -> None:
+def bench_shipped() -> list[dict[str, Any]]:
+    rows = measure_shipped()
+    for row in rows:
+        if not row["loads"]:
+            print(f"explore {row['id']}: does not load ({row['why']})")
+        elif row["exhaustive"]:
+            print(f"explore {row['id']}: exhaustive, {row['states']:,} states in {row['seconds']:.2f} s (goal < 10 s)")
+        else:
+            print(f"explore {row['id']}: NOT exhaustive within 10 s: {row['why']}; the fallback plays "
+                  f"{row['fallback_rate']:,.0f} seeded random playthroughs/s")
+    return rows
+
+
+def measure_playthroughs(folder: Path, n: int) -> dict[str, Any]:
+    """Seeded random playthroughs per second on a 7-scene scenario: over the state graph, fast path, through Run."""
     path = folder / "generated-7.yaml"
     path.write_text(generate(7), encoding="utf-8")
     sc = load_scenario(path)
@@ -165,10 +201,76 @@ def bench_playthroughs(folder: Path, n: int) -> None:
             run.choose(rng.choice(run.available()))
         run.close()
     run_rate = m / (time.perf_counter() - t)
+    return {"plays": n, "graph_rate": graph_rate, "fast_rate": fast_rate, "run_rate": run_rate, "run_plays": m}
+
+
+def bench_playthroughs(folder: Path, n: int) -> dict[str, Any]:
+    got = measure_playthroughs(folder, n)
+    graph_rate, fast_rate, run_rate = got["graph_rate"], got["fast_rate"], got["run_rate"]
     print(f"random playthroughs, 7 scenes, {n:,} plays (graph build included): {graph_rate:,.0f}/s over the "
           f"memoised state graph; {fast_rate:,.0f}/s direct fast path; {run_rate:,.0f}/s through Run")
     print(f"  vs ChoiceScript randomtest {CHOICESCRIPT_PER_SECOND:,.0f}/s: {graph_rate / CHOICESCRIPT_PER_SECOND:.1f}x "
           f"(goal 5x); vs Run in this run: {graph_rate / run_rate:.0f}x")
+    return got
+
+
+def figures(plays: dict[str, Any] | None, validate: dict[str, Any] | None,
+            shipped: list[dict[str, Any]] | None) -> list[Figure]:
+    """The toolkit figures with their goals (validate <= 3x safe_load; explore < 10 s each; playthroughs 5x)."""
+    figs: list[Figure] = []
+    if plays is not None:
+        cs = "ChoiceScript randomtest, 10,000 in 2.75 s"
+        figs += [
+            Figure(f"random playthroughs, 7 scenes, {plays['plays']:,} plays over the state graph (build included)",
+                   plays["graph_rate"], "/s", 0, baseline=CHOICESCRIPT_PER_SECOND, baseline_label=cs,
+                   goal=Goal(">= 5x ChoiceScript", "ratio", ">=", 5)),
+            Figure("random playthroughs, 7 scenes, direct fast path (no graph)", plays["fast_rate"], "/s", 0,
+                   baseline=CHOICESCRIPT_PER_SECOND, baseline_label="ChoiceScript"),
+            Figure(f"random playthroughs, 7 scenes, through Run ({plays['run_plays']:,} plays)", plays["run_rate"],
+                   "/s", 0, baseline=CHOICESCRIPT_PER_SECOND, baseline_label="ChoiceScript"),
+        ]
+    if validate is not None:
+        n = f"{validate['scenes']:,}"
+        figs += [
+            Figure(f"validate (checks + lint), {n} scenes, {validate['mb']:.1f} MB", validate["validate"], "s", 2,
+                   baseline=validate["safe_load"], baseline_label="yaml.safe_load of the same file",
+                   goal=Goal("<= 3x safe_load", "ratio", "<=", 3)),
+            Figure(f"validate, {n} scenes, vs the C safe loader", validate["validate"], "s", 2,
+                   baseline=validate["c_safe_load"], baseline_label="yaml.load, CSafeLoader"),
+        ]
+        if validate["exhaustive"]:
+            figs.append(Figure(f"explore {n} scenes ({validate['states']:,} states)", validate["explore"], "s", 2))
+        else:
+            figs.append(Figure(f"explore {n} scenes", None, shown=f"not exhaustive in {validate['budget']:g} s"))
+        figs.append(Figure(f"random playthroughs, {n} scenes, fast path", validate["random_rate"], "/s", 0))
+    for row in shipped or []:
+        goal = Goal("exhaustive, < 10 s", "value", "<", 10)
+        name = f"explore {row['id']}"
+        if not row["loads"]:
+            figs.append(Figure(name, None, shown="does not load", goal=goal, status="NOT met"))
+        elif row["exhaustive"]:
+            figs.append(Figure(f"{name} ({row['states']:,} states)", row["seconds"], "s", 2, goal=goal))
+        else:
+            budget = row["budget"]
+            status = "NOT met" if budget >= 10 else f"not shown (budget {budget:g} s)"
+            figs.append(Figure(name, None, goal=goal, status=status,
+                               shown=f"not exhaustive: {row['why']}, stopped at {row['seconds']:.1f} s; "
+                                     f"fallback {row['fallback_rate']:,.0f} random plays/s"))
+    return figs
+
+
+def bench(quick: bool = False, shipped: bool = True, scenes: int | None = None, plays: int | None = None,
+          repeat: int | None = None, budget: float | None = None) -> tuple[list[Figure], dict[str, Any]]:
+    """Every toolkit benchmark; quick uses small sizes. Returns the figures and the raw measurements."""
+    raw: dict[str, Any] = {"quick": quick}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        raw["playthroughs"] = measure_playthroughs(folder, plays or (1_000 if quick else 10_000))
+        raw["validate"] = measure_validate(folder, repeat or (1 if quick else 3), scenes or (300 if quick else 3000),
+                                           budget=budget or (1.0 if quick else 10.0), plays=100 if quick else 1_000)
+    raw["shipped"] = (measure_shipped(budget or (1.0 if quick else 10.0), 200 if quick else 2_000)
+                      if shipped else None)
+    return figures(raw["playthroughs"], raw["validate"], raw["shipped"]), raw
 
 
 def main() -> None:

@@ -28,6 +28,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import Figure, Goal  # noqa: E402
+
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
 GLOSSARY = ROOT / "tests" / "tui" / "data" / "glossary.yaml"
 
@@ -91,7 +95,8 @@ def _run(code: str, *args: str) -> dict[str, float]:
     return {k: float(v) for k, v in (part.split("=") for part in line.split())}
 
 
-def startup(runs: int, library: Path, saves: Path) -> None:
+def measure_startup(runs: int, library: Path, saves: Path) -> dict[str, float]:
+    """Medians over ``runs`` fresh processes: bare app first screen, simgame interactive, simgame library filled."""
     bare: list[float] = []
     first: list[float] = []
     full: list[float] = []
@@ -102,14 +107,22 @@ def startup(runs: int, library: Path, saves: Path) -> None:
         got = _run(SIMGAME, str(saves), str(library))
         first.append(got["first"])
         full.append(got["library"])
-    b, f, lib = statistics.median(bare), statistics.median(first), statistics.median(full)
+    return {"runs": runs, "bare": statistics.median(bare), "first": statistics.median(first),
+            "library": statistics.median(full)}
+
+
+def startup(runs: int, library: Path, saves: Path) -> dict[str, float]:
+    got = measure_startup(runs, library, saves)
+    b, f, lib = got["bare"], got["first"], got["library"]
     print(f"start-up, median of {runs} fresh processes (imports included):")
     print(f"  bare Textual app, first screen      {b:7.1f} ms")
     print(f"  simgame, library screen interactive {f:7.1f} ms   ratio {f / b:.2f}x  (goal <= 1.5x)")
     print(f"  simgame, library filled             {lib:7.1f} ms   ratio {lib / b:.2f}x  ({library.name})")
+    return got
 
 
-async def choice_latency(rounds: int, library: Path, saves: Path) -> None:
+async def measure_choice_latency(rounds: int, library: Path, saves: Path) -> dict[str, float]:
+    """Medians (ms) of choice key -> consequence frame and Enter -> next scene frame, with their baselines."""
     from simgame.engine import Run
     from simgame.loader import load_scenario
     from simgame.tui.app import SimgameApp
@@ -179,15 +192,62 @@ async def choice_latency(rounds: int, library: Path, saves: Path) -> None:
         run.choose("name-owner")
         engine.append((time.perf_counter() - start) * 1000)
         run.close()
-    e = statistics.median(engine)
-    c, s = statistics.median(to_consequence), statistics.median(to_scene)
-    k = statistics.median(idle_key)
-    print(f"choice latency, median of {len(to_consequence)} choices under Pilot (80x24, autosave on):")
+    return {"choices": len(to_consequence), "engine": statistics.median(engine),
+            "idle_key": statistics.median(idle_key), "consequence": statistics.median(to_consequence),
+            "scene": statistics.median(to_scene),
+            "p90": statistics.quantiles(to_consequence, n=10)[-1] if len(to_consequence) > 1 else to_consequence[0]}
+
+
+async def choice_latency(rounds: int, library: Path, saves: Path) -> dict[str, float]:
+    got = await measure_choice_latency(rounds, library, saves)
+    e, k, c, s = got["engine"], got["idle_key"], got["consequence"], got["scene"]
+    print(f"choice latency, median of {got['choices']} choices under Pilot (80x24, autosave on):")
     print(f"  engine alone, Run.choose            {e:7.2f} ms")
     print(f"  unbound key under Pilot (baseline)  {k:7.1f} ms")
     print(f"  choice key -> consequence frame     {c:7.1f} ms   ratio {c / k:.1f}x baseline key  (goal < 50 ms)")
     print(f"  Enter -> next scene frame           {s:7.1f} ms   ratio {s / k:.1f}x baseline key  (goal < 50 ms)")
-    print(f"  p90 key -> consequence              {statistics.quantiles(to_consequence, n=10)[-1]:7.1f} ms")
+    print(f"  p90 key -> consequence              {got['p90']:7.1f} ms")
+    return got
+
+
+def figures(start: dict[str, float], latency: dict[str, float], library_name: str = "scenarios") -> list[Figure]:
+    """The TUI figures with their goals: start-up <= 1.5x a bare Textual app, choice to next frame < 50 ms."""
+    bare, key = start["bare"], latency["idle_key"]
+    runs, n = int(start["runs"]), int(latency["choices"])
+    return [
+        Figure(f"start-up to the library screen, interactive (median of {runs})", start["first"], "ms",
+               baseline=bare, baseline_label="bare Textual app, first screen",
+               goal=Goal("<= 1.5x bare app", "ratio", "<=", 1.5)),
+        Figure(f"start-up to the library filled ({library_name}/, loaded in a worker)", start["library"], "ms",
+               baseline=bare, baseline_label="bare Textual app"),
+        Figure(f"choice key -> consequence frame (median of {n})", latency["consequence"], "ms",
+               baseline=key, baseline_label="unbound key under Pilot", goal=Goal("< 50 ms", "value", "<", 50)),
+        Figure(f"Enter -> next scene frame (median of {n})", latency["scene"], "ms",
+               baseline=key, baseline_label="unbound key under Pilot", goal=Goal("< 50 ms", "value", "<", 50)),
+        Figure("choice key -> consequence frame, p90", latency["p90"], "ms", baseline=key,
+               baseline_label="unbound key under Pilot"),
+        Figure("engine alone, Run.choose (median of 200)", latency["engine"], "ms", digits=2),
+    ]
+
+
+def bench(runs: int = 7, rounds: int = 15, library: Path | None = None,
+          echo: bool = False) -> tuple[list[Figure], dict[str, Any]]:
+    """Run both TUI benchmarks; returns the figures and the raw measurements. ``echo`` prints as the CLI does."""
+    with tempfile.TemporaryDirectory() as tmp:
+        saves = Path(tmp) / "saves"
+        saves.mkdir()
+        small = Path(tmp) / "small"
+        small.mkdir()
+        shutil.copy(TINY, small / "tiny.yaml")
+        shutil.copy(GLOSSARY, small / "glossary.yaml")
+        if library is None:
+            from simgame.loader import bundled_dir
+
+            library = bundled_dir()
+        start = (startup if echo else measure_startup)(runs, library, saves)
+        latency = asyncio.run((choice_latency if echo else measure_choice_latency)(rounds, small, saves))
+    raw: dict[str, Any] = {"startup": start, "latency": latency, "library": library.name}
+    return figures(start, latency, library.name), raw
 
 
 def main() -> None:
@@ -198,21 +258,7 @@ def main() -> None:
     args = parser.parse_args()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"machine: {os.cpu_count()} cores, load average {load:.1f} at start")
-    with tempfile.TemporaryDirectory() as tmp:
-        saves = Path(tmp) / "saves"
-        saves.mkdir()
-        small = Path(tmp) / "small"
-        small.mkdir()
-        shutil.copy(TINY, small / "tiny.yaml")
-        shutil.copy(GLOSSARY, small / "glossary.yaml")
-        if args.library is None:
-            from simgame.loader import bundled_dir
-
-            library = bundled_dir()
-        else:
-            library = args.library
-        startup(args.runs, library, saves)
-        asyncio.run(choice_latency(args.rounds, small, saves))
+    bench(args.runs, args.rounds, args.library, echo=True)
 
 
 if __name__ == "__main__":
