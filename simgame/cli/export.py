@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from simgame.cli.common import fail, saves_dir
-from simgame.cohort.codes import normalise_code
+from simgame.cohort.codes import is_valid_code, normalise_code
 from simgame.cohort.errors import CohortError
 from simgame.cohort.store import check_name
 from simgame.engine import EngineError, Run
@@ -72,6 +72,9 @@ def handle(args: argparse.Namespace) -> int:
 
     try:
         code, name = normalise_code(args.join), check_name(args.name)
+        if not is_valid_code(code):  # the code names the output file: never let it be a path
+            raise CohortError(f"`{args.join}` is not a join code: codes are 6 letters and digits, as shown by "
+                              "the facilitator")
         if args.source:
             run, team = _from_save(Path(args.source)), args.team
         else:
