@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import string
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -26,9 +27,17 @@ def is_valid_code(text: str) -> bool:
     return bool(_CODE.match(text))
 
 
+KEY_ALPHABET = string.ascii_letters + string.digits
+KEY_LENGTH = 16
+
+
 def new_facilitator_key() -> str:
-    """A secret the facilitator keeps; only its hash is stored."""
-    return secrets.token_urlsafe(12)
+    """A secret the facilitator keeps; only its hash is stored.
+
+    Letters and digits only (about 95 bits): a key that started with `-` could not be typed
+    after `--key`, because the command line would read it as an option.
+    """
+    return "".join(secrets.choice(KEY_ALPHABET) for _ in range(KEY_LENGTH))
 
 
 def hash_key(key: str) -> str:

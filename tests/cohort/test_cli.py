@@ -96,3 +96,12 @@ def test_play_takes_the_cohort_options_the_game_reads() -> None:
     options = from_namespace(args)
     assert (options.join, options.name, options.team, options.hub) == ("K7QF3M", "Ann", "Ops",
                                                                        "http://127.0.0.1:8765")
+
+
+def test_facilitator_keys_can_always_be_typed_after_key() -> None:
+    """A key starting with `-` would be read as an option by the command line (seen once in CI)."""
+    from simgame.cohort.codes import new_facilitator_key
+
+    keys = [new_facilitator_key() for _ in range(2000)]
+    assert all(k.isalnum() and len(k) == 16 for k in keys)
+    assert len(set(keys)) == len(keys)
