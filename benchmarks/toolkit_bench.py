@@ -111,18 +111,24 @@ def measure_validate(folder: Path, repeat: int, scenes: int = 3000, budget: floa
     got: dict[str, Any] = {"scenes": scenes, "mb": path.stat().st_size / 1e6, "validate": ours, "safe_load": base,
                            "c_safe_load": fast, "budget": budget}
     sc = load_scenario(path)
-    t = time.perf_counter()
-    try:
-        graph = build_graph(sc, budget=budget)
-        got.update(exhaustive=True, states=len(graph.nodes), explore=time.perf_counter() - t)
-        del graph
-    except TooLarge as exc:
-        got.update(exhaustive=False, why=str(exc), explore=time.perf_counter() - t)
+    attempt = timed_explore(sc, budget)
+    got.update(exhaustive=attempt["exhaustive"], explore=attempt["seconds"],
+               **{k: attempt[k] for k in ("states", "why") if k in attempt})
     t = time.perf_counter()
     for seed in range(plays):
         random_play(sc, seed)
     got["random_rate"] = plays / (time.perf_counter() - t)
     return got
+
+
+def timed_explore(sc: Any, budget: float) -> dict[str, Any]:
+    """One exhaustive exploration attempt within ``budget`` s: exhaustive, seconds, and states or why not."""
+    t = time.perf_counter()
+    try:
+        states = len(build_graph(sc, budget=budget).nodes)
+    except TooLarge as exc:
+        return {"exhaustive": False, "why": str(exc), "seconds": time.perf_counter() - t}
+    return {"exhaustive": True, "states": states, "seconds": time.perf_counter() - t}
 
 
 def bench_validate(folder: Path, repeat: int) -> dict[str, Any]:
@@ -151,13 +157,8 @@ def measure_shipped(budget: float = 10.0, fallback: int = 2_000, folder: Path | 
             row.update(loads=False, why=str(exc).splitlines()[0])
             continue
         row["loads"] = True
-        t = time.perf_counter()
-        try:
-            graph = build_graph(sc, budget=budget)
-            row.update(exhaustive=True, states=len(graph.nodes), seconds=time.perf_counter() - t)
-            del graph
-        except TooLarge as exc:
-            row.update(exhaustive=False, why=str(exc), seconds=time.perf_counter() - t)
+        row.update(timed_explore(sc, budget))
+        if not row["exhaustive"]:
             t = time.perf_counter()
             for seed in range(fallback):
                 random_play(sc, seed)

@@ -121,7 +121,7 @@ def _build(sc: Scenario) -> Machine:
         for sid, scene in doc.scenes.items()
     ]
     states += [{"name": eid, "tags": ["ending"], "on_enter": ["_on_enter_ending"]} for eid in doc.endings]
-    states.append({"name": RESOLVING, "tags": ["resolving"], "on_enter": ["_on_enter_resolving"]})
+    states.append({"name": RESOLVING, "tags": ["resolving"]})
     machine = _ScenarioMachine(model=[], states=states, initial=doc.start, auto_transitions=False,
                                send_event=True, model_attribute="state")
     for choice in sc.choices.values():
@@ -367,9 +367,6 @@ class Run:
     def _on_enter_ending(self, event: EventData) -> None:
         self._st.ending = event.state.name
         self._st.scene = event.state.name
-
-    def _on_enter_resolving(self, event: EventData) -> None:
-        self._resolve = True
 
     def _settle_diverts(self) -> None:
         """Follow chance-event diversions and ending resolution until play rests in a scene or ending."""

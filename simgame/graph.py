@@ -182,6 +182,11 @@ def lifecycle_edges(doc: ScenarioDoc, g: StoryGraph) -> list[tuple[str, str]]:
     return list(moves)
 
 
+def _tones(doc: ScenarioDoc) -> list[str]:
+    """The ending tones this scenario uses, in a fixed order: each becomes one lifecycle node."""
+    return [t for t in ("good", "mixed", "bad") if any(e.tone == t for e in doc.endings.values())]
+
+
 def lifecycle_mermaid(g: StoryGraph) -> str:
     doc = g.doc
     lines = ["stateDiagram-v2"]
@@ -189,16 +194,12 @@ def lifecycle_mermaid(g: StoryGraph) -> str:
     names.update({f"ending:{t}": f"ending_{t}" for t in ("good", "mixed", "bad")})
     for pid, phase in doc.phases.items():
         lines.append(f"  state \"{_mm(phase.label)}\" as {names[pid]}")
-    for tone in ("good", "mixed", "bad"):
-        if any(e.tone == tone for e in doc.endings.values()):
-            lines.append(f"  state \"{tone} ending\" as ending_{tone}")
+    lines += [f"  state \"{tone} ending\" as ending_{tone}" for tone in _tones(doc)]
     if doc.start in doc.scenes:
         lines.append(f"  [*] --> {names[doc.scenes[doc.start].phase]}")
     for a, b in lifecycle_edges(doc, g):
         lines.append(f"  {names[a]} --> {names[b]}")
-    for tone in ("good", "mixed", "bad"):
-        if any(e.tone == tone for e in doc.endings.values()):
-            lines.append(f"  ending_{tone} --> [*]")
+    lines += [f"  ending_{tone} --> [*]" for tone in _tones(doc)]
     failures = [names[p] for p, ph in doc.phases.items() if ph.kind == "failure"]
     if failures:
         lines.append("  classDef failure fill:#f8d7da,stroke:#c62828")
@@ -213,9 +214,8 @@ def lifecycle_dot(g: StoryGraph) -> str:
     for pid, phase in doc.phases.items():
         extra = ', style="rounded,filled", fillcolor="#f8d7da"' if phase.kind == "failure" else ""
         lines.append(f"  {_dq(pid)} [label={_dq(phase.label)}{extra}];")
-    for tone in ("good", "mixed", "bad"):
-        if any(e.tone == tone for e in doc.endings.values()):
-            lines.append(f"  {_dq('ending:' + tone)} [shape=doubleoctagon, label={_dq(tone + ' ending')}];")
+    lines += [f"  {_dq('ending:' + tone)} [shape=doubleoctagon, label={_dq(tone + ' ending')}];"
+              for tone in _tones(doc)]
     if doc.start in doc.scenes:
         lines.append(f'  "[start]" -> {_dq(doc.scenes[doc.start].phase)};')
     for a, b in lifecycle_edges(doc, g):
