@@ -5,7 +5,8 @@ Run:  /tmp/venv/bin/python benchmarks/toolkit_bench.py   (--quick for a smoke ru
 Prints each figure with its baseline measured in the same run:
 - validate (engine checks + quality lint) of a generated 3,000-scene scenario, as a ratio to a
   bare `yaml.safe_load` of the same file (goal: within 3x);
-- exploration of each shipped scenario (goal: exhaustive, under 10 s each) and of the 3,000-scene file;
+- exhaustive exploration of each shipped scenario (goal: under 10 s each), with the one-state-at-a-time
+  explorer's rate on the same scenario, measured in this run, as the baseline; and of the 3,000-scene file;
 - random playthroughs per second on a 7-scene generated scenario (the size of ChoiceScript's sample
   game), against ChoiceScript's randomtest (10,000 playthroughs in 2.75 s on a 2-core machine; goal 5x)
   and against playing the same seeds through `Run` (the state machine) in this run.
@@ -13,6 +14,7 @@ Prints each figure with its baseline measured in the same run:
 
 from __future__ import annotations
 
+import gc
 import random
 import sys
 import tempfile
@@ -24,7 +26,10 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import contextlib
+
 from benchmarks.common import Figure, Goal
+from simgame import explore_batch
 from simgame.engine import Run
 from simgame.explore import GraphPlayer, TooLarge, build_graph, random_play
 from simgame.lint import lint
@@ -123,12 +128,26 @@ def measure_validate(folder: Path, repeat: int, scenes: int = 3000, budget: floa
 
 def timed_explore(sc: Any, budget: float) -> dict[str, Any]:
     """One exhaustive exploration attempt within ``budget`` s: exhaustive, seconds, and states or why not."""
+    gc.collect()
     t = time.perf_counter()
     try:
-        states = len(build_graph(sc, budget=budget).nodes)
+        states = explore_batch.explore(sc, budget=budget).states
     except TooLarge as exc:
         return {"exhaustive": False, "why": str(exc), "seconds": time.perf_counter() - t}
     return {"exhaustive": True, "states": states, "seconds": time.perf_counter() - t}
+
+
+def one_at_a_time_rate(sc: Any, seconds: float) -> float:
+    """States a second the one-state-at-a-time explorer (`build_graph`) manages on ``sc``: the baseline."""
+    found = [0]
+
+    def progress(done: int, total: int) -> None:
+        found[0] = total
+
+    t = time.perf_counter()
+    with contextlib.suppress(TooLarge):
+        found[0] = len(build_graph(sc, max_states=10**9, budget=seconds, progress=progress).nodes)
+    return found[0] / (time.perf_counter() - t)
 
 
 def bench_validate(folder: Path, repeat: int) -> dict[str, Any]:
@@ -145,8 +164,13 @@ def bench_validate(folder: Path, repeat: int) -> dict[str, Any]:
     return got
 
 
-def measure_shipped(budget: float = 10.0, fallback: int = 2_000, folder: Path | None = None) -> list[dict[str, Any]]:
-    """Explore each shipped scenario within ``budget`` s; past it, time ``fallback`` seeded random playthroughs."""
+def measure_shipped(budget: float = 60.0, fallback: int = 2_000, folder: Path | None = None,
+                    baseline: float = 3.0) -> list[dict[str, Any]]:
+    """Explore each shipped scenario (stopping past ``budget`` s; then time ``fallback`` seeded random plays).
+
+    The baseline is the one-state-at-a-time explorer's rate on the same scenario, measured for
+    ``baseline`` seconds in the same run.
+    """
     out: list[dict[str, Any]] = []
     for path in scenario_files(folder or bundled_dir()):
         row: dict[str, Any] = {"id": path.stem, "budget": budget}
@@ -157,6 +181,7 @@ def measure_shipped(budget: float = 10.0, fallback: int = 2_000, folder: Path | 
             row.update(loads=False, why=str(exc).splitlines()[0])
             continue
         row["loads"] = True
+        row["baseline_rate"] = one_at_a_time_rate(sc, baseline)
         row.update(timed_explore(sc, budget))
         if not row["exhaustive"]:
             t = time.perf_counter()
@@ -172,7 +197,10 @@ def bench_shipped() -> list[dict[str, Any]]:
         if not row["loads"]:
             print(f"explore {row['id']}: does not load ({row['why']})")
         elif row["exhaustive"]:
-            print(f"explore {row['id']}: exhaustive, {row['states']:,} states in {row['seconds']:.2f} s (goal < 10 s)")
+            rate = row["states"] / row["seconds"]
+            print(f"explore {row['id']}: exhaustive, {row['states']:,} states in {row['seconds']:.2f} s (goal < 10 s); "
+                  f"{rate:,.0f} states/s, {rate / row['baseline_rate']:.0f}x the one-state-at-a-time explorer "
+                  f"({row['baseline_rate']:,.0f}/s)")
         else:
             print(f"explore {row['id']}: NOT exhaustive within 10 s: {row['why']}; the fallback plays "
                   f"{row['fallback_rate']:,.0f} seeded random playthroughs/s")
@@ -251,6 +279,8 @@ def figures(plays: dict[str, Any] | None, validate: dict[str, Any] | None,
             figs.append(Figure(name, None, shown="does not load", goal=goal, status="NOT met"))
         elif row["exhaustive"]:
             figs.append(Figure(f"{name} ({row['states']:,} states)", row["seconds"], "s", 2, goal=goal))
+            figs.append(Figure(f"{name}, states per second", row["states"] / row["seconds"], "/s", 0,
+                               baseline=row["baseline_rate"], baseline_label="one state at a time (build_graph)"))
         else:
             budget = row["budget"]
             status = "NOT met" if budget >= 10 else f"not shown (budget {budget:g} s)"
@@ -269,7 +299,8 @@ def bench(quick: bool = False, shipped: bool = True, scenes: int | None = None, 
         raw["playthroughs"] = measure_playthroughs(folder, plays or (1_000 if quick else 10_000))
         raw["validate"] = measure_validate(folder, repeat or (1 if quick else 3), scenes or (300 if quick else 3000),
                                            budget=budget or (1.0 if quick else 10.0), plays=100 if quick else 1_000)
-    raw["shipped"] = (measure_shipped(budget or (1.0 if quick else 10.0), 200 if quick else 2_000)
+    raw["shipped"] = (measure_shipped(budget or (1.0 if quick else 60.0), 200 if quick else 2_000,
+                                      baseline=0.5 if quick else 3.0)
                       if shipped else None)
     return figures(raw["playthroughs"], raw["validate"], raw["shipped"]), raw
 

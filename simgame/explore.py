@@ -21,25 +21,25 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from simgame import expr
+from simgame import batch_analysis, explore_batch
 from simgame.engine import EngineError, chance_roll
+from simgame.explore_keys import KeySpec, TooLarge, all_expressions, key_spec, state_key
 from simgame.fastplay import Fired, PlayState, Roller, choose, options, seeded_roller, start
 from simgame.scenario import Scenario
 from simgame.scoring import Outcome, score
 
+__all__ = ["KeySpec", "TooLarge", "all_expressions", "key_spec", "state_key"]
+
 T = TypeVar("T")
 Progress = Callable[[int, int], None]  # (done, total); total 0 when unknown
 
-MAX_STATES = 200_000
+MAX_STATES = 200_000  # the one-state-at-a-time graph (`build_graph`), used for seeded play over small scenarios
+EXHAUSTIVE_BUDGET = 60.0  # seconds of exhaustive exploration before falling back to random play
 MAX_BRANCHES = 4_096  # chance outcomes of one step
 SEED_SEARCH = 500  # seeds tried to reproduce a path's chance outcomes with a real seed
 Rolls = tuple[tuple[str, bool], ...]
 # A roll as it happened: (event, fired, probability, scene, visits of that scene, turn) at the moment of the roll.
 RollDetail = tuple[str, bool, float, str, int, int]
-
-
-class TooLarge(Exception):
-    """The state space is larger than the exploration limit."""
 
 
 @dataclass(frozen=True)
@@ -51,63 +51,6 @@ class OutcomeRange:
     best_choices: list[str]
     worst_choices: list[str]
     exhaustive: bool
-
-
-@dataclass(frozen=True)
-class KeySpec:
-    """Which parts of history the scenario's expressions read."""
-
-    scenes: tuple[str, ...]
-    choices: frozenset[str]
-    turn: bool
-
-
-def _walk(node: expr.Node, turn: list[bool]) -> None:
-    if isinstance(node, expr.Call):
-        if node.func == "turn":
-            turn[0] = True
-        for a in node.args:
-            if not isinstance(a, expr.IdArg):
-                _walk(a, turn)
-    elif isinstance(node, expr.Unary):
-        _walk(node.operand, turn)
-    elif isinstance(node, expr.Binary):
-        _walk(node.left, turn)
-        _walk(node.right, turn)
-
-
-def all_expressions(sc: Scenario) -> list[expr.Node]:
-    """Every compiled expression in the scenario."""
-    nodes: list[expr.Node] = []
-    for c in sc.choices.values():
-        nodes += [n for n in (c.when, *(e.formula for e in c.effects)) if n is not None]
-    for events in sc.scene_events.values():
-        for ev in events:
-            chance = None if isinstance(ev.chance, float) else ev.chance
-            nodes += [n for n in (ev.when, chance, *(e.formula for e in ev.effects)) if n is not None]
-    nodes += [n for _, n in sc.endings_by_condition if n is not None]
-    nodes += [n for _, n in sc.objectives if n is not None]
-    for adjust in sc.adjustments.values():
-        nodes += list(adjust)
-    return nodes
-
-
-def key_spec(sc: Scenario) -> KeySpec:
-    scenes: set[str] = set()
-    choices: set[str] = {c.id for c in sc.choices.values() if c.model.once}
-    turn = [False]
-    for node in all_expressions(sc):
-        _, s, c = expr.names_used(node)
-        scenes |= s
-        choices |= c
-        _walk(node, turn)
-    return KeySpec(tuple(sorted(scenes)), frozenset(choices), turn[0])
-
-
-def state_key(spec: KeySpec, st: PlayState) -> Hashable:
-    return (st.scene, tuple(st.metrics.values()), frozenset(st.flags),
-            tuple(st.seen.get(s, 0) for s in spec.scenes), frozenset(st.chosen & spec.choices),
-            st.turn if spec.turn else 0)
 
 
 def branch_all(step: Callable[[Roller], T]) -> list[tuple[T | EngineError, float, tuple[RollDetail, ...]]]:
@@ -365,17 +308,16 @@ def random_play(sc: Scenario, seed: int, policy: Callable[[list[str], random.Ran
     return st, made, error
 
 
-def outcome_range(scenario: Scenario, max_states: int = MAX_STATES, plays: int = 2_000,
-                  seed: int = 0, budget: float | None = 10.0) -> OutcomeRange:
+def outcome_range(scenario: Scenario, max_states: int = explore_batch.MAX_STATES, plays: int = 2_000,
+                  seed: int = 0, budget: float | None = EXHAUSTIVE_BUDGET) -> OutcomeRange:
     """Best and worst reachable overall scores: exhaustive when feasible, else seeded random play."""
     try:
-        graph = build_graph(scenario, max_states, budget=budget)
-        outcomes = final_outcomes(graph)
-        if outcomes:
-            best, worst = values(graph, outcomes)
-            hi, hi_path = _follow(graph, best, True)
-            lo, lo_path = _follow(graph, worst, False)
-            return OutcomeRange(hi, lo, hi_path, lo_path, True)
+        graph = explore_batch.explore(scenario, max_states, budget)
+        table = batch_analysis.values(graph)
+        top = batch_analysis.follow(graph, table, True)
+        bottom = batch_analysis.follow(graph, table, False)
+        if top is not None and bottom is not None:
+            return OutcomeRange(top[0], bottom[0], top[1], bottom[1], True)
     except TooLarge:
         pass
     results: list[tuple[float, list[str], int]] = []
@@ -385,10 +327,11 @@ def outcome_range(scenario: Scenario, max_states: int = MAX_STATES, plays: int =
             results.append((score(scenario, st, st.metrics).overall, made, seed + i))
     if not results:
         return OutcomeRange(0.0, 0.0, [], [], False)
-    deadline = time.monotonic() + (budget if budget is not None else 10.0) / 2
-    top = _improve(scenario, max(results, key=lambda r: r[0]), 1.0, deadline)
-    bottom = _improve(scenario, min(results, key=lambda r: r[0]), -1.0, deadline + (budget or 10.0) / 4)
-    return OutcomeRange(top[0], bottom[0], top[1], bottom[1], False)
+    search = min(budget if budget is not None else 10.0, 10.0)
+    deadline = time.monotonic() + search / 2
+    top_ = _improve(scenario, max(results, key=lambda r: r[0]), 1.0, deadline)
+    bottom_ = _improve(scenario, min(results, key=lambda r: r[0]), -1.0, deadline + search / 4)
+    return OutcomeRange(top_[0], bottom_[0], top_[1], bottom_[1], False)
 
 
 def _scored_play(sc: Scenario, seed: int, prefix: list[str], rng: random.Random) -> tuple[float, list[str]] | None:

@@ -13,21 +13,18 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from simgame import expr
-from simgame.explore import (
-    MAX_STATES,
-    StateGraph,
-    TooLarge,
-    build_graph,
-    final_outcomes,
-    random_play,
-    reproduce_seed,
-    values,
-)
+import numpy as np
+
+from simgame import batch_analysis as ba
+from simgame import explore_batch, expr
+from simgame.explore import EXHAUSTIVE_BUDGET, random_play, reproduce_seed
+from simgame.explore_batch import MAX_STATES, BatchGraph, Step
+from simgame.explore_keys import TooLarge
 from simgame.explore_personas import PERSONAS, Persona, metric_weights, pick
 from simgame.fastplay import PlayState
 from simgame.scenario import Scenario
 from simgame.scoring import Outcome, score
+from simgame.tally import median
 
 Phase = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -43,6 +40,15 @@ class Dist:
     lo: float
     hi: float
     histogram: list[int]
+
+
+def dist_counts(items: list[tuple[float, int]], lo: float, hi: float, bins: int = 10) -> Dist:
+    """`dist` from (value, count) pairs in increasing order: the same numbers without the full list."""
+    hist = [0] * bins
+    span = (hi - lo) or 1.0
+    for v, c in items:
+        hist[min(bins - 1, max(0, int((v - lo) / span * bins)))] += c
+    return Dist(items[0][0], round(median(items), 3), items[-1][0], sum(c for _, c in items), lo, hi, hist)
 
 
 def dist(values_: list[float], lo: float, hi: float, bins: int = 10) -> Dist:
@@ -131,20 +137,21 @@ def _rolls_text(rolls: tuple[tuple[str, bool], ...]) -> list[str]:
 
 
 def explore(sc: Scenario, seed: int = 0, plays: int = 10_000, max_states: int = MAX_STATES,
-            budget: float | None = 10.0, persona_plays: int = 100, mode: str = "auto",
+            budget: float | None = EXHAUSTIVE_BUDGET, persona_plays: int = 100, mode: str = "auto",
             progress: Phase | None = None) -> Report:
     """Explore a scenario: exhaustively when it fits (``mode`` auto/exhaustive), else by seeded random play."""
-    graph: StateGraph | None = None
+    graph: BatchGraph | None = None
     why = ""
     if mode != "random":
         try:
-            graph = build_graph(sc, max_states, (lambda d, t: progress("states", d, t)) if progress else None,
-                                budget)
+            graph = explore_batch.explore(sc, max_states, budget,
+                                          (lambda d, t: progress("states", d, t)) if progress else None)
         except TooLarge as exc:
             why = str(exc)
     else:
         why = "random play was asked for"
-    report = _from_graph(sc, graph, seed) if graph is not None else _from_plays(sc, seed, plays, why, progress)
+    report = _from_batches(sc, graph, seed) if graph is not None else _from_plays(sc, seed, plays, why, progress)
+    del graph  # millions of states: free them before the persona plays
     report.personas = [_persona(sc, p, seed, persona_plays) for p in PERSONAS]
     if progress:
         progress("personas", 1, 1)
@@ -155,136 +162,98 @@ def explore(sc: Scenario, seed: int = 0, plays: int = 10_000, max_states: int = 
 # -- exhaustive ---------------------------------------------------------------------------------
 
 
-def _from_graph(sc: Scenario, graph: StateGraph, seed: int) -> Report:
-    outcomes = final_outcomes(graph)
+def _from_batches(sc: Scenario, graph: BatchGraph, seed: int) -> Report:
     scenes: Counter[str] = Counter()
-    choices: Counter[str] = Counter()
     findings: list[Finding] = []
-    for node in graph.nodes:
-        if node.state.ending is None:
-            scenes[node.state.scene] += 1
-        scenes.update(node.via.passed)
-        for c in dict.fromkeys(e.choice for e in node.edges):
-            choices[c] += 1
+    for place in graph.places:
+        if not place.ending:
+            scenes[place.id] += place.count
+            if place.count:
+                discovered = np.bincount(place.parent_step, minlength=len(graph.steps))
+                for i in np.nonzero(discovered)[0]:
+                    for passed in graph.steps[int(i)].passed:
+                        scenes[passed] += int(discovered[i])
+    table = ba.values(graph)
+    endings: Counter[str] = Counter()
+    bands: Counter[str] = Counter()
+    per_ending: dict[str, dict[str, Dist]] = {}
     shortest: dict[str, PathInfo] = {}
-    finals: list[_Final] = []
-    for i, outcome in outcomes.items():
-        st = graph.nodes[i].state
-        assert st.ending is not None
-        finals.append(_Final(st.ending, st, outcome))
-        if st.ending not in shortest:
-            shortest[st.ending] = _path_info(sc, graph, i)
-    for i, node in enumerate(graph.nodes):
-        if node.stuck:
-            info = _path_info(sc, graph, i)
-            findings.append(Finding("stuck", "failure", f"play gets stuck in scene `{node.state.scene}`: no choice "
-                                    f"is available (after {', '.join(info.choices) or 'no choices'})", info.rerun))
-        for e in node.edges:
-            if e.error:
-                info = _path_info(sc, graph, i)
-                findings.append(Finding("engine-error", "failure", f"choosing `{e.choice}` in `{node.state.scene}`: "
-                                        f"{e.error}", _cmd(sc, info.seed, [*info.choices, e.choice])))
-    for e in graph.opening_errors:
-        findings.append(Finding("engine-error", "failure", f"entering the first scene: {e.error}", _cmd(sc, 0)))
-    findings += _loops(sc, graph)
-    best_table, worst_table = values(graph, outcomes)
-    findings += _dominance(sc, graph, best_table, worst_table)
-    moved = {m for m in sc.doc.metrics for n in graph.nodes if n.state.metrics[m] != graph.nodes[0].state.metrics[m]}
-    report = _assemble(sc, "exhaustive", "", len(graph.nodes), 0, seed, scenes, choices, finals, shortest, findings)
-    report.best = max((best_table[r] for r in graph.roots if r in best_table), default=None)
-    report.worst = min((worst_table[r] for r in graph.roots if r in worst_table), default=None)
-    _unmoved(sc, report, moved)
+    band_ids = [b.id for b in sc.doc.debrief.bands]
+    for place in graph.ending_places():
+        steps = [graph.steps[i] for i in place.arrivals]
+        for step in steps:
+            scenes.update({p: len(step.src_rows) for p in step.passed})
+        tally = place.tally
+        assert tally is not None
+        endings[place.id] = place.count
+        bands.update({band_ids[i]: int(c) for i, c in enumerate(tally.bands) if c})
+        dists = {"score": dist_counts([(v / 10, c) for v, c in tally.scores.items()], 0, 100)}
+        for counts, (mid, m) in zip(tally.metrics, sc.doc.metrics.items(), strict=True):
+            dists[mid] = dist_counts(counts.items(), m.min, m.max)
+        per_ending[place.id] = dists
+        shallowest: tuple[int, Step, int] | None = None  # (decisions, step, position)
+        for step in steps:
+            depths = graph.depth_of(step)
+            at = int(depths.argmin())
+            if shallowest is None or int(depths[at]) < shallowest[0]:
+                shallowest = (int(depths[at]), step, at)
+        assert shallowest is not None
+        shortest[place.id] = _batch_path(sc, *graph.step_path(shallowest[1], shallowest[2]))
+    findings += _batch_failures(sc, graph)
+    for loop in ba.loops(graph):
+        info = _batch_path(sc, *graph.path(loop.place, loop.row))
+        findings.append(Finding(
+            "endless-loop", "warning",
+            f"play can loop forever through {' -> '.join(f'`{s}`' for s in loop.scenes[:6])}: the same state "
+            "repeats, so nothing forces progress (add `once: true` or a visit limit)", info.rerun))
+    for d in ba.dominant_options(graph, table):
+        findings.append(Finding("dominant-option", "warning",
+                                f"at `{d.scene}`, `{d.choice}` always wins: its worst final score beats the best of "
+                                f"every other option by at least {d.gap:.1f} points, so the decision is no dilemma"))
+    choices = Counter({c: n for c, n in graph.offered.items() if n})
+    report = _assemble(sc, "exhaustive", "", graph.states, 0, seed, scenes, choices, endings, bands, per_ending,
+                       shortest, findings)
+    report.best, report.worst = ba.best_and_worst(graph, table)
+    report._objectives = graph.objectives  # type: ignore[attr-defined]
+    _unmoved(sc, report, graph.moved)
     return report
 
 
-def _path_info(sc: Scenario, graph: StateGraph, index: int) -> PathInfo:
-    choices, rolls = graph.path(index)
-    prob = 1.0
-    i = index
-    while i >= 0:
-        prob *= graph.nodes[i].via.prob
-        i = graph.nodes[i].parent
+def _batch_failures(sc: Scenario, graph: BatchGraph) -> list[Finding]:
+    """Stuck states and engine errors: one finding per scene (or choice and error), with its shortest example."""
+    findings: list[Finding] = []
+    for p, place in enumerate(graph.places):
+        stuck = place.stuck if not place.ending else np.zeros(0, np.int64)
+        if len(stuck):
+            row = int(stuck[np.argmin(place.depth[stuck])])
+            info = _batch_path(sc, *graph.path(p, row))
+            more = f" ({len(stuck):,} states)" if len(stuck) > 1 else ""
+            findings.append(Finding("stuck", "failure", f"play gets stuck in scene `{place.id}`: no choice is "
+                                    f"available (after {', '.join(info.choices) or 'no choices'}){more}", info.rerun))
+    errors: dict[tuple[int, str, str], tuple[int, Step, int]] = {}
+    for step in graph.steps:
+        if step.dst >= 0:
+            continue
+        depth = graph.depth_of(step)
+        pos = int(depth.argmin())
+        key = (step.src, step.choice, step.error)
+        if key not in errors or int(depth[pos]) < errors[key][0]:
+            errors[key] = (int(depth[pos]), step, pos)
+    for (src, choice, error), (_, step, pos) in errors.items():
+        choices, rolls, _ = graph.step_path(step, pos)
+        seed = reproduce_seed(sc, choices, rolls)
+        if src < 0:
+            findings.append(Finding("engine-error", "failure", f"entering the first scene: {error}",
+                                    _cmd(sc, seed)))
+        else:
+            findings.append(Finding("engine-error", "failure", f"choosing `{choice}` in `{graph.places[src].id}`: "
+                                    f"{error}", _cmd(sc, seed, choices)))
+    return findings
+
+
+def _batch_path(sc: Scenario, choices: list[str], rolls: tuple[tuple[str, bool], ...], prob: float) -> PathInfo:
     seed = reproduce_seed(sc, choices, rolls)
     return PathInfo(choices, _rolls_text(rolls), round(prob, 6), seed, _cmd(sc, seed, choices))
-
-
-def _loops(sc: Scenario, graph: StateGraph) -> list[Finding]:
-    """Strongly connected groups of states: play can repeat exactly the same state forever."""
-    n = len(graph.nodes)
-    index = [-1] * n
-    low = [0] * n
-    on = [False] * n
-    stack: list[int] = []
-    counter = 0
-    found: list[Finding] = []
-    for root in range(n):
-        if index[root] != -1:
-            continue
-        work = [(root, 0)]
-        while work:
-            v, pi = work[-1]
-            if pi == 0:
-                index[v] = low[v] = counter
-                counter += 1
-                stack.append(v)
-                on[v] = True
-            edges = graph.nodes[v].edges
-            if pi < len(edges):
-                work[-1] = (v, pi + 1)
-                w = edges[pi].target
-                if w < 0:
-                    continue
-                if index[w] == -1:
-                    work.append((w, 0))
-                elif on[w]:
-                    low[v] = min(low[v], index[w])
-                continue
-            work.pop()
-            if work:
-                u = work[-1][0]
-                low[u] = min(low[u], low[v])
-            if low[v] == index[v]:
-                group = []
-                while True:
-                    w = stack.pop()
-                    on[w] = False
-                    group.append(w)
-                    if w == v:
-                        break
-                if len(group) > 1 or any(e.target == v for e in graph.nodes[v].edges):
-                    names = list(dict.fromkeys(graph.nodes[g].state.scene for g in sorted(group)))
-                    info = _path_info(sc, graph, min(group))
-                    found.append(Finding(
-                        "endless-loop", "warning",
-                        f"play can loop forever through {' -> '.join(f'`{s}`' for s in names[:6])}: the same state "
-                        "repeats, so nothing forces progress (add `once: true` or a visit limit)", info.rerun))
-    return found
-
-
-def _dominance(sc: Scenario, graph: StateGraph, best: dict[int, float], worst: dict[int, float]) -> list[Finding]:
-    """A choice whose worst outcome beats every alternative's best, in every state where it is offered."""
-    verdict: dict[tuple[str, str], tuple[bool, float]] = {}
-    for node in graph.nodes:
-        by_choice: dict[str, tuple[float, float]] = {}
-        for e in node.edges:
-            if e.target < 0 or e.target not in best:
-                continue
-            lo, hi = by_choice.get(e.choice, (101.0, -1.0))
-            by_choice[e.choice] = (min(lo, worst[e.target]), max(hi, best[e.target]))
-        if len(by_choice) < 2:
-            continue
-        for c, (lo, _) in by_choice.items():
-            others_best = max(hi for d, (_, hi) in by_choice.items() if d != c)
-            key = (node.state.scene, c)
-            ok, gap = verdict.get(key, (True, 100.0))
-            verdict[key] = (ok and lo > others_best, min(gap, lo - others_best))
-    out = []
-    for (scene, c), (ok, gap) in verdict.items():
-        if ok:
-            out.append(Finding("dominant-option", "warning",
-                               f"at `{scene}`, `{c}` always wins: its worst final score beats the best of every "
-                               f"other option by at least {gap:.1f} points, so the decision is no dilemma"))
-    return out
 
 
 # -- random play ---------------------------------------------------------------------------------
@@ -318,7 +287,10 @@ def _from_plays(sc: Scenario, seed: int, plays: int, why: str, progress: Phase |
             shortest[st.ending] = PathInfo(made, [], 0.0, s, _cmd(sc, s, made))
         if progress and k % 500 == 0:
             progress("plays", k, plays)
-    report = _assemble(sc, "random", why, 0, plays, seed, scenes, choices, finals, shortest, findings)
+    endings, bands, per_ending = _tables(sc, finals)
+    report = _assemble(sc, "random", why, 0, plays, seed, scenes, choices, endings, bands, per_ending, shortest,
+                       findings)
+    report._objectives = _objectives_met(sc, finals)  # type: ignore[attr-defined]
     if finals:
         report.best = max(f.outcome.overall for f in finals)
         report.worst = min(f.outcome.overall for f in finals)
@@ -330,10 +302,21 @@ def _from_plays(sc: Scenario, seed: int, plays: int, why: str, progress: Phase |
 
 
 def _assemble(sc: Scenario, mode: str, why: str, states: int, plays: int, seed: int, scenes: Counter[str],
-              choices: Counter[str], finals: list[_Final], shortest: dict[str, PathInfo],
+              choices: Counter[str], endings: Counter[str], bands: Counter[str],
+              per_ending: dict[str, dict[str, Dist]], shortest: dict[str, PathInfo],
               findings: list[Finding]) -> Report:
-    endings = Counter(f.ending for f in finals)
-    bands = Counter(f.outcome.band for f in finals)
+    return Report(
+        scenario=sc.id, path=sc.path, mode=mode, why_random=why, states=states, plays=plays, seed=seed,
+        scenes={s: scenes.get(s, 0) for s in sc.doc.scenes},
+        choices={c: choices.get(c, 0) for c, cc in sc.choices.items() if not getattr(cc, "synthetic", False)},
+        endings={e: endings.get(e, 0) for e in sc.doc.endings},
+        bands={b.id: bands.get(b.id, 0) for b in sc.doc.debrief.bands},
+        shortest={e: shortest[e] for e in sc.doc.endings if e in shortest}, per_ending=per_ending, best=None,
+        worst=None, findings=findings)
+
+
+def _tables(sc: Scenario, finals: list[_Final]) -> tuple[Counter[str], Counter[str], dict[str, dict[str, Dist]]]:
+    """Endings, bands and per-ending distributions of random playthroughs."""
     per_ending: dict[str, dict[str, Dist]] = {}
     for eid in sc.doc.endings:
         group = [f for f in finals if f.ending == eid]
@@ -343,15 +326,7 @@ def _assemble(sc: Scenario, mode: str, why: str, states: int, plays: int, seed: 
         for mid, m in sc.doc.metrics.items():
             table[mid] = dist([f.state.metrics[mid] for f in group], m.min, m.max)
         per_ending[eid] = table
-    report = Report(
-        scenario=sc.id, path=sc.path, mode=mode, why_random=why, states=states, plays=plays, seed=seed,
-        scenes={s: scenes.get(s, 0) for s in sc.doc.scenes},
-        choices={c: choices.get(c, 0) for c, cc in sc.choices.items() if not getattr(cc, "synthetic", False)},
-        endings={e: endings.get(e, 0) for e in sc.doc.endings},
-        bands={b.id: bands.get(b.id, 0) for b in sc.doc.debrief.bands},
-        shortest=shortest, per_ending=per_ending, best=None, worst=None, findings=findings)
-    report._finals = finals  # type: ignore[attr-defined]
-    return report
+    return Counter(f.ending for f in finals), Counter(f.outcome.band for f in finals), per_ending
 
 
 def _unmoved(sc: Scenario, report: Report, moved: set[str]) -> None:
@@ -371,11 +346,11 @@ def _common_findings(sc: Scenario, report: Report) -> None:
         for item, hits in table.items():
             if hits == 0:
                 report.findings.append(Finding(kind, "warning", f"{noun} `{item}` {where}"))
-    finals: list[_Final] = getattr(report, "_finals", [])
+    objectives: dict[str, set[bool]] = getattr(report, "_objectives", {})
     for (oid, node), obj in zip(sc.objectives, sc.doc.objectives, strict=True):
-        if node is None or not finals:
+        met = objectives.get(oid, set())
+        if node is None or not met:
             continue
-        met = {bool(expr.evaluate(node, f.state)) for f in finals}
         if met == {True}:
             report.findings.append(Finding(
                 "objective-always-met", "warning",
@@ -383,6 +358,11 @@ def _common_findings(sc: Scenario, report: Report) -> None:
         elif met == {False}:
             report.findings.append(Finding("objective-never-met", "warning",
                                            f"objective `{oid}` ({obj.text}) is met at no ending: it cannot be met"))
+
+
+def _objectives_met(sc: Scenario, finals: list[_Final]) -> dict[str, set[bool]]:
+    return {oid: {bool(expr.evaluate(node, f.state)) for f in finals} for oid, node in sc.objectives
+            if node is not None}
 
 
 def _persona(sc: Scenario, persona: Persona, seed: int, plays: int) -> PersonaResult:

@@ -14,7 +14,8 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 
 from simgame.cli.common import CliError, fail, load
-from simgame.explore import MAX_STATES
+from simgame.explore import EXHAUSTIVE_BUDGET
+from simgame.explore_batch import MAX_STATES
 from simgame.explore_personas import PERSONAS
 from simgame.explore_report import Dist, Phase, Report, explore
 
@@ -44,8 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--persona-plays", type=int, default=100, help="plays per persona (default 100)")
     p.add_argument("--max-states", type=int, default=MAX_STATES,
                    help=f"give up exhaustive exploration past this many states (default {MAX_STATES})")
-    p.add_argument("--budget", type=float, default=10.0,
-                   help="give up exhaustive exploration after this many seconds (default 10)")
+    p.add_argument("--budget", type=float, default=EXHAUSTIVE_BUDGET,
+                   help=f"give up exhaustive exploration after this many seconds (default {EXHAUSTIVE_BUDGET:g})")
     p.add_argument("--random", action="store_true", help="skip exhaustive exploration; play randomly")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings as well as failures")
     p.add_argument("--hits", action="store_true", help="also list the hit count of every scene and choice")

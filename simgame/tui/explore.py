@@ -24,6 +24,7 @@ __all__ = ["OutcomeRange", "clear_cache", "outcome_range", "path_to"]
 _RANGES: dict[str, OutcomeRange] = {}
 _LOCK = threading.Lock()
 CACHE_FILE = "outcome-ranges.json"
+RANGE_VERSION = 2  # 2: exhaustive exploration of the shipped scenarios (1 estimated them by random play)
 
 
 def _disk_get(cache_dir: Path | None, key: str) -> OutcomeRange | None:
@@ -59,7 +60,7 @@ def _disk_put(cache_dir: Path | None, key: str, value: OutcomeRange) -> None:
 
 def outcome_range(scenario: Scenario, cache_dir: Path | None = None) -> OutcomeRange:
     """Best and worst overall scores reachable in this scenario (cached per content hash)."""
-    key = scenario.content_hash
+    key = f"{scenario.content_hash}/{RANGE_VERSION}"
     with _LOCK:
         cached = _RANGES.get(key)
     if cached is None:

@@ -98,7 +98,7 @@ def test_outcome_range_is_cached_per_content_hash(tiny_scenario, tmp_path: Path,
     first = explore.outcome_range(tiny_scenario, tmp_path)
     assert first.worst <= first.best and first.exhaustive
     stored = json.loads((tmp_path / explore.CACHE_FILE).read_text())
-    assert stored[tiny_scenario.content_hash]["best"] == first.best
+    assert stored[f"{tiny_scenario.content_hash}/{explore.RANGE_VERSION}"]["best"] == first.best
 
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("the cache should have answered")
