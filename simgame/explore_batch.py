@@ -94,12 +94,34 @@ class Tally:
     def add_grouped(tallies: list[Tally], group: I64, finals: Finals, metrics: F64) -> None:
         """Add row i to ``tallies[group[i]]`` for every row, a few array steps for all endings at once."""
         ValueCounts.add_grouped([t.scores for t in tallies], group, finals.tenths.astype(np.float64))
-        for i in range(metrics.shape[1]):
-            ValueCounts.add_grouped([t.metrics[i] for t in tallies], group, metrics[:, i])
+        if not Tally._add_whole_metrics(tallies, group, metrics):
+            for i in range(metrics.shape[1]):
+                ValueCounts.add_grouped([t.metrics[i] for t in tallies], group, metrics[:, i])
         size = len(tallies[0].bands)
         table = np.bincount(group * size + finals.band, minlength=len(tallies) * size).reshape(len(tallies), size)
         for t, row in zip(tallies, table, strict=True):
             t.bands += row
+
+    @staticmethod
+    def _add_whole_metrics(tallies: list[Tally], group: I64, metrics: F64) -> bool:
+        """Every metric of every row a whole number in its range: count them all with one bincount."""
+        counts = tallies[0].metrics
+        if not counts or any(c.dense is None for c in counts):
+            return False
+        lo = np.array([c.lo for c in counts])
+        hi = np.array([c.hi for c in counts])
+        if not ((metrics == np.floor(metrics)) & (metrics >= lo) & (metrics <= hi)).all():
+            return False
+        sizes = [len(c.dense) for c in counts if c.dense is not None]
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        total = int(sum(sizes))
+        key = group[:, None] * total + offsets[None, :] + (metrics - lo).astype(np.int64)
+        table = np.bincount(key.ravel(), minlength=len(tallies) * total).reshape(len(tallies), total)
+        for t, row in zip(tallies, table, strict=True):
+            for c, at, size in zip(t.metrics, offsets.tolist(), sizes, strict=True):
+                assert c.dense is not None
+                c.dense += row[at:at + size]
+        return True
 
     def merge(self, other: Tally) -> None:
         self.scores.merge(other.scores)
@@ -143,7 +165,8 @@ class Place:
     def __init__(self, id_: str, ending: bool, width: int) -> None:
         self.id = id_
         self.ending = ending
-        self._data = Grow(np.int64, width)
+        self.width = width
+        self._segments: list[tuple[int, I64]] = []  # (first row, rows) as admitted; dropped once expanded
         self._depth = Grow(np.int32)
         self._parent_step = Grow(np.int32)
         self._parent_pos = Grow(np.int32)
@@ -161,7 +184,16 @@ class Place:
 
     @property
     def rows(self) -> Rows:
-        return Rows(self._data.values)
+        if len(self._segments) > 1:
+            self._segments = [(0, np.concatenate([d for _, d in self._segments]))]
+        return Rows(self._segments[0][1] if self._segments else np.zeros((0, self.width), np.int64))
+
+    def segment(self, a: int, b: int) -> Rows:
+        """Rows ``a:b``: usually exactly the batch admitted last, so nothing is copied."""
+        for base, data in self._segments:
+            if base <= a and b <= base + len(data):
+                return Rows(data[a - base:b - base])
+        raise IndexError(f"rows {a}:{b} of `{self.id}` were dropped")
 
     @property
     def depth(self) -> np.ndarray:
@@ -180,7 +212,7 @@ class Place:
         return np.concatenate(self.stuck_parts) if self.stuck_parts else np.zeros(0, np.int64)
 
     def add(self, data: I64, depth: I64, step: I64, pos: I64) -> None:
-        self._data.append(data)
+        self._segments.append((self.count, data))
         self._depth.append(depth)
         self._parent_step.append(step)
         self._parent_pos.append(pos)
@@ -189,12 +221,12 @@ class Place:
         """Drop the states themselves once expanded: depths and parent links are all that is needed later."""
         if keep:
             return
-        self._data = Grow(np.int64, self._data.buf.shape[1])
+        self._segments = []
         self.hashes = []
 
     def finish(self) -> None:
         """Give back the spare capacity (after exploration)."""
-        for grown in (self._data, self._depth, self._parent_step, self._parent_pos):
+        for grown in (self._depth, self._parent_step, self._parent_pos):
             grown.trim()
         self.hashes = []
 
@@ -362,6 +394,7 @@ class Explorer:
         self.start_metrics = np.array([float(m.start) for m in sc.doc.metrics.values()])
         self.moved = np.zeros(len(sc.doc.metrics), np.bool_)  # metrics some state has away from the start
         self.by_depth: set[int] = set()  # scenes on a loop explored depth by depth (states looked up by hash)
+        self.loops: set[int] = set()  # scenes on a loop (set by `scene_groups`)
         self.scorer = score_batch.Scorer(sc, self.layout)
 
     # -- the order scenes are explored in ---------------------------------------------------
@@ -405,7 +438,6 @@ class Explorer:
                 new = self.admit(p, self.places[p].incoming)
                 self.places[p].incoming = []
                 self.expand(p, new)
-                self.places[p].forget_rows(self.keep_rows)
             elif (plan := self.level_plan(g)) is not None:
                 self.run_levels(*plan)
             else:
@@ -535,9 +567,7 @@ class Explorer:
         """Score states that reach an ending: finals, final metrics, objectives met (pure: runs on any thread)."""
         env = bs.Env(rows, self.layout)
         scores = self.scorer.overall(rows)
-        metrics = np.empty((len(rows), len(self.layout.metrics)))
-        for i, name in enumerate(self.layout.metrics):
-            metrics[:, i] = env.metric(name)
+        metrics = np.ascontiguousarray(rows.data[:, :len(self.layout.metrics)]).view(np.float64)
         met: dict[str, set[bool]] = {}
         for oid, node in self.sc.objectives:
             if node is not None:
@@ -668,7 +698,7 @@ class Explorer:
         """Every available choice from states ``span`` of place ``p`` (pure: runs on any thread)."""
         a, b = span
         place = self.places[p]
-        batch = Rows(place.rows.data[a:b])
+        batch = place.segment(a, b)
         depth = place.depth[a:b]
         layout = self.layout
         env = bs.Env(batch, layout)

@@ -107,8 +107,8 @@ def _bars(d: Dist) -> str:
 def render(r: Report, console: Console, show_hits: bool = False) -> None:
     """The report as tables (plain text when piped: rich drops colour for non-terminals)."""
     if r.mode == "exhaustive":
-        console.print(f"[bold]{r.scenario}[/]: exhaustive exploration, {r.states:,} distinct states "
-                      "(hits count distinct states)")
+        console.print(f"[bold]{r.scenario}[/]: exhaustive exploration, {r.states:,} states (hits count "
+                      "distinct states at a scene, and ways of finishing at an ending)")
     else:
         console.print(f"[bold]{r.scenario}[/]: {r.plays:,} random plays from seed {r.seed} "
                       f"(not exhaustive: {r.why_random})")
