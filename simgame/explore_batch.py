@@ -36,7 +36,7 @@ from simgame.scenario import END, CompiledEvent, Scenario
 from simgame.tally import ValueCounts
 
 MAX_STATES = 40_000_000
-CHUNK = 32768  # states expanded together: numpy's temporaries stay in cache
+CHUNK = 65_536  # states expanded together: numpy's temporaries stay in cache
 SCORE_CHUNK = 8192
 THREADS = 2
 Progress = Callable[[int, int], None]
@@ -91,10 +91,13 @@ class Tally:
         self.bands += np.bincount(finals.band, minlength=len(self.bands))
 
     @staticmethod
-    def add_grouped(tallies: list[Tally], group: I64, finals: Finals, metrics: F64) -> None:
-        """Add row i to ``tallies[group[i]]`` for every row, a few array steps for all endings at once."""
+    def add_grouped(tallies: list[Tally], group: I64, finals: Finals, metrics: F64, whole: bool = False) -> None:
+        """Add row i to ``tallies[group[i]]`` for every row, a few array steps for all endings at once.
+
+        ``whole``: every metric is known to be a whole number within its range (skips checking it).
+        """
         ValueCounts.add_grouped([t.scores for t in tallies], group, finals.tenths.astype(np.float64))
-        if not Tally._add_whole_metrics(tallies, group, metrics):
+        if not Tally._add_whole_metrics(tallies, group, metrics, whole):
             for i in range(metrics.shape[1]):
                 ValueCounts.add_grouped([t.metrics[i] for t in tallies], group, metrics[:, i])
         size = len(tallies[0].bands)
@@ -103,14 +106,14 @@ class Tally:
             t.bands += row
 
     @staticmethod
-    def _add_whole_metrics(tallies: list[Tally], group: I64, metrics: F64) -> bool:
+    def _add_whole_metrics(tallies: list[Tally], group: I64, metrics: F64, known: bool) -> bool:
         """Every metric of every row a whole number in its range: count them all with one bincount."""
         counts = tallies[0].metrics
         if not counts or any(c.dense is None for c in counts):
             return False
         lo = np.array([c.lo for c in counts])
         hi = np.array([c.hi for c in counts])
-        if not ((metrics == np.floor(metrics)) & (metrics >= lo) & (metrics <= hi)).all():
+        if not known and not ((metrics == np.floor(metrics)) & (metrics >= lo) & (metrics <= hi)).all():
             return False
         sizes = [len(c.dense) for c in counts if c.dense is not None]
         offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
@@ -320,12 +323,13 @@ class _Work:
 
     def part(self, mask: Bools, **changes: object) -> _Work:
         if mask.all():
-            index = self.index
+            index, origin, prob = self.index, self.origin, self.prob
         else:
             picked = np.nonzero(mask)[0]
             index = picked if self.index is None else self.index[picked]
-        work = _Work(self.rows, index, self.origin[mask], self.prob[mask], self.rolls, self.fired, self.passed,
-                     self.target, self.diverts, self.scene, self.event)
+            origin, prob = self.origin[picked], self.prob[picked]
+        work = _Work(self.rows, index, origin, prob, self.rolls, self.fired, self.passed, self.target, self.diverts,
+                     self.scene, self.event)
         for k, v in changes.items():
             setattr(work, k, v)
         return work
@@ -396,6 +400,7 @@ class Explorer:
         self.by_depth: set[int] = set()  # scenes on a loop explored depth by depth (states looked up by hash)
         self.loops: set[int] = set()  # scenes on a loop (set by `scene_groups`)
         self.scorer = score_batch.Scorer(sc, self.layout)
+        self.whole_metrics = _whole_metrics(sc)
 
     # -- the order scenes are explored in ---------------------------------------------------
 
@@ -608,7 +613,7 @@ class Explorer:
             all_new = len(fresh) == n
             k = len(self.layout.metrics)
             self.moved |= (data[:, :k].view(np.float64) != self.start_metrics).any(axis=0)
-            place.add(data if all_new else data[fresh], depth if all_new else depth[fresh],
+            place.add(data if all_new else _compact(data, fresh), depth if all_new else depth[fresh],
                       step_of if all_new else step_of[fresh], pos if all_new else pos[fresh])
             if p in self.by_depth:  # later rounds of the loop look states up by hash
                 self.remember(place, hashes[fresh], base + np.arange(len(fresh)))
@@ -731,24 +736,46 @@ class Explorer:
                 if landing.dst >= 0 and self.places[landing.dst].ending]
         if not ends:
             return
-        parts = [out.landings[i][1].work.data() for i in ends]
-        finals, metrics, met = self.score(Rows(np.concatenate(parts) if len(parts) > 1 else parts[0]))
-        moved = (metrics != self.start_metrics).any(axis=0)
-        out.moved = moved if out.moved is None else out.moved | moved
         dsts = sorted({out.landings[i][1].dst for i in ends})
         slot = {d: j for j, d in enumerate(dsts)}
-        group = np.concatenate([np.full(len(part), slot[out.landings[i][1].dst], np.int64)
-                                for i, part in zip(ends, parts, strict=True)])
         tallies = [Tally(self.sc) for _ in dsts]
-        Tally.add_grouped(tallies, group, finals, metrics)
         out.tallies = dict(zip(dsts, tallies, strict=True))
-        at = 0
-        for i, part in zip(ends, parts, strict=True):
-            k = len(part)
-            piece = Finals(finals.tenths[at:at + k], finals.band[at:at + k])
-            choice, landing, depth, _, _ = out.landings[i]
-            out.landings[i] = (choice, landing, depth, piece, met if i == ends[0] else {})
-            at += k
+        # Landings that share their rows split them between endings (a settle): score those rows where
+        # they lie. The rest (rows changed by an event on the way) are gathered into one batch.
+        by_rows: dict[int, list[int]] = {}
+        for i in ends:
+            by_rows.setdefault(id(out.landings[i][1].work.rows), []).append(i)
+        gathered: list[int] = []
+        batches: list[tuple[Rows, list[tuple[int, I64 | slice]]]] = []
+        for members in by_rows.values():
+            rows = out.landings[members[0]][1].work.rows
+            if sum(len(out.landings[i][1].work) for i in members) == len(rows):
+                batches.append((rows, [(i, _picks(out.landings[i][1].work.index)) for i in members]))
+            else:
+                gathered += members
+        if gathered:
+            parts = [out.landings[i][1].work.data() for i in gathered]
+            at, picks = 0, []
+            for i, part in zip(gathered, parts, strict=True):
+                picks.append((i, slice(at, at + len(part))))
+                at += len(part)
+            batches.append((Rows(np.concatenate(parts) if len(parts) > 1 else parts[0]), picks))
+        for rows, picks in batches:
+            finals, metrics, met = self.score(rows)
+            moved = (metrics != self.start_metrics).any(axis=0)
+            out.moved = moved if out.moved is None else out.moved | moved
+            group = np.empty(len(rows), np.int64)
+            for i, pick in picks:
+                group[pick] = slot[out.landings[i][1].dst]
+            Tally.add_grouped(tallies, group, finals, metrics, self.whole_metrics)
+            for i, pick in picks:
+                choice, landing, depth, _, old = out.landings[i]
+                piece = Finals(finals.tenths[pick], finals.band[pick])
+                out.landings[i] = (choice, landing, depth, piece, old)
+            first = picks[0][0]
+            choice, landing, depth, piece_, old = out.landings[first]
+            merged = {oid: old.get(oid, set()) | seen for oid, seen in met.items()}
+            out.landings[first] = (choice, landing, depth, piece_, merged)
 
     def arrive(self, first: _Work) -> list[_Landing]:
         """Follow a batch into the scene (or ending) it goes to, through events and diversions."""
@@ -780,6 +807,10 @@ class Explorer:
             else:
                 p = np.minimum(1.0, np.maximum(0.0, expr_batch.number(ev.chance, env)))
             live = when & (p > 0.0)
+            if not live.any():  # the event fires for none of them
+                w.event += 1
+                stack.append(w)
+                continue
             certain = live & (p >= 1.0)
             chance = live & (p < 1.0)
             skip = ~live
@@ -837,6 +868,34 @@ class Explorer:
             else:
                 found.append(w.part(remaining, target=self.default))
         return found
+
+
+def _whole_metrics(sc: Scenario) -> bool:
+    """Whether every metric can only ever be a whole number: whole starts and bounds, whole constant effects."""
+    def whole(x: float) -> bool:
+        return float(x) == int(x)
+
+    if not all(whole(m.start) and whole(m.min) and whole(m.max) for m in sc.doc.metrics.values()):
+        return False
+    effects = [e for c in sc.choices.values() for e in c.effects]
+    effects += [e for events in sc.scene_events.values() for ev in events for e in ev.effects]
+    return all(e.constant is not None and whole(e.constant) for e in effects)
+
+
+def _compact(data: I64, keep: I64, block: int = 65_536) -> I64:
+    """``data[keep]`` for increasing ``keep``, written over ``data`` itself a block at a time.
+
+    Row keep[j] >= j, so a block only reads rows no earlier block has overwritten; no second
+    full-size array is allocated (fresh memory is costly: every page must be faulted in).
+    """
+    for a in range(0, len(keep), block):
+        rows = keep[a:a + block]
+        data[a:a + len(rows)] = data[rows]
+    return data[:len(keep)]
+
+
+def _picks(index: I64 | None) -> I64 | slice:
+    return slice(None) if index is None else index
 
 
 def _dedupe(data: I64, hashes: U64, depth: I64) -> tuple[I64, I64]:
