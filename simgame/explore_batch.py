@@ -588,16 +588,26 @@ class Explorer:
             return place.count, place.count
         n = sum(len(item.depth) for item in incoming)
         data = np.empty((n, self.layout.width), np.int64)
-        at = 0
-        for item in incoming:
-            k = len(item.depth)
-            if item.index is None:
-                data[at:at + k] = item.rows.data
-            else:
-                np.take(item.rows.data, item.index, axis=0, out=data[at:at + k])
-            at += k
+        hashes = np.empty(n, np.uint64)
+        k = len(self.layout.metrics)
+        starts = np.cumsum([0] + [len(item.depth) for item in incoming]).tolist()
+
+        def fill(span: tuple[int, int]) -> npt.NDArray[np.bool_]:
+            """Gather items ``span`` into their rows of ``data`` and hash them (pure: runs on any thread)."""
+            for i in range(*span):
+                item, at, end = incoming[i], starts[i], starts[i + 1]
+                if item.index is None:
+                    data[at:end] = item.rows.data
+                else:
+                    np.take(item.rows.data, item.index, axis=0, out=data[at:end])
+            a, b = starts[span[0]], starts[span[1]]
+            hashes[a:b] = bs.row_hash(data[a:b])
+            return (data[a:b, :k].view(np.float64) != self.start_metrics).any(axis=0)  # type: ignore[no-any-return]
+
+        half = int(np.searchsorted(starts, n / 2))
+        spans = [(0, half), (half, len(incoming))] if 0 < half < len(incoming) else [(0, len(incoming))]
+        moved = list(self.pool.map(fill, spans)) if self.pool is not None and n > CHUNK else [fill(s) for s in spans]
         depth = np.concatenate([item.depth for item in incoming])
-        hashes = bs.row_hash(data)
         inverse, leaders = _dedupe(data, hashes, depth)
         target = self.lookup(place, data, hashes, leaders) if place.hashes else np.full(len(leaders), -1, np.int64)
         new = target < 0
@@ -611,8 +621,8 @@ class Explorer:
             step_of = np.concatenate([np.full(len(item.depth), item.step, np.int32) for item in incoming])
             pos = np.concatenate([item.pos for item in incoming])
             all_new = len(fresh) == n
-            k = len(self.layout.metrics)
-            self.moved |= (data[:, :k].view(np.float64) != self.start_metrics).any(axis=0)
+            for m in moved:
+                self.moved |= m
             place.add(data if all_new else _compact(data, fresh), depth if all_new else depth[fresh],
                       step_of if all_new else step_of[fresh], pos if all_new else pos[fresh])
             if p in self.by_depth:  # later rounds of the loop look states up by hash
@@ -755,11 +765,12 @@ class Explorer:
                 gathered += members
         if gathered:
             parts = [out.landings[i][1].work.data() for i in gathered]
-            at, picks = 0, []
+            at = 0
+            spans: list[tuple[int, I64 | slice]] = []
             for i, part in zip(gathered, parts, strict=True):
-                picks.append((i, slice(at, at + len(part))))
+                spans.append((i, slice(at, at + len(part))))
                 at += len(part)
-            batches.append((Rows(np.concatenate(parts) if len(parts) > 1 else parts[0]), picks))
+            batches.append((Rows(np.concatenate(parts) if len(parts) > 1 else parts[0]), spans))
         for rows, picks in batches:
             finals, metrics, met = self.score(rows)
             moved = (metrics != self.start_metrics).any(axis=0)
