@@ -490,8 +490,17 @@ class Explorer:
             data = item.rows.data if item.index is None else item.rows.data[item.index]
             return data[:, cols].sum(axis=1)  # type: ignore[no-any-return]
 
+        self.rounds(order, level)
+
+    def run_loop(self, group: list[int]) -> None:
+        """Scenes on a loop: expand depth by depth, so each state is first reached by a shortest path."""
+        self.by_depth.update(group)
+        self.rounds(group, lambda item: item.depth)
+
+    def rounds(self, order: list[int], key: Callable[[_Arrival], I64]) -> None:
+        """Take the waiting states with the lowest ``key`` across ``order``, scene by scene, until none wait."""
         while True:
-            lows = [int(level(item).min()) for p in order for item in self.places[p].incoming]
+            lows = [int(key(item).min()) for p in order for item in self.places[p].incoming]
             if not lows:
                 return
             low = min(lows)
@@ -500,32 +509,7 @@ class Explorer:
                 now: list[_Arrival] = []
                 later: list[_Arrival] = []
                 for item in place.incoming:
-                    at = level(item) == low
-                    if at.all():
-                        now.append(item)
-                    elif not at.any():
-                        later.append(item)
-                    else:
-                        now.append(item.part(at))
-                        later.append(item.part(~at))
-                place.incoming = later
-                if now:
-                    self.expand(p, self.admit(p, now))
-
-    def run_loop(self, group: list[int]) -> None:
-        """Scenes on a loop: expand depth by depth, so each state is first reached by a shortest path."""
-        self.by_depth.update(group)
-        while True:
-            depths = [int(item.depth.min()) for p in group for item in self.places[p].incoming]
-            if not depths:
-                return
-            low = min(depths)
-            for p in group:
-                place = self.places[p]
-                now: list[_Arrival] = []
-                later: list[_Arrival] = []
-                for item in place.incoming:
-                    at = item.depth == low
+                    at = key(item) == low
                     if at.all():
                         now.append(item)
                     elif not at.any():

@@ -14,12 +14,10 @@ from hypothesis import strategies as st
 
 from simgame import expr, expr_batch
 from simgame.batch_state import Env, Layout, Rows
-from simgame.diagnostics import LoadError
 from simgame.explore_keys import all_expressions, key_spec
 from simgame.fastplay import PlayState
-from simgame.loader import load_scenario
 from simgame.scenario import Scenario
-from tests.support import TINY, shipped_paths
+from tests.toolkit.test_fastplay import _scenarios
 
 # --- a small fixed vocabulary ------------------------------------------------------------------
 
@@ -216,17 +214,7 @@ def test_a_wrong_value_is_noticed() -> None:
 # --- every expression of the shipped scenarios, on the real batch layout -----------------------
 
 
-def _scenarios() -> list[Scenario]:
-    found = [load_scenario(TINY)]
-    for path in shipped_paths():
-        try:
-            found.append(load_scenario(path))
-        except LoadError:
-            continue  # a scenario being written may not load yet; validate reports it
-    return found
-
-
-SCENARIOS = _scenarios()
+SCENARIOS = _scenarios()  # the same list test_fastplay walks
 
 
 def batch_layout(sc: Scenario) -> Layout:
