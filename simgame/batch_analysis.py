@@ -6,7 +6,6 @@ so it keeps pace with exploring millions of states.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,19 +31,12 @@ class Values:
         return self.best[step.dst][step.dst_rows], self.worst[step.dst][step.dst_rows]
 
 
-def steps_from(graph: BatchGraph) -> dict[int, list[Step]]:
-    out: dict[int, list[Step]] = defaultdict(list)
-    for step in graph.steps:
-        out[step.src].append(step)
-    return out
-
-
 def values(graph: BatchGraph) -> Values:
     """Play backwards through the story: scenes after every scene they lead to; loops to a fixed point."""
     best = [np.full(p.count if not p.ending else 0, -np.inf) for p in graph.places]
     worst = [np.full(p.count if not p.ending else 0, np.inf) for p in graph.places]
     table = Values(best, worst)
-    by_src = steps_from(graph)
+    by_src = graph.by_src
     for group in reversed(graph.order):
         members = set(group)
         inner = [s for p in group for s in by_src.get(p, []) if s.dst in members and s.finals is None]
@@ -98,7 +90,7 @@ def follow(graph: BatchGraph, table: Values, pick_max: bool) -> tuple[float, lis
     if not candidates:
         return None
     target, step, pos = (max if pick_max else min)(candidates, key=lambda c: c[0])
-    by_src = steps_from(graph)
+    by_src = graph.by_src
     choices: list[str] = []
     seen: set[tuple[int, int]] = set()
     while step.finals is None:
@@ -129,7 +121,7 @@ class Dominant:
 
 def dominant_options(graph: BatchGraph, table: Values) -> list[Dominant]:
     """Choices whose worst outcome beats every alternative's best, in every state where they are offered."""
-    by_src = steps_from(graph)
+    by_src = graph.by_src
     found: list[Dominant] = []
     for p, place in enumerate(graph.places):
         if place.ending or not place.count:
@@ -172,7 +164,7 @@ class Loop:
 
 def loops(graph: BatchGraph) -> list[Loop]:
     """Groups of states play can cycle through forever; one example per distinct cycle of scenes."""
-    by_src = steps_from(graph)
+    by_src = graph.by_src
     out: dict[tuple[str, ...], Loop] = {}
     for group in graph.order:
         members = set(group)

@@ -267,21 +267,6 @@ def final_outcomes(graph: StateGraph) -> dict[int, Outcome]:
     return {i: score(sc, graph.nodes[i].state, graph.nodes[i].state.metrics) for i in graph.endings()}
 
 
-def _follow(graph: StateGraph, table: dict[int, float], pick_max: bool) -> tuple[float, list[str]]:
-    roots = [r for r in graph.roots if r in table]
-    pick = max if pick_max else min
-    i = pick(roots, key=lambda r: table[r])
-    target = table[i]
-    choices: list[str] = []
-    seen: set[int] = set()
-    while graph.nodes[i].state.ending is None and i not in seen:
-        seen.add(i)
-        edge = next(e for e in graph.nodes[i].edges if e.target >= 0 and table.get(e.target) == target)
-        choices.append(edge.choice)
-        i = edge.target
-    return target, choices
-
-
 def random_play(sc: Scenario, seed: int, policy: Callable[[list[str], random.Random], str] | None = None,
                 max_turns: int = 500) -> tuple[PlayState, list[str], str]:
     """One seeded playthrough: the same seed gives the same play as `simgame run --policy random --seed`."""

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -83,12 +84,6 @@ class Tally:
         self.scores = ValueCounts(0, 1000)  # tenths of a point
         self.metrics = [ValueCounts(float(m.min), float(m.max)) for m in sc.doc.metrics.values()]
         self.bands = np.zeros(len(sc.doc.debrief.bands), np.int64)
-
-    def add(self, finals: Finals, metrics: F64) -> None:
-        self.scores.add(finals.tenths.astype(np.float64))
-        for i, counts in enumerate(self.metrics):
-            counts.add(metrics[:, i])
-        self.bands += np.bincount(finals.band, minlength=len(self.bands))
 
     @staticmethod
     def add_grouped(tallies: list[Tally], group: I64, finals: Finals, metrics: F64, whole: bool = False) -> None:
@@ -250,6 +245,14 @@ class BatchGraph:
     @property
     def states(self) -> int:
         return sum(p.count for p in self.places)
+
+    @cached_property
+    def by_src(self) -> dict[int, list[Step]]:
+        """The steps taken from each place (-1: the opening)."""
+        out: dict[int, list[Step]] = {}
+        for step in self.steps:
+            out.setdefault(step.src, []).append(step)
+        return out
 
     def scene_places(self) -> list[Place]:
         return [p for p in self.places if not p.ending]
@@ -541,7 +544,7 @@ class Explorer:
                 for oid, seen in met.items():
                     self.objectives.setdefault(oid, set()).update(seen)
                 tally = Tally(self.sc)
-                tally.add(step.finals, metrics)
+                Tally.add_grouped([tally], np.zeros(len(w), np.int64), step.finals, metrics, self.whole_metrics)
                 self.merge_tally(place, tally)
                 self.moved |= (metrics != self.start_metrics).any(axis=0)
             place.arrivals.append(len(self.steps) - 1)

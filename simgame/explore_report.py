@@ -7,7 +7,6 @@ random playthroughs. Every failure carries a command that re-runs it.
 from __future__ import annotations
 
 import random
-import statistics
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -52,11 +51,7 @@ def dist_counts(items: list[tuple[float, int]], lo: float, hi: float, bins: int 
 
 
 def dist(values_: list[float], lo: float, hi: float, bins: int = 10) -> Dist:
-    hist = [0] * bins
-    span = (hi - lo) or 1.0
-    for v in values_:
-        hist[min(bins - 1, max(0, int((v - lo) / span * bins)))] += 1
-    return Dist(min(values_), round(statistics.median(values_), 3), max(values_), len(values_), lo, hi, hist)
+    return dist_counts(sorted(Counter(values_).items()), lo, hi, bins)
 
 
 @dataclass
