@@ -31,8 +31,9 @@ def writer(path: str, code: str, index: int, players: int, go: multiprocessing.s
     go.wait(60)
     for n in range(players):
         player, _ = store.join(code, f"writer {index:03d}-{n:03d}", None)
-        events = [make_event(CHOSE, player.id, step, {"choice": f"c{step}", "scene": f"s{step}"})
-                  for step in range(DECISIONS)]
+        events = [
+            make_event(CHOSE, player.id, step, {"choice": f"c{step}", "scene": f"s{step}"}) for step in range(DECISIONS)
+        ]
         events.append(make_event(FINISHED, player.id, DECISIONS, {"ending": "done"}))
         for event in events:
             store.append(code, [event])
@@ -73,14 +74,29 @@ def measure_events(writers: int = 50) -> dict[str, float]:
     """Events/s for ``writers`` processes at once (one playthrough each) and for one process writing them in turn."""
     one_time, one_events = measure(1, writers)  # the same playthroughs, one after another
     many_time, many_events = measure(writers, 1)
-    return {"writers": writers, "one_time": one_time, "one_events": one_events, "many_time": many_time,
-            "many_events": many_events, "one_rate": one_events / one_time, "many_rate": many_events / many_time}
+    return {
+        "writers": writers,
+        "one_time": one_time,
+        "one_events": one_events,
+        "many_time": many_time,
+        "many_events": many_events,
+        "one_rate": one_events / one_time,
+        "many_rate": many_events / many_time,
+    }
 
 
 def figures(got: dict[str, float]) -> list[Figure]:
     w = int(got["writers"])
-    return [Figure(f"events written per second, {w} writers at once (each stored exactly once)", got["many_rate"],
-                   "/s", 0, baseline=got["one_rate"], baseline_label=f"1 writer, the same {w} playthroughs in turn")]
+    return [
+        Figure(
+            f"events written per second, {w} writers at once (each stored exactly once)",
+            got["many_rate"],
+            "/s",
+            0,
+            baseline=got["one_rate"],
+            baseline_label=f"1 writer, the same {w} playthroughs in turn",
+        )
+    ]
 
 
 def bench(writers: int = 50) -> tuple[list[Figure], dict[str, float]]:
@@ -94,8 +110,10 @@ def main() -> None:
     many_time, many_events, many_rate = got["many_time"], int(got["many_events"]), got["many_rate"]
     print("cohort event writes (one transaction per event, every event also resent once)")
     print(f"   1 writer, 50 playthroughs in turn: {one_events} events in {one_time:.2f} s = {one_rate:.0f} events/s")
-    print(f"  50 writers at once, 1 playthrough each: {many_events} events in {many_time:.2f} s = "
-          f"{many_rate:.0f} events/s (each stored exactly once)")
+    print(
+        f"  50 writers at once, 1 playthrough each: {many_events} events in {many_time:.2f} s = "
+        f"{many_rate:.0f} events/s (each stored exactly once)"
+    )
     print(f"  50 writers / 1 writer throughput = {many_rate / one_rate:.2f}")
 
 

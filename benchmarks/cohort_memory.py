@@ -53,8 +53,9 @@ def children(pid: int) -> list[int]:
     return out
 
 
-async def open_sessions(url: str, code: str, players: int) -> tuple[list[aiohttp.ClientWebSocketResponse],
-                                                                      aiohttp.ClientSession]:
+async def open_sessions(
+    url: str, code: str, players: int
+) -> tuple[list[aiohttp.ClientWebSocketResponse], aiohttp.ClientSession]:
     session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))  # keep cookies for an IP host
     page = await session.get(f"{url}/?code={code}")
     page.release()
@@ -110,23 +111,44 @@ def measure_memory(players: int = 5) -> dict[str, float]:
         hub.stop()
         loop.close()
         store.close()
-    bare = subprocess.run([sys.executable, "-c", "import re; print(open('/proc/self/status').read())"],
-                          capture_output=True, text=True, check=True).stdout
+    bare = subprocess.run(
+        [sys.executable, "-c", "import re; print(open('/proc/self/status').read())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     bare_mb = next(int(x.split()[1]) for x in bare.splitlines() if x.startswith("VmRSS:")) / 1024
     if len(games) != players:
         raise SystemExit(f"expected {players} game processes, found {len(games)}")
-    return {"players": players, "rss_mean": sum(rss) / len(rss), "rss_max": max(rss),
-            "pss_mean": sum(pss) / len(pss), "hub_rss": hub_rss, "bare": bare_mb}
+    return {
+        "players": players,
+        "rss_mean": sum(rss) / len(rss),
+        "rss_max": max(rss),
+        "pss_mean": sum(pss) / len(pss),
+        "hub_rss": hub_rss,
+        "bare": bare_mb,
+    }
 
 
 def figures(got: dict[str, float]) -> list[Figure]:
     n = int(got["players"])
     bare = "a bare Python interpreter"
     return [
-        Figure(f"RSS per served browser player, max of {n} (at the first decision)", got["rss_max"], "MB",
-               baseline=got["bare"], baseline_label=bare, goal=Goal(f"< {GOAL_MB:g} MB", "value", "<", GOAL_MB)),
-        Figure(f"RSS per served browser player, mean of {n}", got["rss_mean"], "MB", baseline=got["bare"],
-               baseline_label=bare),
+        Figure(
+            f"RSS per served browser player, max of {n} (at the first decision)",
+            got["rss_max"],
+            "MB",
+            baseline=got["bare"],
+            baseline_label=bare,
+            goal=Goal(f"< {GOAL_MB:g} MB", "value", "<", GOAL_MB),
+        ),
+        Figure(
+            f"RSS per served browser player, mean of {n}",
+            got["rss_mean"],
+            "MB",
+            baseline=got["bare"],
+            baseline_label=bare,
+        ),
         Figure(f"PSS per served browser player (shared pages split), mean of {n}", got["pss_mean"], "MB"),
         Figure("RSS of the hub itself", got["hub_rss"], "MB", baseline=got["bare"], baseline_label=bare),
     ]
@@ -142,8 +164,10 @@ def main() -> None:
     got = measure_memory(players)
     per, bare_mb = got["rss_mean"], got["bare"]
     print(f"memory per browser player, {players} games served by one hub (at the first decision)")
-    print(f"  RSS per game: mean {per:.1f} MB, max {got['rss_max']:.1f} MB   goal < {GOAL_MB:.0f} MB: "
-          f"{'met' if got['rss_max'] < GOAL_MB else 'NOT met'}")
+    print(
+        f"  RSS per game: mean {per:.1f} MB, max {got['rss_max']:.1f} MB   goal < {GOAL_MB:.0f} MB: "
+        f"{'met' if got['rss_max'] < GOAL_MB else 'NOT met'}"
+    )
     print(f"  PSS per game (shared pages split): mean {got['pss_mean']:.1f} MB")
     print(f"  the hub itself: {got['hub_rss']:.1f} MB RSS")
     print(f"  baseline, a bare Python interpreter: {bare_mb:.1f} MB RSS   game / bare = {per / bare_mb:.1f}")

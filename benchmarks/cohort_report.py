@@ -27,8 +27,8 @@ from simgame.cohort.render import to_csv, to_json, to_markdown
 from simgame.cohort.sessions import create
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.summary import summarise
-from simgame.engine import Run
-from simgame.loader import load_scenario
+from simgame.engine.run import Run
+from simgame.format.loader import load_scenario
 
 PLAYERS, DECISIONS, GOAL = 200, 30, 1.0
 
@@ -88,10 +88,24 @@ def figures(got: dict[str, float]) -> list[Figure]:
     goal = Goal(f"< {GOAL:g} s", "value", "<", GOAL)
     label = "replaying the logs with Run.replay"
     return [
-        Figure(f"room debrief, {size}, later reports (search cached)", got["warm"], "s", 3,
-               baseline=got["baseline"], baseline_label=label, goal=goal),
-        Figure(f"room debrief, {size}, first report (best-outcome search)", got["cold"], "s", 3,
-               baseline=got["baseline"], baseline_label=label, goal=goal),
+        Figure(
+            f"room debrief, {size}, later reports (search cached)",
+            got["warm"],
+            "s",
+            3,
+            baseline=got["baseline"],
+            baseline_label=label,
+            goal=goal,
+        ),
+        Figure(
+            f"room debrief, {size}, first report (best-outcome search)",
+            got["cold"],
+            "s",
+            3,
+            baseline=got["baseline"],
+            baseline_label=label,
+            goal=goal,
+        ),
     ]
 
 
@@ -105,10 +119,14 @@ def main() -> None:
     cold, warm, baseline = got["cold"], got["warm"], got["baseline"]
     print(f"room debrief, {PLAYERS} players x {DECISIONS} decisions, all four formats")
     print(f"  first report (best-outcome search, then cached): {cold:.3f} s")
-    print(f"  later reports (search cached in the store):      {warm:.3f} s   goal < {GOAL:.1f} s: "
-          f"{'met' if warm < GOAL else 'NOT met'}")
-    print(f"  baseline, replaying the logs with Run.replay:    {baseline:.3f} s   "
-          f"report / baseline = {warm / baseline:.2f}")
+    print(
+        f"  later reports (search cached in the store):      {warm:.3f} s   goal < {GOAL:.1f} s: "
+        f"{'met' if warm < GOAL else 'NOT met'}"
+    )
+    print(
+        f"  baseline, replaying the logs with Run.replay:    {baseline:.3f} s   "
+        f"report / baseline = {warm / baseline:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,10 @@ from typing import Any
 MET, NOT_MET, NO_GOAL = "met", "NOT met", "figure only"
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
-    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
 }
 
 

@@ -89,8 +89,9 @@ Timed(opts).run(headless=True, size=(80, 24))
 
 
 def _run(code: str, *args: str) -> dict[str, float]:
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True,
-                         cwd=ROOT, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, cwd=ROOT, timeout=120
+    )
     line = next(x for x in out.stdout.splitlines() if x.startswith("first="))
     return {k: float(v) for k, v in (part.split("=") for part in line.split())}
 
@@ -107,8 +108,12 @@ def measure_startup(runs: int, library: Path, saves: Path) -> dict[str, float]:
         got = _run(SIMGAME, str(saves), str(library))
         first.append(got["first"])
         full.append(got["library"])
-    return {"runs": runs, "bare": statistics.median(bare), "first": statistics.median(first),
-            "library": statistics.median(full)}
+    return {
+        "runs": runs,
+        "bare": statistics.median(bare),
+        "first": statistics.median(first),
+        "library": statistics.median(full),
+    }
 
 
 def startup(runs: int, library: Path, saves: Path) -> dict[str, float]:
@@ -123,8 +128,8 @@ def startup(runs: int, library: Path, saves: Path) -> dict[str, float]:
 
 async def measure_choice_latency(rounds: int, library: Path, saves: Path) -> dict[str, float]:
     """Medians (ms) of choice key -> consequence frame and Enter -> next scene frame, with their baselines."""
-    from simgame.engine import Run
-    from simgame.loader import load_scenario
+    from simgame.engine.run import Run
+    from simgame.format.loader import load_scenario
     from simgame.tui.app import SimgameApp
     from simgame.tui.options import LaunchOptions
 
@@ -138,8 +143,7 @@ async def measure_choice_latency(rounds: int, library: Path, saves: Path) -> dic
         count += 1
         return f"{sid}-bench-{count}"
 
-    app = SimgameApp(LaunchOptions(seed=2, saves=saves, scenarios_dir=library, run_id_factory=ids,
-                                   cursor_blink=False))
+    app = SimgameApp(LaunchOptions(seed=2, saves=saves, scenarios_dir=library, run_id_factory=ids, cursor_blink=False))
     async with app.run_test(size=(80, 24)) as pilot:
         frames: list[tuple[float, bool]] = []
         display = app._display
@@ -192,10 +196,14 @@ async def measure_choice_latency(rounds: int, library: Path, saves: Path) -> dic
         run.choose("name-owner")
         engine.append((time.perf_counter() - start) * 1000)
         run.close()
-    return {"choices": len(to_consequence), "engine": statistics.median(engine),
-            "idle_key": statistics.median(idle_key), "consequence": statistics.median(to_consequence),
-            "scene": statistics.median(to_scene),
-            "p90": statistics.quantiles(to_consequence, n=10)[-1] if len(to_consequence) > 1 else to_consequence[0]}
+    return {
+        "choices": len(to_consequence),
+        "engine": statistics.median(engine),
+        "idle_key": statistics.median(idle_key),
+        "consequence": statistics.median(to_consequence),
+        "scene": statistics.median(to_scene),
+        "p90": statistics.quantiles(to_consequence, n=10)[-1] if len(to_consequence) > 1 else to_consequence[0],
+    }
 
 
 async def choice_latency(rounds: int, library: Path, saves: Path) -> dict[str, float]:
@@ -215,23 +223,51 @@ def figures(start: dict[str, float], latency: dict[str, float], library_name: st
     bare, key = start["bare"], latency["idle_key"]
     runs, n = int(start["runs"]), int(latency["choices"])
     return [
-        Figure(f"start-up to the library screen, interactive (median of {runs})", start["first"], "ms",
-               baseline=bare, baseline_label="bare Textual app, first screen",
-               goal=Goal("<= 1.5x bare app", "ratio", "<=", 1.5)),
-        Figure(f"start-up to the library filled ({library_name}/, loaded in a worker)", start["library"], "ms",
-               baseline=bare, baseline_label="bare Textual app"),
-        Figure(f"choice key -> consequence frame (median of {n})", latency["consequence"], "ms",
-               baseline=key, baseline_label="unbound key under Pilot", goal=Goal("< 50 ms", "value", "<", 50)),
-        Figure(f"Enter -> next scene frame (median of {n})", latency["scene"], "ms",
-               baseline=key, baseline_label="unbound key under Pilot", goal=Goal("< 50 ms", "value", "<", 50)),
-        Figure("choice key -> consequence frame, p90", latency["p90"], "ms", baseline=key,
-               baseline_label="unbound key under Pilot"),
+        Figure(
+            f"start-up to the library screen, interactive (median of {runs})",
+            start["first"],
+            "ms",
+            baseline=bare,
+            baseline_label="bare Textual app, first screen",
+            goal=Goal("<= 1.5x bare app", "ratio", "<=", 1.5),
+        ),
+        Figure(
+            f"start-up to the library filled ({library_name}/, loaded in a worker)",
+            start["library"],
+            "ms",
+            baseline=bare,
+            baseline_label="bare Textual app",
+        ),
+        Figure(
+            f"choice key -> consequence frame (median of {n})",
+            latency["consequence"],
+            "ms",
+            baseline=key,
+            baseline_label="unbound key under Pilot",
+            goal=Goal("< 50 ms", "value", "<", 50),
+        ),
+        Figure(
+            f"Enter -> next scene frame (median of {n})",
+            latency["scene"],
+            "ms",
+            baseline=key,
+            baseline_label="unbound key under Pilot",
+            goal=Goal("< 50 ms", "value", "<", 50),
+        ),
+        Figure(
+            "choice key -> consequence frame, p90",
+            latency["p90"],
+            "ms",
+            baseline=key,
+            baseline_label="unbound key under Pilot",
+        ),
         Figure("engine alone, Run.choose (median of 200)", latency["engine"], "ms", digits=2),
     ]
 
 
-def bench(runs: int = 7, rounds: int = 15, library: Path | None = None,
-          echo: bool = False) -> tuple[list[Figure], dict[str, Any]]:
+def bench(
+    runs: int = 7, rounds: int = 15, library: Path | None = None, echo: bool = False
+) -> tuple[list[Figure], dict[str, Any]]:
     """Run both TUI benchmarks; returns the figures and the raw measurements. ``echo`` prints as the CLI does."""
     with tempfile.TemporaryDirectory() as tmp:
         saves = Path(tmp) / "saves"
@@ -241,7 +277,7 @@ def bench(runs: int = 7, rounds: int = 15, library: Path | None = None,
         shutil.copy(TINY, small / "tiny.yaml")
         shutil.copy(GLOSSARY, small / "glossary.yaml")
         if library is None:
-            from simgame.loader import bundled_dir
+            from simgame.format.loader import bundled_dir
 
             library = bundled_dir()
         start = (startup if echo else measure_startup)(runs, library, saves)

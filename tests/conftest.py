@@ -8,13 +8,20 @@ import warnings
 import pytest
 from hypothesis import HealthCheck, settings
 
-from simgame.loader import load_scenario
-from simgame.scenario import Scenario
+from simgame.format.compiled import Scenario
+from simgame.format.loader import load_scenario
 from tests.support import TINY
 
 settings.register_profile("dev", max_examples=60, deadline=None)
-settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True, database=None,
-                          suppress_health_check=[HealthCheck.too_slow], print_blob=True)
+settings.register_profile(
+    "ci",
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
 settings.register_profile("nightly", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 

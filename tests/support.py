@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simgame.loader import bundled_dir, scenario_files
+from simgame.format.loader import bundled_dir, scenario_files
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

@@ -33,8 +33,9 @@ def load_run() -> ModuleType:
 
 
 def test_figures_goals_and_tables() -> None:
-    fast = Figure("start-up", 120.0, "ms", baseline=100.0, baseline_label="bare",
-                  goal=Goal("<= 1.5x", "ratio", "<=", 1.5))
+    fast = Figure(
+        "start-up", 120.0, "ms", baseline=100.0, baseline_label="bare", goal=Goal("<= 1.5x", "ratio", "<=", 1.5)
+    )
     slow = Figure("latency", 60.0, "ms", goal=Goal("< 50 ms", "value", "<", 50))
     rate = Figure("plays | per second", 20_000.0, "/s", 0, baseline=3_636.0, goal=Goal(">= 5x", "ratio", ">=", 5))
     plain = Figure("events", 700.0, "/s", 0)
@@ -61,16 +62,26 @@ def test_tiny_benchmarks_render_a_document(tmp_path: Path) -> None:
     assert any(f.goal and f.goal.on == "ratio" for f in figs)
     rows = toolkit_bench.measure_shipped(budget=0.5, fallback=5, folder=ROOT / "tests" / "data")
     assert rows and rows[0]["loads"]
-    toolkit = Area("toolkit", run.TITLES["toolkit"], ["cmd"], figs + toolkit_bench.figures(None, None, rows),
-                   {**raw, "shipped": rows, **raw_common})
+    toolkit = Area(
+        "toolkit",
+        run.TITLES["toolkit"],
+        ["cmd"],
+        figs + toolkit_bench.figures(None, None, rows),
+        {**raw, "shipped": rows, **raw_common},
+    )
 
     ev_figs, events = cohort_events.bench(writers=2)
     assert events["many_events"] == 2 * 32
     rep_figs, report = cohort_report.bench(players=3, decisions=4)
     assert report["players"] == 3 and rep_figs[0].goal is not None
     memory = {"players": 1, "rss_mean": 50.0, "rss_max": 50.0, "pss_mean": 40.0, "hub_rss": 50.0, "bare": 10.0}
-    cohort = Area("cohort", run.TITLES["cohort"], ["cmd"], ev_figs + rep_figs + cohort_memory.figures(memory),
-                  {"events": events, "report": report, "memory": memory, **raw_common})
+    cohort = Area(
+        "cohort",
+        run.TITLES["cohort"],
+        ["cmd"],
+        ev_figs + rep_figs + cohort_memory.figures(memory),
+        {"events": events, "report": report, "memory": memory, **raw_common},
+    )
 
     with_tui = tmp_path / "saves"
     with_tui.mkdir()
@@ -81,11 +92,17 @@ def test_tiny_benchmarks_render_a_document(tmp_path: Path) -> None:
     latency = asyncio.run(tui_bench.measure_choice_latency(1, small, with_tui))
     assert latency["choices"] >= 1
     start = {"runs": 1, "bare": 100.0, "first": 120.0, "library": 300.0}  # start-up spawns processes: not here
-    tui = Area("tui", run.TITLES["tui"], ["cmd"], tui_bench.figures(start, latency), {"startup": start,
-               "latency": latency, **raw_common})
+    tui = Area(
+        "tui",
+        run.TITLES["tui"],
+        ["cmd"],
+        tui_bench.figures(start, latency),
+        {"startup": start, "latency": latency, **raw_common},
+    )
 
-    doc = run.render_doc(["--quick"], True, {"loads": (1.0, 1.0, 1.0), "when": "today"},
-                         {"toolkit": toolkit, "cohort": cohort}, None)
+    doc = run.render_doc(
+        ["--quick"], True, {"loads": (1.0, 1.0, 1.0), "when": "today"}, {"toolkit": toolkit, "cohort": cohort}, None
+    )
     assert "Quick run" in doc and "## Goals" in doc and "<= 3x safe_load" in doc and "< 80 MB" in doc
     assert "Terminal UI" not in doc
     again = run.render_doc(["--only", "tui"], True, {"loads": (1.0, 1.0, 1.0), "when": "later"}, {"tui": tui}, doc)

@@ -15,8 +15,15 @@ from tests.support import ROOT, TINY
 
 def simgame(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "simgame", *args], capture_output=True, text=True, cwd=cwd,
-                          env=full_env, timeout=120, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "simgame", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def no_traceback(proc: subprocess.CompletedProcess[str]) -> None:
@@ -53,8 +60,7 @@ def test_run_stops_before_the_end_without_policy() -> None:
 
 
 def test_run_with_fixture_and_save(tmp_path: Path) -> None:
-    proc = simgame("run", str(TINY), "--fixture", "after-rush", "--policy", "first", "--save",
-                   "--saves", str(tmp_path))
+    proc = simgame("run", str(TINY), "--fixture", "after-rush", "--policy", "first", "--save", "--saves", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     saves = list(tmp_path.glob("*.json"))
     assert len(saves) == 1 and json.loads(saves[0].read_text())["fixture"] == "after-rush"

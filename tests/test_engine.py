@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from simgame.engine import RESOLVING, EngineError, Run, machine_for
-from simgame.scenario import Scenario
-from simgame.scoring import debrief, score
+from simgame.engine.run import RESOLVING, EngineError, Run, machine_for
+from simgame.engine.scoring import debrief, score
+from simgame.format.compiled import Scenario
 
 
 def seed_where_drift(tiny: Scenario, fires: bool) -> int:
@@ -41,8 +41,7 @@ def test_locked_choice_is_shown_with_reason_and_refused(tiny: Scenario) -> None:
     run.choose("scale-now")
     assert run.scene_id == "incident" and run.phase == "incident"
     locked = [o for o in run.options() if not o.available]
-    assert [(o.id, o.locked_reason) for o in locked] == [
-        ("switch-off", "Nobody has the authority to switch it off")]
+    assert [(o.id, o.locked_reason) for o in locked] == [("switch-off", "Nobody has the authority to switch it off")]
     with pytest.raises(EngineError, match=r"not available now.*keep-running"):
         run.choose("switch-off")
 
@@ -205,7 +204,7 @@ debrief:
 
 
 def test_pass_through_scenes_continue_and_are_not_decisions() -> None:
-    from simgame.loader import check_text
+    from simgame.format.loader import check_text
 
     result = check_text(PASS_THROUGH, "passage.yaml", None)
     assert result.scenario is not None, [d.render() for d in result.diagnostics]
@@ -217,21 +216,26 @@ def test_pass_through_scenes_continue_and_are_not_decisions() -> None:
     assert run.ending == "done" and run.choice_log == ["intro.continue", "go", "coda.continue"]
     review = debrief(run).decisions
     assert [r.decision.choice for r in review] == ["go"]
-    both = PASS_THROUGH.replace("    next: decide\n", "    next: decide\n    choices: [{id: x, label: X, next: coda, "
-                                "practice: experimentation}]\n")
+    both = PASS_THROUGH.replace(
+        "    next: decide\n",
+        "    next: decide\n    choices: [{id: x, label: X, next: coda, practice: experimentation}]\n",
+    )
     assert "SG203" in {d.code for d in check_text(both, "p.yaml", None).diagnostics}
     neither = PASS_THROUGH.replace("    next: decide\n", "")
     assert "SG401" in {d.code for d in check_text(neither, "p.yaml", None).diagnostics}
 
 
 def test_event_reading_the_choice_just_made_names_it_as_cause() -> None:
-    from simgame.loader import check_text
+    from simgame.format.loader import check_text
 
-    doc = PASS_THROUGH.replace("""    text: The end is near.
-""", """    text: The end is near.
+    doc = PASS_THROUGH.replace(
+        """    text: The end is near.
+""",
+        """    text: The end is near.
     events:
       - {id: echo, when: chose(go), text: It echoes., effects: {value: -5}}
-""")
+""",
+    )
     result = check_text(doc, "echo.yaml", None)
     assert result.scenario is not None, [d.render() for d in result.diagnostics]
     run = Run.replay(result.scenario, 0, ["intro.continue", "go"])

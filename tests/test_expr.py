@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simgame import expr
+from simgame.format import expr
 
 
 @dataclass
@@ -46,43 +46,49 @@ def ev(source: str) -> float | bool:
     return expr.evaluate(node, Env())
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ("trust >= 60 and not owner", True),
-    ("trust > 60 or rushed", True),
-    ("0.2 + risk / 200", 0.35),
-    ("-risk + 2 * 3", -24.0),
-    ("(1 + 2) * 3", 9.0),
-    ("visited(kickoff) and not visited(drift-alarm)", True),
-    ("visits(kickoff) == 2", True),
-    ("chose(scale-now)", True),
-    ("turn() >= 3", True),
-    ("min(trust, risk) + max(1, 2) + abs(-3) + clamp(150, 0, 100)", 135.0),
-    ("if(rushed, 5, -5)", 5.0),
-    ("risk / 0", 0.0),
-    ("true == rushed", True),
-    ("not not owner", False),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("trust >= 60 and not owner", True),
+        ("trust > 60 or rushed", True),
+        ("0.2 + risk / 200", 0.35),
+        ("-risk + 2 * 3", -24.0),
+        ("(1 + 2) * 3", 9.0),
+        ("visited(kickoff) and not visited(drift-alarm)", True),
+        ("visits(kickoff) == 2", True),
+        ("chose(scale-now)", True),
+        ("turn() >= 3", True),
+        ("min(trust, risk) + max(1, 2) + abs(-3) + clamp(150, 0, 100)", 135.0),
+        ("if(rushed, 5, -5)", 5.0),
+        ("risk / 0", 0.0),
+        ("true == rushed", True),
+        ("not not owner", False),
+    ],
+)
 def test_evaluates(source: str, expected: float | bool) -> None:
     assert ev(source) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize(("source", "code", "offset"), [
-    ("trust >=", "SG500", 8),
-    ("trust >= 60 and", "SG500", 15),
-    ("trsut > 1", "SG502", 0),
-    ("trust and rushed", "SG503", 6),
-    ("rushed + 1", "SG503", 7),
-    ("1 < 2 < 3", "SG500", 6),
-    ("visited(nowhere)", "SG301", 8),
-    ("chose(kickoff)", "SG301", 6),
-    ("foo(1)", "SG502", 0),
-    ("trust $ 3", "SG500", 6),
-    ("", "SG500", 0),
-    ("kill-switch", "SG502", 0),
-    ("(trust > 1", "SG500", 10),
-    ("if(trust, 1, 2)", "SG503", 0),
-    ("rushed == 1", "SG503", 7),
-])
+@pytest.mark.parametrize(
+    ("source", "code", "offset"),
+    [
+        ("trust >=", "SG500", 8),
+        ("trust >= 60 and", "SG500", 15),
+        ("trsut > 1", "SG502", 0),
+        ("trust and rushed", "SG503", 6),
+        ("rushed + 1", "SG503", 7),
+        ("1 < 2 < 3", "SG500", 6),
+        ("visited(nowhere)", "SG301", 8),
+        ("chose(kickoff)", "SG301", 6),
+        ("foo(1)", "SG502", 0),
+        ("trust $ 3", "SG500", 6),
+        ("", "SG500", 0),
+        ("kill-switch", "SG502", 0),
+        ("(trust > 1", "SG500", 10),
+        ("if(trust, 1, 2)", "SG503", 0),
+        ("rushed == 1", "SG503", 7),
+    ],
+)
 def test_errors_are_located(source: str, code: str, offset: int) -> None:
     with pytest.raises(expr.ExprError) as info:
         expr.check(expr.parse(source), N())

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simgame.diagnostics import Diagnostic
-from simgame.loader import check_text
+from simgame.format.diagnostics import Diagnostic
+from simgame.format.loader import check_text
 from tests.support import TINY
 
 BASE_LINES = TINY.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -33,10 +33,16 @@ def test_arbitrary_text(text: str) -> None:
 _mutation = st.one_of(
     st.tuples(st.just("delete"), st.integers(0, len(BASE_LINES) - 1), st.just("")),
     st.tuples(st.just("duplicate"), st.integers(0, len(BASE_LINES) - 1), st.just("")),
-    st.tuples(st.just("insert"), st.integers(0, len(BASE_LINES) - 1),
-              st.text(alphabet="abc-_: {}[]&*!|>'\"#\t0123456789.\n", max_size=12)),
-    st.tuples(st.just("replace"), st.integers(0, len(BASE_LINES) - 1),
-              st.sampled_from(["NO", "yes", "on", "1.10", "~", "12:30", "[x", "&a", "*a", "!!python/name:os"])),
+    st.tuples(
+        st.just("insert"),
+        st.integers(0, len(BASE_LINES) - 1),
+        st.text(alphabet="abc-_: {}[]&*!|>'\"#\t0123456789.\n", max_size=12),
+    ),
+    st.tuples(
+        st.just("replace"),
+        st.integers(0, len(BASE_LINES) - 1),
+        st.sampled_from(["NO", "yes", "on", "1.10", "~", "12:30", "[x", "&a", "*a", "!!python/name:os"]),
+    ),
 )
 
 
@@ -50,7 +56,7 @@ def test_mutated_scenario(mutations: list[tuple[str, int, str]]) -> None:
         elif kind == "duplicate":
             lines.insert(index, lines[index])
         elif kind == "insert":
-            lines[index] = lines[index][: len(lines[index]) // 2] + payload + lines[index][len(lines[index]) // 2:]
+            lines[index] = lines[index][: len(lines[index]) // 2] + payload + lines[index][len(lines[index]) // 2 :]
         elif kind == "replace" and ":" in lines[index]:
             key = lines[index].split(":", 1)[0]
             lines[index] = f"{key}: {payload}\n"

@@ -6,9 +6,18 @@ import subprocess
 import sys
 
 ENGINE_MODULES = [
-    "simgame.yamlsource", "simgame.model", "simgame.expr", "simgame.checks", "simgame.loader",
-    "simgame.engine", "simgame.scoring", "simgame.saves", "simgame.report", "simgame.schema",
-    "simgame.observer", "simgame.cli",
+    "simgame.format.yamlsource",
+    "simgame.format.model",
+    "simgame.format.expr",
+    "simgame.format.checks",
+    "simgame.format.loader",
+    "simgame.engine.run",
+    "simgame.engine.scoring",
+    "simgame.engine.saves",
+    "simgame.authoring.run_report",
+    "simgame.format.schema",
+    "simgame.engine.observer",
+    "simgame.cli",
 ]
 
 
@@ -16,8 +25,8 @@ def test_engine_imports_without_textual() -> None:
     code = (
         "import sys\n"
         f"import {', '.join(ENGINE_MODULES)}\n"
-        "from simgame.loader import load_scenario\n"
-        "from simgame.engine import Run\n"
+        "from simgame.format.loader import load_scenario\n"
+        "from simgame.engine.run import Run\n"
         "run = Run.start(load_scenario('tests/data/tiny.yaml'), 1)\n"
         "run.choose(run.available()[0])\n"
         "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from simgame.diagnostics import LoadError, Severity
-from simgame.loader import check_file, check_text, load_glossary, load_scenario
+from simgame.format.diagnostics import LoadError, Severity
+from simgame.format.loader import check_file, check_text, load_glossary, load_scenario
 from tests.support import DATA, TINY
 
 BASE = TINY.read_text(encoding="utf-8")
@@ -57,39 +57,67 @@ def test_yaml_level_problems(name: str, doc: str, code: str, line: int, col: int
 SEMANTIC_CASES = [
     ("norway-title", variant("title: Monday", "title: NO"), "SG202", line_of("title: Monday"), 12),
     ("version-number", variant('version: "1.0.0"', "version: 1.10"), "SG202", line_of("version:"), 10),
-    ("unknown-field", variant("    phase: pilot\n", "    phase: pilot\n    narative: x\n"), "SG201",
-     line_of("phase: pilot") + 1, 5),
-    ("missing-text", variant("    text: The pilot works. The board asks what next.\n", ""), "SG200",
-     line_of("kickoff:", line_of("scenes:")), 3),
+    (
+        "unknown-field",
+        variant("    phase: pilot\n", "    phase: pilot\n    narative: x\n"),
+        "SG201",
+        line_of("phase: pilot") + 1,
+        5,
+    ),
+    (
+        "missing-text",
+        variant("    text: The pilot works. The board asks what next.\n", ""),
+        "SG200",
+        line_of("kickoff:", line_of("scenes:")),
+        3,
+    ),
     ("bad-id", variant("  - id: owner-named", "  - id: Owner_Named"), "SG204", line_of("- id: owner-named"), 9),
     ("format", variant("format: simgame/v1", "format: simgame/v9"), "SG205", 3, 9),
-    ("practice", variant("practice: rethink-work", "practice: vibes"), "SG203", line_of("practice: rethink-work"),
-     19),
+    ("practice", variant("practice: rethink-work", "practice: vibes"), "SG203", line_of("practice: rethink-work"), 19),
     ("unknown-next", variant("next: rollout", "next: rollot"), "SG300", line_of("next: rollout"), 15),
     ("unknown-goto", variant("goto: incident", "goto: incidnt"), "SG300", line_of("goto: incident"), 15),
-    ("unknown-metric", variant("effects: {value: 20, risk: 20}", "effects: {valu: 20, risk: 20}"), "SG302",
-     line_of("effects: {value: 20, risk: 20}"), 19),
+    (
+        "unknown-metric",
+        variant("effects: {value: 20, risk: 20}", "effects: {valu: 20, risk: 20}"),
+        "SG302",
+        line_of("effects: {value: 20, risk: 20}"),
+        19,
+    ),
     ("unknown-flag", variant("set: [rushed]", "set: [rushd]"), "SG303", line_of("set: [rushed]"), 14),
     ("unknown-phase", variant("phase: scaling", "phase: scale"), "SG304", line_of("phase: scaling"), 12),
     ("expr-syntax", variant("when: value >= 40", "when: value >= "), "SG500", line_of("when: value >= 40"), 23),
     ("expr-name", variant("when: value >= 40", "when: valeu >= 40"), "SG502", line_of("when: value >= 40"), 15),
     ("expr-type", variant("when: value >= 40", "when: value + 40"), "SG503", line_of("when: value >= 40"), 15),
-    ("reserved-id", variant("  incident:\n", "  is-incident:\n").replace("goto: incident", "goto: is-incident"),
-     "SG206", line_of("  incident:", line_of("scenes:")), 3),
-    ("reserved-metric", variant("  risk: {label", "  not: {label").replace("risk", "not"), "SG206",
-     line_of("  risk: {label"), 3),
+    (
+        "reserved-id",
+        variant("  incident:\n", "  is-incident:\n").replace("goto: incident", "goto: is-incident"),
+        "SG206",
+        line_of("  incident:", line_of("scenes:")),
+        3,
+    ),
+    (
+        "reserved-metric",
+        variant("  risk: {label", "  not: {label").replace("risk", "not"),
+        "SG206",
+        line_of("  risk: {label"),
+        3,
+    ),
     ("duplicate-choice", variant("- id: celebrate", "- id: measure"), "SG207", line_of("- id: celebrate"), 13),
     ("unreachable-scene", variant("goto: incident", "goto: crisis"), "SG400", line_of("  incident:", 40), 3),
-    ("start-range", variant("start: 30, higher_is: worse", "start: 130, higher_is: worse"), "SG203",
-     line_of("start: 30, higher_is: worse"), 39),
+    (
+        "start-range",
+        variant("start: 30, higher_is: worse", "start: 130, higher_is: worse"),
+        "SG203",
+        line_of("start: 30, higher_is: worse"),
+        39,
+    ),
     ("bands-order", variant("min: 70", "min: 10"), "SG203", line_of("bands:") + 1, 5),
     ("fixture-scene", variant("scene: rollout", "scene: rolout"), "SG300", line_of("scene: rollout"), 12),
     ("chance-range", variant("chance: 0.3 + risk / 200", "chance: 1.5"), "SG203", line_of("chance: 0.3"), 17),
 ]
 
 
-@pytest.mark.parametrize(("name", "doc", "code", "line", "col"), SEMANTIC_CASES,
-                         ids=[c[0] for c in SEMANTIC_CASES])
+@pytest.mark.parametrize(("name", "doc", "code", "line", "col"), SEMANTIC_CASES, ids=[c[0] for c in SEMANTIC_CASES])
 def test_scenario_problems(name: str, doc: str, code: str, line: int, col: int) -> None:
     result = check_text(doc, f"{name}.yaml", None)
     assert not result.ok, name
@@ -139,7 +167,8 @@ def test_no_default_ending_is_a_warning() -> None:
 def test_unknown_glossary_term(tmp_path: pytest.TempPathFactory) -> None:
     folder = tmp_path  # type: ignore[assignment]
     (folder / "glossary.yaml").write_text(
-        "format: simgame/glossary-v1\nterms:\n  drift:\n    term: Drift\n    definition: It changes.\n")
+        "format: simgame/glossary-v1\nterms:\n  drift:\n    term: Drift\n    definition: It changes.\n"
+    )
     (folder / "s.yaml").write_text(BASE)
     result = check_file(folder / "s.yaml")
     assert [(d.code, d.line) for d in result.diagnostics] == [("SG305", line_of("terms: [pilot-purgatory]"))]
@@ -175,8 +204,9 @@ def test_load_scenario_raises_with_every_error() -> None:
 
 def test_glossary_see_also_checked(tmp_path: pytest.TempPathFactory) -> None:
     path = tmp_path / "glossary.yaml"  # type: ignore[operator]
-    path.write_text("format: simgame/glossary-v1\nterms:\n  drift:\n    term: Drift\n    definition: x\n"
-                    "    see_also: [nothing]\n")
+    path.write_text(
+        "format: simgame/glossary-v1\nterms:\n  drift:\n    term: Drift\n    definition: x\n    see_also: [nothing]\n"
+    )
     with pytest.raises(LoadError) as info:
         load_glossary(path)
     assert info.value.diagnostics[0].code == "SG305"

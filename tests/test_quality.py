@@ -9,12 +9,18 @@ from tests.support import ROOT
 
 
 def test_ruff_clean() -> None:
-    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "simgame", "tests", "benchmarks"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "simgame", "tests", "benchmarks"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_mypy_engine_clean() -> None:
-    proc = subprocess.run([sys.executable, "-m", "mypy", "--no-error-summary"], capture_output=True, text=True,
-                          cwd=ROOT, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-error-summary"], capture_output=True, text=True, cwd=ROOT, timeout=600
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from simgame.engine import Run
-from simgame.loader import check_text
-from simgame.saves import (
+from simgame.engine.run import Run
+from simgame.engine.saves import (
     SAVE_FORMAT,
     SaveError,
     atomic_write,
@@ -20,7 +19,8 @@ from simgame.saves import (
     save_path,
     write_save,
 )
-from simgame.scenario import Scenario
+from simgame.format.compiled import Scenario
+from simgame.format.loader import check_text
 from tests.support import TINY
 
 
@@ -43,14 +43,17 @@ def test_created_kept_across_autosaves(tiny: Scenario, tmp_path: Path) -> None:
     assert second.created == first.created and second.choices == ["name-owner"]
 
 
-@pytest.mark.parametrize(("content", "kind"), [
-    (b"{not json", "corrupted"),
-    (b"\xff\xfe\x00garbage", "corrupted"),
-    (b"[]", "corrupted"),
-    (b'{"format": "something-else"}', "corrupted"),
-    (b'{"format": "simgame-save/9", "choices": []}', "future"),
-    (b'{"format": "simgame-save/1", "choices": "x"}', "corrupted"),
-])
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (b"{not json", "corrupted"),
+        (b"\xff\xfe\x00garbage", "corrupted"),
+        (b"[]", "corrupted"),
+        (b'{"format": "something-else"}', "corrupted"),
+        (b'{"format": "simgame-save/9", "choices": []}', "future"),
+        (b'{"format": "simgame-save/1", "choices": "x"}', "corrupted"),
+    ],
+)
 def test_bad_files_are_reported_and_kept(tmp_path: Path, content: bytes, kind: str) -> None:
     path = tmp_path / "bad.json"
     path.write_bytes(content)

@@ -9,14 +9,14 @@ import jsonschema
 import pytest
 import yaml
 
-from simgame.schema import SCHEMA_DIR, rendered
+from simgame.format.schema import SCHEMA_DIR, rendered
 from tests.support import TINY, shipped_paths
 
 
 def test_committed_schema_matches_models() -> None:
     for name, text in rendered().items():
         committed = (SCHEMA_DIR / name).read_text(encoding="utf-8")
-        assert committed == text, f"{name} drifted from the models: run `python -m simgame.schema`"
+        assert committed == text, f"{name} drifted from the models: run `python -m simgame.format.schema`"
 
 
 def test_schema_uses_only_draft_07() -> None:

@@ -13,10 +13,10 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from simgame.engine import Run
-from simgame.loader import load_scenario
-from simgame.saves import read_save, restore, write_save
-from simgame.scenario import Scenario
+from simgame.engine.run import Run
+from simgame.engine.saves import read_save, restore, write_save
+from simgame.format.compiled import Scenario
+from simgame.format.loader import load_scenario
 from tests.support import TINY, shipped_paths
 
 MAX_TURNS = 200

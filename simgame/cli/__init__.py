@@ -14,9 +14,19 @@ from simgame.cli import new as new_cmd
 from simgame.cli import stats as stats_cmd
 
 Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
-COMMANDS: list[Register] = [play.register, run.register, validate.register, cohort.register, serve.register,
-                             export.register, explore_cmd.register, graph_cmd.register, new_cmd.register,
-                             test_cmd.register, stats_cmd.register]
+COMMANDS: list[Register] = [
+    play.register,
+    run.register,
+    validate.register,
+    cohort.register,
+    serve.register,
+    export.register,
+    explore_cmd.register,
+    graph_cmd.register,
+    new_cmd.register,
+    test_cmd.register,
+    stats_cmd.register,
+]
 
 EPILOG = """examples:
   simgame                                   open the game on the bundled scenarios
@@ -34,8 +44,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="simgame", description="Leadership AI-fluency simulation game.",
-                     epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(
+        prog="simgame",
+        description="Leadership AI-fluency simulation game.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"simgame {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for register in COMMANDS:

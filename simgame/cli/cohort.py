@@ -15,7 +15,7 @@ from simgame.cohort import pacing
 from simgame.cohort.errors import CohortError
 from simgame.cohort.progress import fold
 from simgame.cohort.store import FREE, LOCKSTEP, Cohort, CohortStore, open_store
-from simgame.saves import atomic_write
+from simgame.engine.saves import atomic_write
 
 EXAMPLE = """examples:
   simgame cohort create --scenario pilot-to-production --name "Board offsite" --pace lockstep
@@ -42,16 +42,24 @@ def _key_option(p: argparse.ArgumentParser) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("cohort", help="run a facilitated session for a room of players",
-                       description="Facilitated cohort sessions: a join code, pseudonymous players, pacing, "
-                                   "a live dashboard and a room debrief.",
-                       epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "cohort",
+        help="run a facilitated session for a room of players",
+        description="Facilitated cohort sessions: a join code, pseudonymous players, pacing, "
+        "a live dashboard and a room debrief.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     cmds = p.add_subparsers(dest="cohort_command", metavar="ACTION")
     c = cmds.add_parser("create", help="create a session and print its join code and facilitator key")
     c.add_argument("--scenario", required=True, help="a bundled scenario id or a .yaml file")
     c.add_argument("--name", required=True, help="a name for the session, e.g. 'Leadership offsite, May'")
-    c.add_argument("--pace", choices=[FREE, LOCKSTEP], default=FREE,
-                   help="free play, or lockstep where you open each decision (default free)")
+    c.add_argument(
+        "--pace",
+        choices=[FREE, LOCKSTEP],
+        default=FREE,
+        help="free play, or lockstep where you open each decision (default free)",
+    )
     c.add_argument("--seed", type=int, default=0, help="seed for chance events, shared by the room (default 0)")
     _store_options(c)
     c.set_defaults(handler=handle_create)
@@ -103,8 +111,11 @@ def _extend_play(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     group.add_argument("--join", metavar="CODE", help="join the session with this code (from the facilitator)")
     group.add_argument("--name", help="your name in the session (asked in the game if missing)")
     group.add_argument("--team", help="your team, if the facilitator uses teams")
-    group.add_argument("--hub", metavar="URL", help="the facilitator's hub, e.g. http://192.168.1.20:8765 "
-                                                    "(default: this machine's session store)")
+    group.add_argument(
+        "--hub",
+        metavar="URL",
+        help="the facilitator's hub, e.g. http://192.168.1.20:8765 (default: this machine's session store)",
+    )
 
 
 @contextmanager
@@ -138,14 +149,16 @@ def handle_create(args: argparse.Namespace) -> int:
 
     def body(store: CohortStore) -> int:
         cohort, key = create(store, args.scenario, args.name, args.pace, args.seed)
-        print(f"Session created: {cohort.name}\n"
-              f"  Join code        {cohort.code}\n"
-              f"  Facilitator key  {key}   (keep it private: you need it to pace, close and import)\n"
-              f"  Scenario         {cohort.scenario_id}, seed {cohort.seed}, {cohort.pace} pacing\n\n"
-              f"Players on this machine:   simgame play --join {cohort.code} --name NAME [--team TEAM]\n"
-              f"Open it to the room:       simgame serve --cohort {cohort.code} --host 0.0.0.0\n"
-              f"Players without a network: simgame play {cohort.scenario_id} --seed {cohort.seed}, then\n"
-              f"                           simgame export --join {cohort.code} --name NAME --from SAVE.json")
+        print(
+            f"Session created: {cohort.name}\n"
+            f"  Join code        {cohort.code}\n"
+            f"  Facilitator key  {key}   (keep it private: you need it to pace, close and import)\n"
+            f"  Scenario         {cohort.scenario_id}, seed {cohort.seed}, {cohort.pace} pacing\n\n"
+            f"Players on this machine:   simgame play --join {cohort.code} --name NAME [--team TEAM]\n"
+            f"Open it to the room:       simgame serve --cohort {cohort.code} --host 0.0.0.0\n"
+            f"Players without a network: simgame play {cohort.scenario_id} --seed {cohort.seed}, then\n"
+            f"                           simgame export --join {cohort.code} --name NAME --from SAVE.json"
+        )
         return 0
 
     return _run(args, body)
@@ -159,8 +172,10 @@ def handle_list(args: argparse.Namespace) -> int:
             return 0
         print(f"{'code':<8} {'players':>7}  {'pace':<9} {'state':<7} {'scenario':<28} name")
         for c in cohorts:
-            print(f"{c.code:<8} {len(store.players(c.code)):>7}  {c.pace:<9} {'open' if c.is_open else 'closed':<7} "
-                  f"{c.scenario_id:<28} {c.name}")
+            print(
+                f"{c.code:<8} {len(store.players(c.code)):>7}  {c.pace:<9} {'open' if c.is_open else 'closed':<7} "
+                f"{c.scenario_id:<28} {c.name}"
+            )
         return 0
 
     return _run(args, body)
@@ -179,8 +194,10 @@ def handle_show(args: argparse.Namespace) -> int:
         state = "open" if c.is_open else f"closed {c.closed}"
         print(f"{c.name} ({c.code}): {c.scenario_id}, seed {c.seed}, {c.pace} pacing, {state}")
         if c.pace == LOCKSTEP:
-            print(f"  decisions opened: {c.open_step}; last revealed: "
-                  f"{c.revealed_step + 1 if c.revealed_step >= 0 else 'none'}{'; PAUSED' if c.paused else ''}")
+            print(
+                f"  decisions opened: {c.open_step}; last revealed: "
+                f"{c.revealed_step + 1 if c.revealed_step >= 0 else 'none'}{'; PAUSED' if c.paused else ''}"
+            )
         print(f"  {len(progress)} player(s), {sum(p.finished for p in progress.values())} finished")
         for prog in progress.values():
             team = f" [{prog.player.team}]" if prog.player.team else ""
@@ -305,16 +322,17 @@ def play_in_cohort(args: argparse.Namespace) -> int:
     import random
     import time
 
+    from simgame.authoring.run_report import debrief_text, run_json, transcript_text
     from simgame.cli.run import MAX_STEPS, _options
     from simgame.cohort.client import observer_for
-    from simgame.engine import EngineError, Run
-    from simgame.report import debrief_text, run_json, transcript_text
-    from simgame.scoring import debrief
-    from simgame.state import Decision
+    from simgame.engine.run import EngineError, Run
+    from simgame.engine.scoring import debrief
+    from simgame.engine.state import Decision
 
     try:
-        observer = observer_for(join=args.join, name=args.name, team=args.team, hub=args.hub,
-                                saves=Path(args.saves) if args.saves else None)
+        observer = observer_for(
+            join=args.join, name=args.name, team=args.team, hub=args.hub, saves=Path(args.saves) if args.saves else None
+        )
     except CohortError as exc:
         return fail(str(exc))
     try:
@@ -323,7 +341,7 @@ def play_in_cohort(args: argparse.Namespace) -> int:
         run = Run.replay(observer.scenario, observer.seed, observer.resume)
         observer.started(run)
         steps: list[tuple[str, list[str], Decision | None]] = []
-        wanted = [c.strip() for c in args.choose.split(",") if c.strip()][len(observer.resume):]
+        wanted = [c.strip() for c in args.choose.split(",") if c.strip()][len(observer.resume) :]
         rng = random.Random(f"{args.seed}|{observer.name}")
         shown = None
         while not run.ended and len(steps) < MAX_STEPS:
@@ -367,5 +385,8 @@ def play_in_cohort(args: argparse.Namespace) -> int:
     finally:
         observer.close()
         if observer.unsent:
-            print(f"{observer.unsent} event(s) are waiting for the hub; they are sent next time you join, or "
-                  "use `simgame export`.", file=sys.stderr)
+            print(
+                f"{observer.unsent} event(s) are waiting for the hub; they are sent next time you join, or "
+                "use `simgame export`.",
+                file=sys.stderr,
+            )

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from simgame.diagnostics import LoadError
-from simgame.loader import load_scenario, resolve
-from simgame.saves import default_dir
-from simgame.scenario import Scenario
+from simgame.engine.saves import default_dir
+from simgame.format.compiled import Scenario
+from simgame.format.diagnostics import LoadError
+from simgame.format.loader import load_scenario, resolve
 
 
 class CliError(Exception):

@@ -13,40 +13,56 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from simgame.analysis.batch.explorer import MAX_STATES
+from simgame.analysis.personas import PERSONAS
+from simgame.analysis.report import Dist, Phase, Report, explore
+from simgame.analysis.search import EXHAUSTIVE_BUDGET
 from simgame.cli.common import CliError, fail, load
-from simgame.explore import EXHAUSTIVE_BUDGET
-from simgame.explore_batch import MAX_STATES
-from simgame.explore_personas import PERSONAS
-from simgame.explore_report import Dist, Phase, Report, explore
 
-EXAMPLE = """examples:
+EXAMPLE = (
+    """examples:
   simgame explore pilot-to-production              exhaustive when it fits, else seeded random play
   simgame explore my.yaml --format json > report.json
   simgame explore my.yaml --random --plays 20000 --seed 7
   simgame explore my.yaml --strict                 exit 1 on warnings too (for CI)
 
 Every failure prints a `simgame run ... --seed N` command that replays it exactly.
-Personas: """ + ", ".join(f"{p.id} ({p.description})" for p in PERSONAS) + """
+Personas: """
+    + ", ".join(f"{p.id} ({p.description})" for p in PERSONAS)
+    + """
 
 exit codes: 0 no failures, 1 failures (or warnings with --strict), 2 usage
 """
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("explore", help="explore every reachable state: coverage, endings, score balance",
-                       description="Explore a scenario exhaustively (every reachable scene and state, chance "
-                                   "events both ways), or by seeded random play when the state space is too "
-                                   "large, and play persona strategies.",
-                       epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "explore",
+        help="explore every reachable state: coverage, endings, score balance",
+        description="Explore a scenario exhaustively (every reachable scene and state, chance "
+        "events both ways), or by seeded random play when the state space is too "
+        "large, and play persona strategies.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("scenario", help="a bundled scenario id or a .yaml file")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--seed", type=int, default=0, help="first seed of random and persona plays (default 0)")
     p.add_argument("--plays", type=int, default=10_000, help="random plays when not exhaustive (default 10000)")
     p.add_argument("--persona-plays", type=int, default=100, help="plays per persona (default 100)")
-    p.add_argument("--max-states", type=int, default=MAX_STATES,
-                   help=f"give up exhaustive exploration past this many states (default {MAX_STATES})")
-    p.add_argument("--budget", type=float, default=EXHAUSTIVE_BUDGET,
-                   help=f"give up exhaustive exploration after this many seconds (default {EXHAUSTIVE_BUDGET:g})")
+    p.add_argument(
+        "--max-states",
+        type=int,
+        default=MAX_STATES,
+        help=f"give up exhaustive exploration past this many states (default {MAX_STATES})",
+    )
+    p.add_argument(
+        "--budget",
+        type=float,
+        default=EXHAUSTIVE_BUDGET,
+        help=f"give up exhaustive exploration after this many seconds (default {EXHAUSTIVE_BUDGET:g})",
+    )
     p.add_argument("--random", action="store_true", help="skip exhaustive exploration; play randomly")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings as well as failures")
     p.add_argument("--hits", action="store_true", help="also list the hit count of every scene and choice")
@@ -58,8 +74,14 @@ def _progress(enabled: bool) -> Iterator[Phase | None]:
     if not enabled:
         yield None
         return
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
-                   TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
     tasks: dict[str, TaskID] = {}
 
     def update(what: str, done: int, total: int) -> None:
@@ -80,9 +102,16 @@ def handle(args: argparse.Namespace) -> int:
     except CliError as exc:
         return fail(str(exc))
     with _progress(args.format == "text" and sys.stderr.isatty()) as progress:
-        report = explore(scenario, seed=args.seed, plays=args.plays, max_states=args.max_states,
-                         budget=args.budget, persona_plays=args.persona_plays,
-                         mode="random" if args.random else "auto", progress=progress)
+        report = explore(
+            scenario,
+            seed=args.seed,
+            plays=args.plays,
+            max_states=args.max_states,
+            budget=args.budget,
+            persona_plays=args.persona_plays,
+            mode="random" if args.random else "auto",
+            progress=progress,
+        )
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2))
     else:
@@ -107,11 +136,14 @@ def _bars(d: Dist) -> str:
 def render(r: Report, console: Console, show_hits: bool = False) -> None:
     """The report as tables (plain text when piped: rich drops colour for non-terminals)."""
     if r.mode == "exhaustive":
-        console.print(f"[bold]{r.scenario}[/]: exhaustive exploration, {r.states:,} states (hits count "
-                      "distinct states at a scene, and ways of finishing at an ending)")
+        console.print(
+            f"[bold]{r.scenario}[/]: exhaustive exploration, {r.states:,} states (hits count "
+            "distinct states at a scene, and ways of finishing at an ending)"
+        )
     else:
-        console.print(f"[bold]{r.scenario}[/]: {r.plays:,} random plays from seed {r.seed} "
-                      f"(not exhaustive: {r.why_random})")
+        console.print(
+            f"[bold]{r.scenario}[/]: {r.plays:,} random plays from seed {r.seed} (not exhaustive: {r.why_random})"
+        )
     for title, hits in (("Scenes", r.scenes), ("Choices", r.choices), ("Endings", r.endings), ("Bands", r.bands)):
         hit = sum(1 for v in hits.values() if v)
         missed = [k for k, v in hits.items() if not v]
@@ -135,8 +167,9 @@ def render(r: Report, console: Console, show_hits: bool = False) -> None:
         path = r.shortest.get(eid)
         table = r.per_ending.get(eid, {})
         score = table.get("score")
-        t.add_row(eid, f"{count:,}", " > ".join(path.choices) if path else "-", _dist(score),
-                  _bars(score) if score else "")
+        t.add_row(
+            eid, f"{count:,}", " > ".join(path.choices) if path else "-", _dist(score), _bars(score) if score else ""
+        )
     console.print(t)
     metrics = Table(title="Metrics at each ending (min / median / max)")
     metrics.add_column("ending")
@@ -158,8 +191,9 @@ def render(r: Report, console: Console, show_hits: bool = False) -> None:
     for eid, path in r.shortest.items():
         if path.rolls:
             seed = f"seed {path.seed}" if path.seed is not None else "no seed found in 500"
-            console.print(f"{eid}: needs {', '.join(path.rolls)} (probability {path.probability:.3g}; {seed}): "
-                          f"{path.rerun}")
+            console.print(
+                f"{eid}: needs {', '.join(path.rolls)} (probability {path.probability:.3g}; {seed}): {path.rerun}"
+            )
     if not r.findings:
         console.print("No findings.")
     for f in r.findings:
@@ -168,5 +202,7 @@ def render(r: Report, console: Console, show_hits: bool = False) -> None:
         if f.rerun:
             console.print(f"  re-run: {f.rerun}", markup=False)
     failures = len(r.failures)
-    console.print(f"{failures} failure{'s' * (failures != 1)}, {len(r.findings) - failures} warning"
-                  f"{'s' * (len(r.findings) - failures != 1)}")
+    console.print(
+        f"{failures} failure{'s' * (failures != 1)}, {len(r.findings) - failures} warning"
+        f"{'s' * (len(r.findings) - failures != 1)}"
+    )

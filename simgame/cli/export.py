@@ -12,8 +12,8 @@ from simgame.cli.common import fail, saves_dir
 from simgame.cohort.codes import is_valid_code, normalise_code
 from simgame.cohort.errors import CohortError
 from simgame.cohort.store import check_name
-from simgame.engine import EngineError, Run
-from simgame.saves import SaveError, atomic_write
+from simgame.engine.run import EngineError, Run
+from simgame.engine.saves import SaveError, atomic_write
 
 EXAMPLE = """examples:
   simgame export --join K7QF3M --name "Blue Heron"                  from your session outbox
@@ -23,23 +23,30 @@ Hand the file to the facilitator (USB stick, e-mail, chat); they run `simgame co
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("export", help="write a result file for a cohort when you played offline",
-                       description="Write a signed result file the facilitator imports with "
-                                   "`simgame cohort import`.", epilog=EXAMPLE,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "export",
+        help="write a result file for a cohort when you played offline",
+        description="Write a signed result file the facilitator imports with `simgame cohort import`.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--join", required=True, metavar="CODE", help="the session's join code")
     p.add_argument("--name", required=True, help="your name in the session")
     p.add_argument("--team", help="your team, if the facilitator uses teams")
-    p.add_argument("--from", dest="source", metavar="SAVE",
-                   help="a save file of the run (default: what you played with --join on this machine)")
+    p.add_argument(
+        "--from",
+        dest="source",
+        metavar="SAVE",
+        help="a save file of the run (default: what you played with --join on this machine)",
+    )
     p.add_argument("-o", "--output", help="where to write the file (default: CODE-NAME.result.json here)")
     p.add_argument("--saves", help="saves folder (default: $SIMGAME_SAVES or ./saves)")
     p.set_defaults(handler=handle)
 
 
 def _from_save(path: Path) -> Run:
-    from simgame.loader import load_scenario, resolve
-    from simgame.saves import read_save, restore
+    from simgame.engine.saves import read_save, restore
+    from simgame.format.loader import load_scenario, resolve
 
     save = read_save(path)
     try:
@@ -73,8 +80,9 @@ def handle(args: argparse.Namespace) -> int:
     try:
         code, name = normalise_code(args.join), check_name(args.name)
         if not is_valid_code(code):  # the code names the output file: never let it be a path
-            raise CohortError(f"`{args.join}` is not a join code: codes are 6 letters and digits, as shown by "
-                              "the facilitator")
+            raise CohortError(
+                f"`{args.join}` is not a join code: codes are 6 letters and digits, as shown by the facilitator"
+            )
         if args.source:
             run, team = _from_save(Path(args.source)), args.team
         else:

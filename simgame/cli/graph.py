@@ -8,11 +8,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from simgame import graph
+from simgame.authoring import graph
 from simgame.cli.common import fail
-from simgame.diagnostics import LoadError
-from simgame.loader import check_file, resolve
-from simgame.model import ScenarioDoc
+from simgame.format.diagnostics import LoadError
+from simgame.format.loader import check_file, resolve
+from simgame.format.model import ScenarioDoc
 
 EXAMPLE = """examples:
   simgame graph pilot-to-production                      Mermaid flowchart on stdout
@@ -28,10 +28,14 @@ A scenario with errors is still drawn, as long as its fields have the right shap
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("graph", help="draw the story map or the lifecycle as Mermaid or DOT",
-                       description="Draw a scenario's scenes, choices, chance events and endings, "
-                                   "clustered by phase, with unreachable scenes and dead ends highlighted.",
-                       epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "graph",
+        help="draw the story map or the lifecycle as Mermaid or DOT",
+        description="Draw a scenario's scenes, choices, chance events and endings, "
+        "clustered by phase, with unreachable scenes and dead ends highlighted.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("scenario", help="a bundled scenario id or a .yaml file")
     p.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
     p.add_argument("--lifecycle", action="store_true", help="draw the phases as a state machine instead")

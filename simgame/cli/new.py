@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from simgame.authoring.scaffold import render, slug
 from simgame.cli.common import fail
-from simgame.saves import atomic_write
-from simgame.scaffold import render, slug
+from simgame.engine.saves import atomic_write
 
 EXAMPLE = """examples:
   simgame new "Claims triage at scale"          writes claims-triage-at-scale.yaml here
@@ -22,9 +22,13 @@ with the YAML language server complete and check fields as you type.
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("new", help="scaffold a new scenario file that validates and plays",
-                       description="Write a small, valid, playable scenario with comments that teach the format.",
-                       epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "new",
+        help="scaffold a new scenario file that validates and plays",
+        description="Write a small, valid, playable scenario with comments that teach the format.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("name", help="the scenario's name or id (becomes its id and file name)")
     p.add_argument("--dir", default=".", help="folder to write into (default: here)")
     p.add_argument("-o", "--output", help="exact file path to write (overrides --dir)")

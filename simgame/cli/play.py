@@ -19,18 +19,27 @@ THEMES = ["simgame-dark", "simgame-light", "simgame-high-contrast"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("play", help="open the game (the default command)",
-                       description="Open the game in the terminal.", epilog=EXAMPLE,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "play",
+        help="open the game (the default command)",
+        description="Open the game in the terminal.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("scenario", nargs="?", help="a bundled scenario id or a .yaml file (default: the library)")
     p.add_argument("--seed", type=int, default=None, help="seed for chance events (default: a new one each run)")
     p.add_argument("--saves", help="saves folder (default: $SIMGAME_SAVES or ./saves)")
     p.add_argument("--theme", choices=THEMES, default=None, help="colour theme (F2 switches while playing)")
     author = p.add_argument_group("for scenario authors")
-    author.add_argument("--watch", action="store_true",
-                        help="reload the file when it changes and replay your choices so far")
-    author.add_argument("--from", dest="from_scene", metavar="SCENE",
-                        help="start at this scene (replays the shortest path of choices to it)")
+    author.add_argument(
+        "--watch", action="store_true", help="reload the file when it changes and replay your choices so far"
+    )
+    author.add_argument(
+        "--from",
+        dest="from_scene",
+        metavar="SCENE",
+        help="start at this scene (replays the shortest path of choices to it)",
+    )
     author.add_argument("--fixture", help="start from a named fixture state in the scenario")
     p.set_defaults(handler=handle)
 

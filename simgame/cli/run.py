@@ -7,12 +7,12 @@ import json
 import random
 import sys
 
+from simgame.authoring.run_report import debrief_text, run_json, transcript_text
 from simgame.cli.common import CliError, fail, load, saves_dir
-from simgame.engine import EngineError, Run
-from simgame.report import debrief_text, run_json, transcript_text
-from simgame.saves import new_run_id, write_save
-from simgame.scoring import debrief
-from simgame.state import Decision
+from simgame.engine.run import EngineError, Run
+from simgame.engine.saves import new_run_id, write_save
+from simgame.engine.scoring import debrief
+from simgame.engine.state import Decision
 
 EXAMPLE = """examples:
   simgame run pilot-to-production --seed 7 --choose scale-now,measure
@@ -25,15 +25,20 @@ MAX_STEPS = 10_000
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("run", help="play a scenario without the TUI and print the transcript and debrief",
-                       description="Play a scenario headlessly: apply the given choices in order, then "
-                                   "(with --policy) keep choosing until an ending.",
-                       epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "run",
+        help="play a scenario without the TUI and print the transcript and debrief",
+        description="Play a scenario headlessly: apply the given choices in order, then "
+        "(with --policy) keep choosing until an ending.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("scenario", nargs="?", help="a bundled scenario id or a path to a .yaml file")
     p.add_argument("--seed", type=int, default=0, help="seed for chance events (default 0)")
     p.add_argument("--choose", default="", help="comma-separated choice ids to make in order")
-    p.add_argument("--policy", choices=["random", "first"],
-                   help="after the given choices, keep choosing this way until an ending")
+    p.add_argument(
+        "--policy", choices=["random", "first"], help="after the given choices, keep choosing this way until an ending"
+    )
     p.add_argument("--fixture", help="start from a named fixture state")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--save", action="store_true", help="write the run to the saves folder")
@@ -46,8 +51,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _options(run: Run) -> list[str]:
-    return [f"{o.number}. {o.label} [{o.id}]" + ("" if o.available else f" (locked: {o.locked_reason})")
-            for o in run.options()]
+    return [
+        f"{o.number}. {o.label} [{o.id}]" + ("" if o.available else f" (locked: {o.locked_reason})")
+        for o in run.options()
+    ]
 
 
 def _passage(run: Run) -> str | None:

@@ -21,16 +21,24 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("serve", help="run the cohort hub: the game for browsers, an API for terminal players",
-                       description="Serve one cohort to the room: browsers play through textual-serve (the join "
-                                   "code is checked before any game starts), terminal players send events over "
-                                   "HTTP, and the dashboard and reports read it all.",
-                       epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "serve",
+        help="run the cohort hub: the game for browsers, an API for terminal players",
+        description="Serve one cohort to the room: browsers play through textual-serve (the join "
+        "code is checked before any game starts), terminal players send events over "
+        "HTTP, and the dashboard and reports read it all.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--cohort", required=True, metavar="CODE", help="the session's join code")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
-    p.add_argument("--max-sessions", type=int, default=60,
-                   help="most browser games at once (each is a process of about 60-80 MB; default 60)")
+    p.add_argument(
+        "--max-sessions",
+        type=int,
+        default=60,
+        help="most browser games at once (each is a process of about 60-80 MB; default 60)",
+    )
     p.add_argument("--store", help="the cohort store file (default: $SIMGAME_COHORT_DB or SAVES/cohorts.sqlite)")
     p.add_argument("--saves", help="saves folder (default: $SIMGAME_SAVES or ./saves)")
     p.set_defaults(handler=handle)
@@ -60,14 +68,21 @@ def handle(args: argparse.Namespace) -> int:
     hub = Hub(store, path.resolve(), cohort.code, args.host, args.port, args.max_sessions)
     shown = args.host if args.host not in ("0.0.0.0", "::") else "THIS-MACHINE'S-ADDRESS"
     url = f"http://{shown}:{args.port}"
-    print(f"simgame hub for {cohort.name} ({cohort.code}), {cohort.scenario_id}\n"
-          f"  Browsers:          {url}/?code={cohort.code}\n"
-          f"  Terminal players:  simgame play --join {cohort.code} --name NAME --hub {url}\n"
-          f"  Up to {args.max_sessions} browser games at once. Press Ctrl+C to stop; nothing is lost.",
-          file=sys.stderr, flush=True)
+    print(
+        f"simgame hub for {cohort.name} ({cohort.code}), {cohort.scenario_id}\n"
+        f"  Browsers:          {url}/?code={cohort.code}\n"
+        f"  Terminal players:  simgame play --join {cohort.code} --name NAME --hub {url}\n"
+        f"  Up to {args.max_sessions} browser games at once. Press Ctrl+C to stop; nothing is lost.",
+        file=sys.stderr,
+        flush=True,
+    )
     if args.host not in LOOPBACK:
-        print("  Open to the network: anyone who can reach this machine and knows the code can join. "
-              "Traffic is not encrypted; use it on the room's own network only.", file=sys.stderr, flush=True)
+        print(
+            "  Open to the network: anyone who can reach this machine and knows the code can join. "
+            "Traffic is not encrypted; use it on the room's own network only.",
+            file=sys.stderr,
+            flush=True,
+        )
     try:
         web.run_app(hub.make_app(), host=args.host, port=args.port, print=None, handle_signals=True)
     except OSError as exc:

@@ -9,9 +9,9 @@ from dataclasses import asdict
 from rich.console import Console
 from rich.table import Table
 
+from simgame.authoring.lint import WORDS_PER_MINUTE
+from simgame.authoring.stats import stats
 from simgame.cli.common import CliError, fail, load
-from simgame.lint import WORDS_PER_MINUTE
-from simgame.stats import stats
 
 EXAMPLE = f"""examples:
   simgame stats pilot-to-production
@@ -24,9 +24,13 @@ Playthroughs are seeded random plays (`simgame run FILE --policy random --seed N
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("stats", help="scenes, choices, words and reading minutes per playthrough",
-                       description="Size of a scenario and the reading time of a playthrough (min, median, max).",
-                       epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "stats",
+        help="scenes, choices, words and reading minutes per playthrough",
+        description="Size of a scenario and the reading time of a playthrough (min, median, max).",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("scenario", help="a bundled scenario id or a .yaml file")
     p.add_argument("--plays", type=int, default=2_000, help="random playthroughs to measure (default 2000)")
     p.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
@@ -47,8 +51,10 @@ def handle(args: argparse.Namespace) -> int:
         print(json.dumps(asdict(s), indent=2))
         return 0
     console = Console(highlight=False)
-    console.print(f"{s.scenario}: {s.scenes} scenes, {s.choices} choices, {s.endings} endings, {s.events} events, "
-                  f"{s.words:,} words in all")
+    console.print(
+        f"{s.scenario}: {s.scenes} scenes, {s.choices} choices, {s.endings} endings, {s.events} events, "
+        f"{s.words:,} words in all"
+    )
     t = Table(title=f"Per playthrough ({s.plays:,} seeded random plays from seed {args.seed})")
     for col in ("", "min", "median", "max"):
         t.add_column(col)

@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from simgame.diagnostics import LoadError
-from simgame.engine import EngineError
-from simgame.transcripts import TranscriptError, check, find, read, record
+from simgame.authoring.transcripts import TranscriptError, check, find, read, record
+from simgame.engine.run import EngineError
+from simgame.format.diagnostics import LoadError
 
 EXAMPLE = """examples:
   simgame test                                   every transcript under tests/transcripts/
@@ -26,12 +26,17 @@ DEFAULT = Path("tests/transcripts")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("test", help="replay expected transcripts (choices + seed -> ending, metrics, band)",
-                       description="Replay committed expected transcripts with the engine and report any "
-                                   "difference as a readable diff; or record a new one.",
-                       epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("path", nargs="?", default=str(DEFAULT), help="a transcript file or folder "
-                                                                  "(default tests/transcripts)")
+    p = sub.add_parser(
+        "test",
+        help="replay expected transcripts (choices + seed -> ending, metrics, band)",
+        description="Replay committed expected transcripts with the engine and report any "
+        "difference as a readable diff; or record a new one.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "path", nargs="?", default=str(DEFAULT), help="a transcript file or folder (default tests/transcripts)"
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--record", metavar="FILE", help="play --choose with --seed on --scenario and write FILE")
     p.add_argument("--scenario", help="with --record: a bundled scenario id or a .yaml file")

@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from simgame.diagnostics import Diagnostic, LoadError, make, sort_key, summary
-from simgame.lint import lint, terms_used, unused_glossary_terms
-from simgame.loader import GLOSSARY_FILE, CheckResult, Glossary, check_file, find_glossary, load_glossary
+from simgame.authoring.lint import lint, terms_used, unused_glossary_terms
+from simgame.format.diagnostics import Diagnostic, LoadError, make, sort_key, summary
+from simgame.format.loader import GLOSSARY_FILE, CheckResult, Glossary, check_file, find_glossary, load_glossary
 
 EXAMPLE = """examples:
   simgame validate scenarios/                 every scenario in a folder
@@ -25,10 +25,14 @@ exit codes: 0 clean, 1 errors (or warnings with --strict), 2 usage
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("validate", help="check scenario files and report problems with file:line:col",
-                       description="Check scenario files: YAML, format, references, expressions, "
-                                   "reachability. Every problem is reported with its place and a hint.",
-                       epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "validate",
+        help="check scenario files and report problems with file:line:col",
+        description="Check scenario files: YAML, format, references, expressions, "
+        "reachability. Every problem is reported with its place and a hint.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("paths", nargs="+", help="scenario files or folders")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--strict", action="store_true", help="treat warnings as failures")
@@ -66,7 +70,7 @@ def _glossary_for(path: Path, cache: dict[Path, Glossary | None]) -> Glossary | 
 
 
 def check_paths(paths: list[str], quality: bool = True) -> list[CheckResult]:
-    """Engine checks for every file, then (if clean) the quality warnings of simgame.lint."""
+    """Engine checks for every file, then (if clean) the quality warnings of simgame.authoring.lint."""
     files, problems = expand(paths)
     results = [CheckResult(d.file, None, [d]) for d in problems]
     glossaries: dict[Path, Glossary | None] = {}
@@ -114,12 +118,17 @@ def handle(args: argparse.Namespace) -> int:
     results = check_paths(args.paths, quality=not args.no_lint)
     diags = sorted((d for r in results for d in r.diagnostics), key=sort_key)
     if args.format == "json":
-        print(json.dumps({
-            "files": [r.path for r in results],
-            "errors": sum(d.is_error for d in diags),
-            "warnings": sum(not d.is_error for d in diags),
-            "diagnostics": [d.to_json() for d in diags],
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "files": [r.path for r in results],
+                    "errors": sum(d.is_error for d in diags),
+                    "warnings": sum(not d.is_error for d in diags),
+                    "diagnostics": [d.to_json() for d in diags],
+                },
+                indent=2,
+            )
+        )
     else:
         for d in diags:
             print(d.render() + "\n")

@@ -1,7 +1,7 @@
 """The room's results: every player's run replayed from the log, scored, and compared decision by decision.
 
 Runs are replayed deterministically from (scenario, seed, choices) on the engine's fast
-path and scored with `simgame.scoring.score`. A decision a player timed out on still
+path and scored with `simgame.engine.scoring.score`. A decision a player timed out on still
 shapes their run, but is left out of distributions and choice quality.
 """
 
@@ -12,13 +12,13 @@ import math
 import statistics
 from dataclasses import dataclass, field
 
-from simgame import fastplay
 from simgame.cohort.progress import PlayerProgress, fold
 from simgame.cohort.room import MIN_GROUP
 from simgame.cohort.search import DEFAULT_BUDGET, BestOutcomes, best_outcomes
 from simgame.cohort.store import Cohort, CohortStore, Player
-from simgame.scenario import Scenario
-from simgame.scoring import Outcome, score
+from simgame.engine import rules as fastplay
+from simgame.engine.scoring import Outcome, score
+from simgame.format.compiled import Scenario
 
 
 @dataclass(frozen=True)
@@ -185,8 +185,10 @@ def decision_stats(scenario: Scenario, players: list[PlayerResult], best: BestOu
             bucket[s.choice] = bucket.get(s.choice, 0) + 1
     out = []
     for scene, step in sorted(first.items(), key=lambda kv: (kv[1], kv[0])):
-        options = [OptionStat(c, scenario.choices[c].model.label, counts.get(scene, {}).get(c, 0),
-                              best.best_after(scene, c)) for c in offered[scene]]
+        options = [
+            OptionStat(c, scenario.choices[c].model.label, counts.get(scene, {}).get(c, 0), best.best_after(scene, c))
+            for c in offered[scene]
+        ]
         out.append(DecisionStat(scene, scenario.scene(scene).title or scene, step, options, late.get(scene, 0)))
     return out
 

@@ -26,11 +26,11 @@ from simgame.cohort.progress import fold
 from simgame.cohort.room import reveal_text, step_counts
 from simgame.cohort.sessions import find, load_for, scenario_of
 from simgame.cohort.store import Cohort, CohortStore, Player, check_name, open_store, require_open
-from simgame.engine import Run
-from simgame.saves import default_dir
-from simgame.scenario import Scenario
-from simgame.scoring import score
-from simgame.state import Decision
+from simgame.engine.run import Run
+from simgame.engine.saves import default_dir
+from simgame.engine.scoring import score
+from simgame.engine.state import Decision
+from simgame.format.compiled import Scenario
 
 __all__ = ["CohortError", "CohortObserver", "observer_for"]
 
@@ -115,16 +115,22 @@ class HubChannel:
 
 
 def _cohort_from(state: dict[str, Any], base: Cohort) -> Cohort:
-    return replace(base, pace=str(state.get("pace", base.pace)), open_step=int(state.get("open_step", 0)),
-                   revealed_step=int(state.get("revealed_step", -1)), paused=bool(state.get("paused", False)),
-                   closed=state.get("closed") or None)
+    return replace(
+        base,
+        pace=str(state.get("pace", base.pace)),
+        open_step=int(state.get("open_step", 0)),
+        revealed_step=int(state.get("revealed_step", -1)),
+        paused=bool(state.get("paused", False)),
+        closed=state.get("closed") or None,
+    )
 
 
 class CohortObserver:
-    """Implements simgame.observer.PlayObserver for one player in one cohort."""
+    """Implements simgame.engine.observer.PlayObserver for one player in one cohort."""
 
-    def __init__(self, channel: Channel, scenario: Scenario, cohort: Cohort, player: str, name: str,
-                 resume: list[str]) -> None:
+    def __init__(
+        self, channel: Channel, scenario: Scenario, cohort: Cohort, player: str, name: str, resume: list[str]
+    ) -> None:
         self.channel = channel
         self.scenario = scenario
         self.cohort = cohort
@@ -141,14 +147,21 @@ class CohortObserver:
             raise CohortError("this game does not match the session's scenario or seed; rejoin with the code")
 
     def chose(self, run: Run, decision: Decision) -> None:
-        self.channel.send(make_event(CHOSE, self.player, decision.index,
-                                     {"choice": decision.choice, "scene": decision.scene}))
+        self.channel.send(
+            make_event(CHOSE, self.player, decision.index, {"choice": decision.choice, "scene": decision.scene})
+        )
 
     def finished(self, run: Run) -> None:
         overall = score(run.scenario, run, run.metrics).overall
-        self.channel.send(make_event(FINISHED, self.player, len(run.history),
-                                     {"ending": run.ending, "score": overall},
-                                     event_id=f"fin-{self.player}-{len(run.history)}"))
+        self.channel.send(
+            make_event(
+                FINISHED,
+                self.player,
+                len(run.history),
+                {"ending": run.ending, "score": overall},
+                event_id=f"fin-{self.player}-{len(run.history)}",
+            )
+        )
 
     def waiting(self, run: Run) -> str | None:
         if run.ended:
@@ -176,8 +189,14 @@ def outbox_dir(saves: Path | None, hub_base: str, code: str, name: str) -> Path:
     return (saves or default_dir()) / "outbox" / host / slug
 
 
-def observer_for(join: str | None, name: str | None, team: str | None = None, hub: str | None = None,
-                 saves: Path | None = None, origin: str | None = None) -> CohortObserver:
+def observer_for(
+    join: str | None,
+    name: str | None,
+    team: str | None = None,
+    hub: str | None = None,
+    saves: Path | None = None,
+    origin: str | None = None,
+) -> CohortObserver:
     """A PlayObserver for a player joining cohort ``join``; raises CohortError with a message for them."""
     if not join:
         raise CohortError("a join code is needed to join a session")
@@ -210,18 +229,32 @@ def _via_hub(join: str, name: str, team: str | None, url: str, saves: Path | Non
         memo.write_text(json.dumps(info), encoding="utf-8")
     except HubUnreachable as exc:
         if not memo.exists():
-            raise CohortError(f"{exc}. Check the address and the network, or play offline and send the "
-                              "facilitator a result file with `simgame export`.") from None
+            raise CohortError(
+                f"{exc}. Check the address and the network, or play offline and send the "
+                "facilitator a result file with `simgame export`."
+            ) from None
         info = json.loads(memo.read_text(encoding="utf-8"))  # rejoin offline: the outbox keeps everything
     outbox = Outbox(folder)
-    cohort = Cohort(code=code, name=str(info.get("cohort_name", "")), scenario_id=str(info["scenario_id"]),
-                    scenario_ref=str(info["scenario_id"]), content_hash=str(info["content_hash"]),
-                    seed=int(info["seed"]), pace=str(info.get("pace", "free")), open_step=0, revealed_step=-1,
-                    paused=False, key_hash="", created="")
+    cohort = Cohort(
+        code=code,
+        name=str(info.get("cohort_name", "")),
+        scenario_id=str(info["scenario_id"]),
+        scenario_ref=str(info["scenario_id"]),
+        content_hash=str(info["content_hash"]),
+        seed=int(info["seed"]),
+        pace=str(info.get("pace", "free")),
+        open_step=0,
+        revealed_step=-1,
+        paused=False,
+        key_hash="",
+        created="",
+    )
     scenario = load_for(cohort.scenario_id)
     if scenario.content_hash != cohort.content_hash:
-        raise CohortError(f"your copy of `{cohort.scenario_id}` differs from the facilitator's; update simgame "
-                          "so your results can be compared with the room's")
+        raise CohortError(
+            f"your copy of `{cohort.scenario_id}` differs from the facilitator's; update simgame "
+            "so your results can be compared with the room's"
+        )
     player = str(info["player"])
     local = fold_local(outbox, player)
     remote = [str(c) for c in info.get("resume", [])]

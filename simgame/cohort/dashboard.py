@@ -41,21 +41,41 @@ class Dashboard(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "page(1)", "Next page", id="dash.next", tooltip="Next page of players"),
         Binding("p", "page(-1)", "Prev page", id="dash.prev", tooltip="Previous page of players"),
-        Binding("right", "focus_step(1)", "Next decision", id="dash.step-next",
-                tooltip="Show the split of the next decision"),
-        Binding("left", "focus_step(-1)", "Prev decision", id="dash.step-prev",
-                tooltip="Show the split of the previous decision"),
+        Binding(
+            "right",
+            "focus_step(1)",
+            "Next decision",
+            id="dash.step-next",
+            tooltip="Show the split of the next decision",
+        ),
+        Binding(
+            "left",
+            "focus_step(-1)",
+            "Prev decision",
+            id="dash.step-prev",
+            tooltip="Show the split of the previous decision",
+        ),
         Binding("o", "pace('open')", "Open", id="dash.open", tooltip="Lockstep: open the next decision"),
         Binding("r", "pace('reveal')", "Reveal", id="dash.reveal", tooltip="Lockstep: reveal the split to players"),
-        Binding("a", "pace('advance')", "Advance", id="dash.advance",
-                tooltip="Lockstep: time out stragglers and open the next decision"),
+        Binding(
+            "a",
+            "pace('advance')",
+            "Advance",
+            id="dash.advance",
+            tooltip="Lockstep: time out stragglers and open the next decision",
+        ),
         Binding("space", "pace('pause')", "Pause/resume", id="dash.pause", tooltip="Pause or resume the session"),
         Binding("v", "room_view", "Room view", id="dash.room", tooltip="Hide names: aggregates only, for projecting"),
         Binding("q", "quit", "Quit", id="dash.quit", tooltip="Close the dashboard (the session goes on)"),
     ]
 
-    def __init__(self, code: str, store_path: Path | None = None, key: str | None = None,
-                 refresh_seconds: float = REFRESH_SECONDS) -> None:
+    def __init__(
+        self,
+        code: str,
+        store_path: Path | None = None,
+        key: str | None = None,
+        refresh_seconds: float = REFRESH_SECONDS,
+    ) -> None:
         super().__init__()
         self.code = code
         self.store: SqliteStore = open_store(store_path)  # type: ignore[assignment]
@@ -101,7 +121,8 @@ class Dashboard(App[None]):
         state = "CLOSED" if not c.is_open else ("PAUSED" if c.paused else "live")
         self.query_one("#summary", Static).update(
             f"[b]{c.name}[/b]  code [b]{c.code}[/b] · {self.scenario.title} · {pace} · {state}\n"
-            f"{len(view.rows)} joined · {view.finished} finished · {len(view.stragglers)} straggler(s)")
+            f"{len(view.rows)} joined · {view.finished} finished · {len(view.stragglers)} straggler(s)"
+        )
         rows, shown, pages = view.page(self.page_number)
         self.page_number = shown
         table = self.query_one("#players", DataTable)
@@ -111,15 +132,21 @@ class Dashboard(App[None]):
             table.add_row(marker + r.name, r.team, r.origin, str(r.decisions), r.where, r.status)
         first = shown * PAGE_SIZE + (1 if rows else 0)
         self.query_one("#page", Static).update(
-            f"players {first}-{shown * PAGE_SIZE + len(rows)} of {len(view.rows)} · page {shown + 1}/{pages} (n/p)")
+            f"players {first}-{shown * PAGE_SIZE + len(rows)} of {len(view.rows)} · page {shown + 1}/{pages} (n/p)"
+        )
         late = f", {view.timed_out_at_focus} timed out" if view.timed_out_at_focus else ""
         self.query_one("#split", Static).update(
-            f"[b]Decision {view.focus + 1}[/b] (←/→){late}\n" + "\n".join(bar_lines(view.split)))
-        self.query_one("#scores", Static).update("[b]Overall scores so far[/b]\n" + "\n".join(
-            histogram_lines(view.scores)))
+            f"[b]Decision {view.focus + 1}[/b] (←/→){late}\n" + "\n".join(bar_lines(view.split))
+        )
+        self.query_one("#scores", Static).update(
+            "[b]Overall scores so far[/b]\n" + "\n".join(histogram_lines(view.scores))
+        )
         room = self.has_class("-room")
-        teams = [f"{t[:14]:<14} {n:>3} in {f:>4} done  {m:g} decisions avg" for t, n, f, m in view.teams
-                 if not room or n >= MIN_GROUP]
+        teams = [
+            f"{t[:14]:<14} {n:>3} in {f:>4} done  {m:g} decisions avg"
+            for t, n, f, m in view.teams
+            if not room or n >= MIN_GROUP
+        ]
         self.query_one("#teams", Static).update("[b]Teams[/b]\n" + ("\n".join(teams) or "no players yet"))
         names = ", ".join(r.name for r in view.stragglers[:12])
         more = f" and {len(view.stragglers) - 12} more" if len(view.stragglers) > 12 else ""

@@ -49,12 +49,23 @@ class Event:
     seq: int = 0  # the store's order; 0 until stored
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "player": self.player, "step": self.step,
-                "data": self.data, "at": self.at}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "player": self.player,
+            "step": self.step,
+            "data": self.data,
+            "at": self.at,
+        }
 
 
-def make_event(kind: str, player: str | None, step: int | None = None, data: dict[str, Any] | None = None,
-               event_id: str | None = None) -> Event:
+def make_event(
+    kind: str,
+    player: str | None,
+    step: int | None = None,
+    data: dict[str, Any] | None = None,
+    event_id: str | None = None,
+) -> Event:
     event = Event(event_id or new_event_id(), kind, player, step, dict(data or {}), now_iso())
     check_event(event)
     return event
@@ -66,8 +77,9 @@ def check_event(event: Event) -> None:
         raise EventError("event id must be 8-80 letters, digits or `_.:-`")
     if event.kind not in KINDS:
         raise EventError(f"unknown event kind `{event.kind}`")
-    if event.step is not None and (not isinstance(event.step, int) or isinstance(event.step, bool)
-                                   or not 0 <= event.step < 10_000):
+    if event.step is not None and (
+        not isinstance(event.step, int) or isinstance(event.step, bool) or not 0 <= event.step < 10_000
+    ):
         raise EventError("event step must be a whole number from 0")
     if event.kind in (CHOSE, TIMED_OUT, FINISHED) and (event.player is None or event.step is None):
         raise EventError(f"a `{event.kind}` event needs a player and a step")
@@ -85,9 +97,14 @@ def event_from_json(raw: Any, player: str | None = None) -> Event:
     if not isinstance(data, dict):
         raise EventError("event data must be an object")
     claimed = raw.get("player")
-    event = Event(id=str(raw.get("id", "")), kind=str(raw.get("kind", "")),
-                  player=player if player is not None else (claimed if isinstance(claimed, str) else None),
-                  step=raw.get("step"), data=data, at=str(raw.get("at") or now_iso())[:40])
+    event = Event(
+        id=str(raw.get("id", "")),
+        kind=str(raw.get("kind", "")),
+        player=player if player is not None else (claimed if isinstance(claimed, str) else None),
+        step=raw.get("step"),
+        data=data,
+        at=str(raw.get("at") or now_iso())[:40],
+    )
     check_event(event)
     if len(json.dumps(event.data)) > MAX_DATA_CHARS:
         raise EventError("event data is too large")

@@ -38,10 +38,12 @@ def _bars(rows: list[tuple[str, float, str, bool]], maximum: float, width: int =
         w = 0 if maximum <= 0 or value <= 0 else max(1, round(bar_w * value / maximum))
         short = label if len(label) <= 38 else label[:36] + "…"
         colour = "#2e7d4f" if highlight else "#2f6f9f"
-        parts.append(f'<text x="0" y="{y + 15}">{escape(short)}</text>'
-                     f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="{row_h - 8}" fill="{colour}" rx="2">'
-                     f"<title>{escape(label)}: {escape(text)}</title></rect>"
-                     f'<text x="{label_w + w + 6}" y="{y + 15}">{escape(text)}</text>')
+        parts.append(
+            f'<text x="0" y="{y + 15}">{escape(short)}</text>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="{row_h - 8}" fill="{colour}" rx="2">'
+            f"<title>{escape(label)}: {escape(text)}</title></rect>"
+            f'<text x="{label_w + w + 6}" y="{y + 15}">{escape(text)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -54,16 +56,21 @@ def _histogram(bins: list[dict[str, Any]]) -> str:
 def to_html(report: dict[str, Any]) -> str:
     c, p = report["cohort"], report["players"]
     e = escape
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>Room debrief: {e(c['name'])}</title><style>{CSS}</style></head><body>",
-           f"<h1>Room debrief: {e(c['name'])}</h1>",
-           f"<p class=\"lede\">Scenario <strong>{e(c['scenario_title'])}</strong> · session {e(c['code'])} · "
-           f"{e(c['pace'])} pacing · {p['joined']} joined, {p['finished']} finished, {p['in_progress']} still "
-           f"playing · {p['timed_out_decisions']} timed-out decision(s) left out of choice quality</p>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Room debrief: {e(c['name'])}</title><style>{CSS}</style></head><body>",
+        f"<h1>Room debrief: {e(c['name'])}</h1>",
+        f'<p class="lede">Scenario <strong>{e(c["scenario_title"])}</strong> · session {e(c["code"])} · '
+        f"{e(c['pace'])} pacing · {p['joined']} joined, {p['finished']} finished, {p['in_progress']} still "
+        f"playing · {p['timed_out_decisions']} timed-out decision(s) left out of choice quality</p>",
+    ]
     if report["suppressed"]:
-        out.append(f'<p class="note">Fewer than {MIN_GROUP} players finished, so room-wide figures are withheld '
-                   "to protect individuals.</p>")
+        out.append(
+            f'<p class="note">Fewer than {MIN_GROUP} players finished, so room-wide figures are withheld '
+            "to protect individuals.</p>"
+        )
     out.append("<h2>Hot wash</h2>")
     for stage in report["hot_wash"]:
         out.append(f'<section class="stage"><h3>{e(stage["stage"])} <span>{stage["minutes"]} min</span></h3><ul>')
@@ -84,29 +91,35 @@ def to_html(report: dict[str, Any]) -> str:
     if scores["histogram"]:
         out += ["<h3>Overall score distribution</h3>", _histogram(scores["histogram"])]
     out += ["<h2>By team</h2>", "<table><tr><th>team</th><th>players</th><th>finished</th><th>overall</th></tr>"]
-    out += [f"<tr><td>{e(t['team'])}</td><td>{t['players']}</td><td>{t['finished']}</td>"
-            f"<td>{e(stats_text(t['overall']))}</td></tr>" for t in report["teams"]]
+    out += [
+        f"<tr><td>{e(t['team'])}</td><td>{t['players']}</td><td>{t['finished']}</td>"
+        f"<td>{e(stats_text(t['overall']))}</td></tr>"
+        for t in report["teams"]
+    ]
     out.append("</table>")
     ranked = [t for t in report["teams"] if t["overall"] is not None]
     if len(ranked) > 1:
-        out.append(_bars([(t["team"], t["overall"]["mean"], f"{t['overall']['mean']:g}", False) for t in ranked],
-                         100))
+        out.append(_bars([(t["team"], t["overall"]["mean"], f"{t['overall']['mean']:g}", False) for t in ranked], 100))
     out.append("<h2>Every decision against the best reachable outcome</h2>")
     out += [_decision(d) for d in report["decisions"]]
     b = report["best_outcome"]
     bound = "" if b["exact"] else f" (a lower bound: the search stopped after {b['states_searched']} states)"
-    out.append(f"<p class=\"muted\">Best reachable outcome from the start: {b['best_start']:.0f}/100{e(bound)}. "
-               "Green bars mark the choice with the best outcome still reachable after it.</p>")
+    out.append(
+        f'<p class="muted">Best reachable outcome from the start: {b["best_start"]:.0f}/100{e(bound)}. '
+        "Green bars mark the choice with the best outcome still reachable after it.</p>"
+    )
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
 
 def _endings(report: dict[str, Any]) -> str:
     if report["endings"] is None:
-        return f"<p class=\"muted\">Endings {escape(WITHHELD)}</p>"
+        return f'<p class="muted">Endings {escape(WITHHELD)}</p>'
     top = max(x["count"] for x in report["endings"]) if report["endings"] else 0
-    return _bars([(f"{x['title']} ({x['tone']})", x["count"], str(x["count"]), x["tone"] == "good")
-                  for x in report["endings"]], top)
+    return _bars(
+        [(f"{x['title']} ({x['tone']})", x["count"], str(x["count"]), x["tone"] == "good") for x in report["endings"]],
+        top,
+    )
 
 
 def _analysis(report: dict[str, Any]) -> str:
@@ -124,14 +137,18 @@ def _analysis(report: dict[str, Any]) -> str:
 
 def _decision(d: dict[str, Any]) -> str:
     e = escape
-    head = (f'<div class="decision"><h3>{e(d["title"])} <span class="muted">from decision {d["first_step"] + 1}'
-            f'</span></h3><p class="muted">{d["answered"]} on time · {d["timed_out"]} timed out · divergence '
-            f'{d["divergence"]:.2f}</p>')
+    head = (
+        f'<div class="decision"><h3>{e(d["title"])} <span class="muted">from decision {d["first_step"] + 1}'
+        f'</span></h3><p class="muted">{d["answered"]} on time · {d["timed_out"]} timed out · divergence '
+        f"{d['divergence']:.2f}</p>"
+    )
     if d["suppressed"]:
-        listing = "".join(f"<li>{e(o['label'])}{' (best)' if o['is_best'] else ''}: best reachable "
-                          f"{'beyond the search' if o['best_after'] is None else format(o['best_after'], '.0f')}</li>"
-                          for o in d["options"])
-        return head + f"<p class=\"muted\">Split {e(WITHHELD)}</p><ul>{listing}</ul></div>"
+        listing = "".join(
+            f"<li>{e(o['label'])}{' (best)' if o['is_best'] else ''}: best reachable "
+            f"{'beyond the search' if o['best_after'] is None else format(o['best_after'], '.0f')}</li>"
+            for o in d["options"]
+        )
+        return head + f'<p class="muted">Split {e(WITHHELD)}</p><ul>{listing}</ul></div>'
     rows = []
     for o in d["options"]:
         best = "beyond the search" if o["best_after"] is None else f"best after: {o['best_after']:.0f}"

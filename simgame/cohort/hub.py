@@ -67,15 +67,26 @@ class GameProcess(AppService):
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         env = dict(self.env)
-        env.update({"TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver", "TEXTUAL_FPS": "60",
-                    "TEXTUAL_COLOR_SYSTEM": "truecolor", "TERM_PROGRAM": "textual",
-                    "COLUMNS": str(width), "ROWS": str(height)})
+        env.update(
+            {
+                "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver",
+                "TEXTUAL_FPS": "60",
+                "TEXTUAL_COLOR_SYSTEM": "truecolor",
+                "TERM_PROGRAM": "textual",
+                "COLUMNS": str(width),
+                "ROWS": str(height),
+            }
+        )
         return env
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
         process = await asyncio.create_subprocess_exec(
-            *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, env=self._build_environment(width, height))
+            *self.argv,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=self._build_environment(width, height),
+        )
         self._process = process
         assert process.stdin is not None
         self._stdin = process.stdin
@@ -86,8 +97,17 @@ class GameProcess(AppService):
 class Hub(Server):
     """textual-serve's Server, guarded, plus the JSON API for terminal players."""
 
-    def __init__(self, store: CohortStore, store_path: Path, code: str, host: str = "127.0.0.1", port: int = 8765,
-                 max_sessions: int = 60, argv: list[str] | None = None, tmp: Path | None = None) -> None:
+    def __init__(
+        self,
+        store: CohortStore,
+        store_path: Path,
+        code: str,
+        host: str = "127.0.0.1",
+        port: int = 8765,
+        max_sessions: int = 60,
+        argv: list[str] | None = None,
+        tmp: Path | None = None,
+    ) -> None:
         self.store = store
         self.store_path = store_path
         self.code = code
@@ -103,12 +123,14 @@ class Hub(Server):
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
         app.middlewares.append(self._guard)
-        app.add_routes([
-            web.get("/api/v1/health", self.api_health),
-            web.post("/api/v1/join", self.api_join),
-            web.post("/api/v1/events", self.api_events),
-            web.get("/api/v1/state", self.api_state),
-        ])
+        app.add_routes(
+            [
+                web.get("/api/v1/health", self.api_health),
+                web.post("/api/v1/join", self.api_join),
+                web.post("/api/v1/events", self.api_events),
+                web.get("/api/v1/state", self.api_state),
+            ]
+        )
         return app
 
     async def make_app(self) -> web.Application:
@@ -175,9 +197,15 @@ class Hub(Server):
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
         self.tmp.mkdir(parents=True, exist_ok=True)
-        service = GameProcess(self.argv, scrubbed_environment(self.store_path, self.tmp),
-                              write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                              close=websocket.close, download_manager=self.download_manager, debug=False)
+        service = GameProcess(
+            self.argv,
+            scrubbed_environment(self.store_path, self.tmp),
+            write_bytes=websocket.send_bytes,
+            write_str=websocket.send_str,
+            close=websocket.close,
+            download_manager=self.download_manager,
+            debug=False,
+        )
         self.sessions[service.app_service_id] = service
         try:
             await websocket.prepare(request)
@@ -210,8 +238,9 @@ class Hub(Server):
             if kind == "stdin" and isinstance(data, str):
                 await service.send_bytes(data.encode("utf-8"))
             elif kind == "resize" and isinstance(data, dict):
-                await service.set_terminal_size(to_int(str(data.get("width", 80)), 80),
-                                                to_int(str(data.get("height", 24)), 24))
+                await service.set_terminal_size(
+                    to_int(str(data.get("width", 80)), 80), to_int(str(data.get("height", 24)), 24)
+                )
             elif kind == "ping":
                 await websocket.send_json(["pong", data])
             elif kind == "blur":
@@ -230,8 +259,9 @@ class Hub(Server):
         try:
             body = await request.json()
         except ValueError:
-            raise web.HTTPBadRequest(text='{"error": "the request is not JSON"}',
-                                     content_type="application/json") from None
+            raise web.HTTPBadRequest(
+                text='{"error": "the request is not JSON"}', content_type="application/json"
+            ) from None
         if not isinstance(body, dict):
             raise web.HTTPBadRequest(text='{"error": "expected a JSON object"}', content_type="application/json")
         return body
@@ -249,10 +279,19 @@ class Hub(Server):
         except CohortError as exc:
             return web.json_response({"error": str(exc)}, status=409)
         resume = fold([player], self.store.events(self.code))[player.id].choice_log()
-        return web.json_response({
-            "player": player.id, "name": player.name, "team": player.team, "cohort_name": cohort.name,
-            "scenario_id": cohort.scenario_id, "content_hash": cohort.content_hash, "seed": cohort.seed,
-            "pace": cohort.pace, "resume": resume})
+        return web.json_response(
+            {
+                "player": player.id,
+                "name": player.name,
+                "team": player.team,
+                "cohort_name": cohort.name,
+                "scenario_id": cohort.scenario_id,
+                "content_hash": cohort.content_hash,
+                "seed": cohort.seed,
+                "pace": cohort.pace,
+                "resume": resume,
+            }
+        )
 
     async def api_events(self, request: web.Request) -> web.Response:
         body = await self._body(request)
@@ -273,8 +312,13 @@ class Hub(Server):
 
     async def api_state(self, request: web.Request) -> web.Response:
         c = self._cohort()
-        state: dict[str, Any] = {"pace": c.pace, "open_step": c.open_step, "revealed_step": c.revealed_step,
-                                 "paused": c.paused, "closed": c.closed}
+        state: dict[str, Any] = {
+            "pace": c.pace,
+            "open_step": c.open_step,
+            "revealed_step": c.revealed_step,
+            "paused": c.paused,
+            "closed": c.closed,
+        }
         if c.revealed_step >= 0:
             counts = self._revealed_counts(c.revealed_step)
             if shareable(counts):
@@ -292,8 +336,10 @@ class Hub(Server):
 
 def _ask_for_code(wrong: bool) -> str:
     note = "<p style='color:#b00'>That code is not this session's.</p>" if wrong else ""
-    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>simgame: join</title></head>"
-            "<body style='font-family:system-ui,sans-serif;max-width:30rem;margin:4rem auto'>"
-            f"<h1>Join the session</h1>{note}<form method='get' action='/'>"
-            "<label>Join code <input name='code' autocomplete='off' autofocus></label> "
-            "<button type='submit'>Join</button></form></body></html>")
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>simgame: join</title></head>"
+        "<body style='font-family:system-ui,sans-serif;max-width:30rem;margin:4rem auto'>"
+        f"<h1>Join the session</h1>{note}<form method='get' action='/'>"
+        "<label>Join code <input name='code' autocomplete='off' autofocus></label> "
+        "<button type='submit'>Join</button></form></body></html>"
+    )

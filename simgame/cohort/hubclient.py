@@ -22,18 +22,29 @@ class HubClient:
     def __init__(self, url: str, code: str, timeout: float = TIMEOUT) -> None:
         parts = urlsplit(url if "://" in url else f"http://{url}")
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise CohortError(f"`{url}` is not a hub address; use the one the facilitator shows, e.g. "
-                              "http://192.168.1.20:8765")
+            raise CohortError(
+                f"`{url}` is not a hub address; use the one the facilitator shows, e.g. http://192.168.1.20:8765"
+            )
         self.base = f"{parts.scheme}://{parts.netloc}"
         self.code = code
         self.timeout = timeout
 
-    def _call(self, method: str, path: str, body: dict[str, Any] | None = None,
-              query: dict[str, str] | None = None, timeout: float | None = None) -> dict[str, Any]:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        query: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
         url = self.base + path + (f"?{urlencode(query)}" if query else "")
         data = None if body is None else json.dumps(body).encode("utf-8")
-        req = urllib.request.Request(url, data=data, method=method, headers={
-            "Content-Type": "application/json", "X-Join-Code": self.code, "Accept": "application/json"})
+        req = urllib.request.Request(
+            url,
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json", "X-Join-Code": self.code, "Accept": "application/json"},
+        )
         try:
             with urllib.request.urlopen(req, timeout=timeout or self.timeout) as resp:
                 answer = json.loads(resp.read().decode("utf-8"))

@@ -13,7 +13,7 @@ from simgame.cohort.analytics import where_now
 from simgame.cohort.progress import PlayerProgress, fold
 from simgame.cohort.room import MIN_GROUP, step_counts
 from simgame.cohort.store import LOCKSTEP, Cohort, CohortStore
-from simgame.scenario import Scenario
+from simgame.format.compiled import Scenario
 
 PAGE_SIZE = 25
 IDLE_SECONDS = 180
@@ -51,7 +51,7 @@ class LiveView:
         """Rows of page ``number`` (clamped), the page shown and the page count."""
         pages = max(1, -(-len(self.rows) // size))
         number = min(max(0, number), pages - 1)
-        return self.rows[number * size:(number + 1) * size], number, pages
+        return self.rows[number * size : (number + 1) * size], number, pages
 
 
 def _idle(prog: PlayerProgress, now: datetime) -> float:
@@ -76,9 +76,14 @@ def _straggling(cohort: Cohort, prog: PlayerProgress, idle: float) -> bool:
     return idle > IDLE_SECONDS
 
 
-def build(store: CohortStore, code: str, scenario: Scenario, focus: int | None = None,
-          score_cache: dict[tuple[str, ...], tuple[str, float] | None] | None = None,
-          now: datetime | None = None) -> LiveView:
+def build(
+    store: CohortStore,
+    code: str,
+    scenario: Scenario,
+    focus: int | None = None,
+    score_cache: dict[tuple[str, ...], tuple[str, float] | None] | None = None,
+    now: datetime | None = None,
+) -> LiveView:
     cohort = store.cohort(code)
     events = store.events(code)
     progress = fold(store.players(code), events)
@@ -102,8 +107,9 @@ def build(store: CohortStore, code: str, scenario: Scenario, focus: int | None =
             status = f"idle {int(idle // 60)} min" if idle > IDLE_SECONDS else "playing"
         if prog.timed_out:
             status += f", {len(prog.timed_out)} timed out"
-        rows.append(PlayerRow(prog.player.name, prog.player.team or "", prog.player.origin, prog.made, where,
-                              status, late))
+        rows.append(
+            PlayerRow(prog.player.name, prog.player.team or "", prog.player.origin, prog.made, where, status, late)
+        )
         teams.setdefault(prog.player.team or "(no team)", []).append(prog)
     rows.sort(key=lambda r: (not r.straggler, r.decisions, r.name.lower()))
     max_step = max((p.made for p in progress.values()), default=0)
@@ -113,14 +119,27 @@ def build(store: CohortStore, code: str, scenario: Scenario, focus: int | None =
     labels = {c: (scenario.choices[c].model.label if c in scenario.choices else c) for c in counts}
     split = sorted(((labels[c], n) for c, n in counts.items()), key=lambda kv: (-kv[1], kv[0]))
     late_at_focus = len({e.player for e in events if e.kind == "timed_out" and e.step == focus})
-    team_rows = [(t, len(ms), sum(m.finished for m in ms), round(sum(m.made for m in ms) / len(ms), 1))
-                 for t, ms in sorted(teams.items())]
-    return LiveView(cohort, rows, sum(p.finished for p in progress.values()), focus, split, late_at_focus,
-                    scores, team_rows, max_step, cache)
+    team_rows = [
+        (t, len(ms), sum(m.finished for m in ms), round(sum(m.made for m in ms) / len(ms), 1))
+        for t, ms in sorted(teams.items())
+    ]
+    return LiveView(
+        cohort,
+        rows,
+        sum(p.finished for p in progress.values()),
+        focus,
+        split,
+        late_at_focus,
+        scores,
+        team_rows,
+        max_step,
+        cache,
+    )
 
 
-def bar_lines(pairs: list[tuple[str, int]], width: int = 16, label_width: int = 28,
-              min_group: int = MIN_GROUP) -> list[str]:
+def bar_lines(
+    pairs: list[tuple[str, int]], width: int = 16, label_width: int = 28, min_group: int = MIN_GROUP
+) -> list[str]:
     """Text bars with counts and shares; withheld entirely when fewer than ``min_group`` answered."""
     total = sum(n for _, n in pairs)
     if total == 0:
@@ -143,5 +162,7 @@ def histogram_lines(scores: list[float], width: int = 20, min_group: int = MIN_G
     for s in scores:
         bins[min(9, int(s // 10))] += 1
     top = max(bins)
-    return [f"{i * 10:>3}-{i * 10 + 9 if i < 9 else 100:<3} {'█' * round(width * n / top) if n else '':<{width}} {n}"
-            for i, n in enumerate(bins)]
+    return [
+        f"{i * 10:>3}-{i * 10 + 9 if i < 9 else 100:<3} {'█' * round(width * n / top) if n else '':<{width}} {n}"
+        for i, n in enumerate(bins)
+    ]

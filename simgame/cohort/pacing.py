@@ -67,8 +67,9 @@ def advance(store: CohortStore, cohort: Cohort, by: str = "cli") -> tuple[Cohort
     timeouts = [make_event(TIMED_OUT, pid, step, {"by": by}, event_id=f"timeout-{pid}-{step}") for pid in late]
     if timeouts:
         store.append(cohort.code, timeouts)
-    updated = store.set_pacing(cohort.code, _action("advance", by, step=step, timed_out=len(late)),
-                               open_step=cohort.open_step + 1)
+    updated = store.set_pacing(
+        cohort.code, _action("advance", by, step=step, timed_out=len(late)), open_step=cohort.open_step + 1
+    )
     return updated, len(late)
 
 

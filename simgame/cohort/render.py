@@ -21,13 +21,39 @@ def to_csv(report: dict[str, Any]) -> str:
     dims = [d["id"] for d in report["scores"]["dimensions"]]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["player", "team", "origin", "decisions", "timed_out", "ended", "ending", "overall", "band",
-                     "choice_quality", *dims, "problem"])
+    writer.writerow(
+        [
+            "player",
+            "team",
+            "origin",
+            "decisions",
+            "timed_out",
+            "ended",
+            "ending",
+            "overall",
+            "band",
+            "choice_quality",
+            *dims,
+            "problem",
+        ]
+    )
     for row in report["player_results"]:
-        writer.writerow([_cell(row["player"]), _cell(row["team"]), row["origin"], row["decisions"], row["timed_out"],
-                         "yes" if row["ended"] else "no", row["ending"], row["overall"], row["band"],
-                         "" if row["choice_quality"] is None else row["choice_quality"],
-                         *(row["dimensions"].get(d, "") for d in dims), _cell(row["problem"])])
+        writer.writerow(
+            [
+                _cell(row["player"]),
+                _cell(row["team"]),
+                row["origin"],
+                row["decisions"],
+                row["timed_out"],
+                "yes" if row["ended"] else "no",
+                row["ending"],
+                row["overall"],
+                row["band"],
+                "" if row["choice_quality"] is None else row["choice_quality"],
+                *(row["dimensions"].get(d, "") for d in dims),
+                _cell(row["problem"]),
+            ]
+        )
     return buf.getvalue()
 
 
@@ -48,13 +74,19 @@ def _md(text: str) -> str:
 
 def to_markdown(report: dict[str, Any]) -> str:
     c, p = report["cohort"], report["players"]
-    out = [f"# Room debrief: {_md(c['name'])}", "",
-           f"Scenario **{_md(c['scenario_title'])}** (`{c['scenario_id']}`), session `{c['code']}`, "
-           f"{c['pace']} pacing. {p['joined']} joined, {p['finished']} finished, {p['in_progress']} still playing; "
-           f"{p['timed_out_decisions']} decision(s) timed out and are left out of choice quality.", ""]
+    out = [
+        f"# Room debrief: {_md(c['name'])}",
+        "",
+        f"Scenario **{_md(c['scenario_title'])}** (`{c['scenario_id']}`), session `{c['code']}`, "
+        f"{c['pace']} pacing. {p['joined']} joined, {p['finished']} finished, {p['in_progress']} still playing; "
+        f"{p['timed_out_decisions']} decision(s) timed out and are left out of choice quality.",
+        "",
+    ]
     if report["suppressed"]:
-        out += [f"> Fewer than {MIN_GROUP} players finished, so room-wide figures are withheld to protect "
-                "individuals.", ""]
+        out += [
+            f"> Fewer than {MIN_GROUP} players finished, so room-wide figures are withheld to protect individuals.",
+            "",
+        ]
     out += ["## Hot wash", ""]
     for stage in report["hot_wash"]:
         out.append(f"### {stage['stage']} ({stage['minutes']} min)")
@@ -66,8 +98,11 @@ def to_markdown(report: dict[str, Any]) -> str:
         out.append("")
     out += ["## Score profile", "", f"- Overall: {stats_text(report['scores']['overall'])}"]
     out += [f"- {_md(d['label'])}: {stats_text(d['stats'])}" for d in report["scores"]["dimensions"]]
-    out += [f"- Choice quality (share of the best reachable outcome kept): "
-            f"{stats_text(report['scores']['choice_quality'])}", ""]
+    out += [
+        f"- Choice quality (share of the best reachable outcome kept): "
+        f"{stats_text(report['scores']['choice_quality'])}",
+        "",
+    ]
     if report["scores"]["histogram"]:
         out += ["| score | players |", "| --- | --- |"]
         out += [f"| {b['from']}-{b['to']} | {b['count']} |" for b in report["scores"]["histogram"]]
@@ -77,18 +112,24 @@ def to_markdown(report: dict[str, Any]) -> str:
         out.append(f"| {_md(t['team'])} | {t['players']} | {t['finished']} | {stats_text(t['overall'])} |")
     out += ["", "## Every decision against the best reachable outcome", ""]
     for d in report["decisions"]:
-        out += [f"### {_md(d['title'])} (from decision {d['first_step'] + 1})", "",
-                f"{d['answered']} on time, {d['timed_out']} timed out; divergence {d['divergence']:.2f}.", "",
-                "| choice | share | best outcome reachable after it |", "| --- | --- | --- |"]
+        out += [
+            f"### {_md(d['title'])} (from decision {d['first_step'] + 1})",
+            "",
+            f"{d['answered']} on time, {d['timed_out']} timed out; divergence {d['divergence']:.2f}.",
+            "",
+            "| choice | share | best outcome reachable after it |",
+            "| --- | --- | --- |",
+        ]
         for o in d["options"]:
             share = WITHHELD if o["share"] is None else f"{o['share']:.0%}"
             best = "beyond the search" if o["best_after"] is None else f"{o['best_after']:.0f}/100"
             out.append(f"| {_md(o['label'])}{' (best)' if o['is_best'] else ''} | {share} | {best} |")
         out.append("")
     b = report["best_outcome"]
-    out.append(f"Best reachable outcome from the start: {b['best_start']:.0f}/100"
-               + ("." if b["exact"] else f" (a lower bound: the search stopped after {b['states_searched']} "
-                                         "states)."))
+    out.append(
+        f"Best reachable outcome from the start: {b['best_start']:.0f}/100"
+        + ("." if b["exact"] else f" (a lower bound: the search stopped after {b['states_searched']} states).")
+    )
     return "\n".join(out) + "\n"
 
 

@@ -20,9 +20,9 @@ from simgame.cohort.codes import normalise_code
 from simgame.cohort.errors import CohortError
 from simgame.cohort.events import CHOSE, FINISHED, Event, make_event, now_iso
 from simgame.cohort.store import Cohort, CohortStore, check_name
-from simgame.engine import EngineError, Run
-from simgame.scenario import Scenario
-from simgame.scoring import score
+from simgame.engine.run import EngineError, Run
+from simgame.engine.scoring import score
+from simgame.format.compiled import Scenario
 
 FORMAT = "simgame-cohort-result/1"
 MAX_BYTES = 1024 * 1024
@@ -43,10 +43,18 @@ def build(code: str, name: str, team: str | None, run: Run) -> dict[str, Any]:
     code, name = normalise_code(code), check_name(name)
     events = [e.to_json() for e in run_events(code, name, run)]
     body: dict[str, Any] = {
-        "format": FORMAT, "cohort": code, "player": {"name": name, "team": team or None},
-        "scenario_id": run.scenario.id, "content_hash": run.scenario.content_hash, "seed": run.seed,
-        "choices": run.choice_log, "snapshot": run.snapshot().to_json(), "ended": run.ended, "ending": run.ending,
-        "events": events, "exported": now_iso(),
+        "format": FORMAT,
+        "cohort": code,
+        "player": {"name": name, "team": team or None},
+        "scenario_id": run.scenario.id,
+        "content_hash": run.scenario.content_hash,
+        "seed": run.seed,
+        "choices": run.choice_log,
+        "snapshot": run.snapshot().to_json(),
+        "ended": run.ended,
+        "ending": run.ending,
+        "events": events,
+        "exported": now_iso(),
     }
     return {**body, "signature": _sign(code, body)}
 
@@ -76,8 +84,9 @@ def verify(data: dict[str, Any], cohort: Cohort, scenario: Scenario, label: str)
     if data.get("scenario_id") != scenario.id or data.get("content_hash") != scenario.content_hash:
         raise CohortError(f"{label}: it was played on a different scenario or version than this session's")
     if data.get("seed") != cohort.seed:
-        raise CohortError(f"{label}: it was played with seed {data.get('seed')}, but this session uses "
-                          f"seed {cohort.seed}")
+        raise CohortError(
+            f"{label}: it was played with seed {data.get('seed')}, but this session uses seed {cohort.seed}"
+        )
     choices = data.get("choices")
     if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
         raise CohortError(f"{label}: its choices are damaged")
@@ -93,12 +102,27 @@ def verify(data: dict[str, Any], cohort: Cohort, scenario: Scenario, label: str)
 
 def run_events(code: str, name: str, run: Run, player: str = "offline") -> list[Event]:
     """A run's decisions (and its finish) as events with stable ids: the same run always gives the same ids."""
-    events = [make_event(CHOSE, player, d.index, {"choice": d.choice, "scene": d.scene},
-                         event_id=stable_id(code, name, CHOSE, d.index)) for d in run.history]
+    events = [
+        make_event(
+            CHOSE,
+            player,
+            d.index,
+            {"choice": d.choice, "scene": d.scene},
+            event_id=stable_id(code, name, CHOSE, d.index),
+        )
+        for d in run.history
+    ]
     if run.ended:
         overall = score(run.scenario, run, run.metrics).overall
-        events.append(make_event(FINISHED, player, len(run.history), {"ending": run.ending, "score": overall},
-                                 event_id=stable_id(code, name, FINISHED, len(run.history))))
+        events.append(
+            make_event(
+                FINISHED,
+                player,
+                len(run.history),
+                {"ending": run.ending, "score": overall},
+                event_id=stable_id(code, name, FINISHED, len(run.history)),
+            )
+        )
     return events
 
 

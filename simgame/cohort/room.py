@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from simgame.cohort.events import CHOSE, TIMED_OUT, Event
-from simgame.scenario import Scenario
+from simgame.format.compiled import Scenario
 
 MIN_GROUP = 5
 

@@ -3,7 +3,7 @@
 Cohorts share one seed, so play is deterministic and the search is exact when it
 finishes within its budget. Past the budget, unexplored states count at their current
 score, the result says it is not exact, and choices whose futures were cut off get no value
-rather than an unfair one. It plays on `simgame.fastplay` (the
+rather than an unfair one. It plays on `simgame.engine.rules` (the
 engine's rules without the state machine, checked against `Run` by its own tests),
 because driving the state machine costs milliseconds per state.
 """
@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from simgame import fastplay
-from simgame.fastplay import PlayState
-from simgame.scenario import Scenario
-from simgame.scoring import score
+from simgame.engine import rules as fastplay
+from simgame.engine.rules import PlayState
+from simgame.engine.scoring import score
+from simgame.format.compiled import Scenario
 
 DEFAULT_BUDGET = 1500  # states expanded: tiny finishes exactly; large scenarios get a lower bound in ~1 s
 
@@ -24,8 +24,15 @@ StateKey = tuple[Any, ...]
 
 
 def state_key(st: PlayState) -> StateKey:
-    return (st.scene, st.ending, st.turn, tuple(sorted(st.metrics.items())), tuple(sorted(st.flags)),
-            tuple(sorted(st.seen.items())), tuple(sorted(st.chosen)))
+    return (
+        st.scene,
+        st.ending,
+        st.turn,
+        tuple(sorted(st.metrics.items())),
+        tuple(sorted(st.flags)),
+        tuple(sorted(st.seen.items())),
+        tuple(sorted(st.chosen)),
+    )
 
 
 def overall(scenario: Scenario, st: PlayState) -> float:
@@ -53,13 +60,21 @@ class BestOutcomes:
         return round(100 * mine / best, 1)
 
     def to_json(self) -> dict[str, Any]:
-        return {"best_start": self.best_start, "exact": self.exact, "expanded": self.expanded,
-                "by_choice": [[s, c, v] for (s, c), v in sorted(self.by_choice.items())]}
+        return {
+            "best_start": self.best_start,
+            "exact": self.exact,
+            "expanded": self.expanded,
+            "by_choice": [[s, c, v] for (s, c), v in sorted(self.by_choice.items())],
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> BestOutcomes:
-        return cls(float(data["best_start"]), {(str(s), str(c)): float(v) for s, c, v in data["by_choice"]},
-                   bool(data["exact"]), int(data["expanded"]))
+        return cls(
+            float(data["best_start"]),
+            {(str(s), str(c)): float(v) for s, c, v in data["by_choice"]},
+            bool(data["exact"]),
+            int(data["expanded"]),
+        )
 
 
 def best_outcomes(scenario: Scenario, seed: int, budget: int = DEFAULT_BUDGET) -> BestOutcomes:

@@ -13,9 +13,9 @@ from simgame.cohort.codes import (
 from simgame.cohort.errors import CohortError
 from simgame.cohort.events import now_iso
 from simgame.cohort.store import FREE, LOCKSTEP, Cohort, CohortStore, check_name
-from simgame.diagnostics import LoadError
-from simgame.loader import load_scenario, resolve
-from simgame.scenario import Scenario
+from simgame.format.compiled import Scenario
+from simgame.format.diagnostics import LoadError
+from simgame.format.loader import load_scenario, resolve
 
 
 def load_for(ref: str) -> Scenario:
@@ -31,13 +31,16 @@ def scenario_of(cohort: Cohort) -> Scenario:
     """The cohort's scenario, refused if its content changed since the cohort was created."""
     scenario = load_for(cohort.scenario_ref)
     if scenario.content_hash != cohort.content_hash:
-        raise CohortError(f"the scenario `{cohort.scenario_id}` has changed since session {cohort.code} was "
-                          "created; results would not be comparable. Create a new session.")
+        raise CohortError(
+            f"the scenario `{cohort.scenario_id}` has changed since session {cohort.code} was "
+            "created; results would not be comparable. Create a new session."
+        )
     return scenario
 
 
-def create(store: CohortStore, scenario_ref: str, name: str, pace: str = FREE, seed: int = 0,
-           code: str | None = None) -> tuple[Cohort, str]:
+def create(
+    store: CohortStore, scenario_ref: str, name: str, pace: str = FREE, seed: int = 0, code: str | None = None
+) -> tuple[Cohort, str]:
     """A new cohort with a fresh join code; returns it and the facilitator key (shown once)."""
     if pace not in (FREE, LOCKSTEP):
         raise CohortError("pace must be `free` or `lockstep`")
@@ -45,9 +48,20 @@ def create(store: CohortStore, scenario_ref: str, name: str, pace: str = FREE, s
     key = new_facilitator_key()
     for _attempt in range(20):
         candidate = code or new_join_code()
-        cohort = Cohort(code=candidate, name=check_name(name, "session name"), scenario_id=scenario.id,
-                        scenario_ref=scenario_ref, content_hash=scenario.content_hash, seed=int(seed), pace=pace,
-                        open_step=0, revealed_step=-1, paused=False, key_hash=hash_key(key), created=now_iso())
+        cohort = Cohort(
+            code=candidate,
+            name=check_name(name, "session name"),
+            scenario_id=scenario.id,
+            scenario_ref=scenario_ref,
+            content_hash=scenario.content_hash,
+            seed=int(seed),
+            pace=pace,
+            open_step=0,
+            revealed_step=-1,
+            paused=False,
+            key_hash=hash_key(key),
+            created=now_iso(),
+        )
         try:
             store.create_cohort(cohort)
         except CohortError:

@@ -61,12 +61,21 @@ class CohortStore(Protocol):
 
     def cohorts(self) -> list[Cohort]: ...
 
-    def set_pacing(self, code: str, action: Event, *, pace: str | None = None, open_step: int | None = None,
-                   revealed_step: int | None = None, paused: bool | None = None,
-                   closed: str | None = None) -> Cohort: ...
+    def set_pacing(
+        self,
+        code: str,
+        action: Event,
+        *,
+        pace: str | None = None,
+        open_step: int | None = None,
+        revealed_step: int | None = None,
+        paused: bool | None = None,
+        closed: str | None = None,
+    ) -> Cohort: ...
 
-    def join(self, code: str, name: str, team: str | None, origin: str = "terminal",
-             allow_closed: bool = False) -> tuple[Player, bool]: ...
+    def join(
+        self, code: str, name: str, team: str | None, origin: str = "terminal", allow_closed: bool = False
+    ) -> tuple[Player, bool]: ...
 
     def players(self, code: str) -> list[Player]: ...
 
@@ -86,7 +95,7 @@ def default_store_path(saves: Path | None = None) -> Path:
     env = os.environ.get("SIMGAME_COHORT_DB")
     if env:
         return Path(env)
-    from simgame.saves import default_dir
+    from simgame.engine.saves import default_dir
 
     return (saves or default_dir()) / STORE_FILE
 

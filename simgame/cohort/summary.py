@@ -15,27 +15,46 @@ from simgame.cohort.room import MIN_GROUP
 FORMAT = "simgame-cohort-report/1"
 
 HOT_WASH = [
-    ("Reactions", 10, ["In one word: how did the session feel?",
-                       "Which moment surprised you most, and why?"]),
-    ("What happened", 10, ["Walk through the room's endings and where paths split.",
-                           "Which chance events or delayed consequences arrived, and whose earlier choices set "
-                           "them up?"]),
-    ("Analysis", 25, ["Start with the decisions where the room's favourite choice gave up the most: what made "
-                      "it attractive at the time?",
-                      "At the most divided decisions: what did each group see that the other did not?",
-                      "Which of the four leadership practices would have changed the outcome?"]),
-    ("Summary and one commitment", 15, ["Each person writes one commitment they will act on at work within "
-                                        "30 days.",
-                                        "Agree when to check in on it (30, 60 and 90 days): outcomes, not "
-                                        "completions."]),
+    ("Reactions", 10, ["In one word: how did the session feel?", "Which moment surprised you most, and why?"]),
+    (
+        "What happened",
+        10,
+        [
+            "Walk through the room's endings and where paths split.",
+            "Which chance events or delayed consequences arrived, and whose earlier choices set them up?",
+        ],
+    ),
+    (
+        "Analysis",
+        25,
+        [
+            "Start with the decisions where the room's favourite choice gave up the most: what made "
+            "it attractive at the time?",
+            "At the most divided decisions: what did each group see that the other did not?",
+            "Which of the four leadership practices would have changed the outcome?",
+        ],
+    ),
+    (
+        "Summary and one commitment",
+        15,
+        [
+            "Each person writes one commitment they will act on at work within 30 days.",
+            "Agree when to check in on it (30, 60 and 90 days): outcomes, not completions.",
+        ],
+    ),
 ]
 
 
 def stats(values: list[float], min_group: int = MIN_GROUP) -> dict[str, Any] | None:
     if len(values) < min_group:
         return None
-    return {"n": len(values), "mean": round(statistics.fmean(values), 1), "median": round(statistics.median(values), 1),
-            "min": round(min(values), 1), "max": round(max(values), 1)}
+    return {
+        "n": len(values),
+        "mean": round(statistics.fmean(values), 1),
+        "median": round(statistics.median(values), 1),
+        "min": round(min(values), 1),
+        "max": round(max(values), 1),
+    }
 
 
 def histogram(values: list[float]) -> list[dict[str, Any]]:
@@ -57,19 +76,34 @@ def _decision(d: DecisionStat) -> dict[str, Any]:
     hidden = d.answered < MIN_GROUP
     best = d.best_option
     return {
-        "scene": d.scene, "title": d.title, "first_step": d.first_step, "answered": d.answered,
-        "timed_out": d.timed_out, "divergence": d.divergence, "gap": d.gap, "suppressed": hidden,
-        "options": [{"choice": o.choice, "label": o.label,
-                     "count": None if hidden else o.count,
-                     "share": None if hidden or not d.answered else round(o.count / d.answered, 3),
-                     "best_after": o.best_after, "is_best": best is not None and o.choice == best.choice}
-                    for o in d.options],
+        "scene": d.scene,
+        "title": d.title,
+        "first_step": d.first_step,
+        "answered": d.answered,
+        "timed_out": d.timed_out,
+        "divergence": d.divergence,
+        "gap": d.gap,
+        "suppressed": hidden,
+        "options": [
+            {
+                "choice": o.choice,
+                "label": o.label,
+                "count": None if hidden else o.count,
+                "share": None if hidden or not d.answered else round(o.count / d.answered, 3),
+                "best_after": o.best_after,
+                "is_best": best is not None and o.choice == best.choice,
+            }
+            for o in d.options
+        ],
     }
 
 
 def prompt(d: DecisionStat) -> str:
-    parts = [f"{round(100 * o.count / d.answered)}% chose “{o.label}”" for o in
-             sorted(d.options, key=lambda o: -o.count) if o.count]
+    parts = [
+        f"{round(100 * o.count / d.answered)}% chose “{o.label}”"
+        for o in sorted(d.options, key=lambda o: -o.count)
+        if o.count
+    ]
     text = f"At “{d.title}” the room split: " + ", ".join(parts) + "."
     best = d.best_option
     if best is not None and best.best_after is not None:
@@ -80,8 +114,10 @@ def prompt(d: DecisionStat) -> str:
 def failure_prompt(d: DecisionStat) -> str:
     pop, best = d.popular, d.best_option
     assert pop is not None and best is not None
-    return (f"At “{d.title}” most of the room chose “{pop.label}”, which gave up {d.gap:.0f} points of the best "
-            f"reachable outcome compared with “{best.label}”. What made it the attractive choice in the moment?")
+    return (
+        f"At “{d.title}” most of the room chose “{pop.label}”, which gave up {d.gap:.0f} points of the best "
+        f"reachable outcome compared with “{best.label}”. What made it the attractive choice in the moment?"
+    )
 
 
 def summarise(a: CohortAnalysis) -> dict[str, Any]:
@@ -95,24 +131,53 @@ def summarise(a: CohortAnalysis) -> dict[str, Any]:
     teams = []
     for team, members in sorted(a.teams.items()):
         finished = [p for p in members if p.ended]
-        teams.append({"team": team, "players": len(members), "finished": len(finished),
-                      "suppressed": len(finished) < MIN_GROUP,
-                      "overall": stats([p.outcome.overall for p in finished]),
-                      "dimensions": _dimensions(a, finished)})
+        teams.append(
+            {
+                "team": team,
+                "players": len(members),
+                "finished": len(finished),
+                "suppressed": len(finished) < MIN_GROUP,
+                "overall": stats([p.outcome.overall for p in finished]),
+                "dimensions": _dimensions(a, finished),
+            }
+        )
     return {
         "format": FORMAT,
-        "cohort": {"code": c.code, "name": c.name, "scenario_id": sc.id, "scenario_title": sc.title,
-                   "seed": c.seed, "pace": c.pace, "created": c.created, "closed": c.closed},
-        "players": {"joined": len(a.players), "finished": len(done), "in_progress": len(a.players) - len(done),
-                    "timed_out_decisions": sum(p.timed_out for p in a.players)},
+        "cohort": {
+            "code": c.code,
+            "name": c.name,
+            "scenario_id": sc.id,
+            "scenario_title": sc.title,
+            "seed": c.seed,
+            "pace": c.pace,
+            "created": c.created,
+            "closed": c.closed,
+        },
+        "players": {
+            "joined": len(a.players),
+            "finished": len(done),
+            "in_progress": len(a.players) - len(done),
+            "timed_out_decisions": sum(p.timed_out for p in a.players),
+        },
         "min_group": MIN_GROUP,
         "suppressed": not enough,
-        "scores": {"overall": stats(overall), "histogram": histogram(overall) if enough else None,
-                   "dimensions": _dimensions(a, done),
-                   "choice_quality": stats([q for p in done if (q := p.choice_quality) is not None])},
-        "endings": [{"id": eid, "title": sc.doc.endings[eid].title if eid in sc.doc.endings else eid,
-                     "tone": sc.doc.endings[eid].tone if eid in sc.doc.endings else "mixed", "count": n}
-                    for eid, n in sorted(endings.items(), key=lambda kv: -kv[1])] if enough else None,
+        "scores": {
+            "overall": stats(overall),
+            "histogram": histogram(overall) if enough else None,
+            "dimensions": _dimensions(a, done),
+            "choice_quality": stats([q for p in done if (q := p.choice_quality) is not None]),
+        },
+        "endings": [
+            {
+                "id": eid,
+                "title": sc.doc.endings[eid].title if eid in sc.doc.endings else eid,
+                "tone": sc.doc.endings[eid].tone if eid in sc.doc.endings else "mixed",
+                "count": n,
+            }
+            for eid, n in sorted(endings.items(), key=lambda kv: -kv[1])
+        ]
+        if enough
+        else None,
         "teams": teams,
         "best_outcome": {"best_start": a.best.best_start, "exact": a.best.exact, "states_searched": a.best.expanded},
         "decisions": [_decision(d) for d in a.decisions],
@@ -125,7 +190,17 @@ def summarise(a: CohortAnalysis) -> dict[str, Any]:
 
 def player_row(a: CohortAnalysis, p: PlayerResult) -> dict[str, Any]:
     """One pseudonymous player's results: for the facilitator's files, never the room display."""
-    return {"player": p.player.name, "team": p.player.team or "", "origin": p.player.origin,
-            "decisions": len(p.steps), "timed_out": p.timed_out, "ended": p.ended, "ending": p.ending or "",
-            "overall": p.outcome.overall, "band": p.outcome.band_label, "choice_quality": p.choice_quality,
-            "dimensions": {d.id: round(d.score, 1) for d in p.outcome.dimensions}, "problem": p.problem or ""}
+    return {
+        "player": p.player.name,
+        "team": p.player.team or "",
+        "origin": p.player.origin,
+        "decisions": len(p.steps),
+        "timed_out": p.timed_out,
+        "ended": p.ended,
+        "ending": p.ending or "",
+        "overall": p.outcome.overall,
+        "band": p.outcome.band_label,
+        "choice_quality": p.choice_quality,
+        "dimensions": {d.id: round(d.score, 1) for d in p.outcome.dimensions},
+        "problem": p.problem or "",
+    }

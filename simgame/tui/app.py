@@ -20,8 +20,8 @@ from simgame.tui.screens.home import HomeScreen
 from simgame.tui.themes import THEME_NAMES, THEMES
 
 if TYPE_CHECKING:
-    from simgame.saves import SaveFile
-    from simgame.scenario import Scenario
+    from simgame.engine.saves import SaveFile
+    from simgame.format.compiled import Scenario
     from simgame.tui.catalog import Catalog
     from simgame.tui.session import GameSession
 
@@ -34,11 +34,19 @@ class SimgameApp(App[int]):
     CSS_PATH = str(Path(__file__).with_name("simgame.tcss"))  # absolute: subclasses live anywhere
     COMMANDS: ClassVar[set[Any]] = {*App.COMMANDS, ScreenActionsProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Save and quit (your progress is kept)",
-                priority=True, show=False),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            id="app.quit",
+            tooltip="Save and quit (your progress is kept)",
+            priority=True,
+            show=False,
+        ),
         Binding("f1", "help", "Help", id="app.help", tooltip="Keys and how to play"),
-        Binding("f2", "next_theme", "Theme", id="app.theme", tooltip="Switch theme (dark, light, high contrast)",
-                show=False),
+        Binding(
+            "f2", "next_theme", "Theme", id="app.theme", tooltip="Switch theme (dark, light, high contrast)", show=False
+        ),
     ]
 
     def __init__(self, options: LaunchOptions | None = None) -> None:
@@ -98,8 +106,8 @@ class SimgameApp(App[int]):
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def open_direct(self, name_or_path: str) -> None:
         """`simgame play X`: load X off the UI thread, then brief (or, for authors, play at once)."""
-        from simgame.diagnostics import LoadError
-        from simgame.loader import load_scenario, resolve
+        from simgame.format.diagnostics import LoadError
+        from simgame.format.loader import load_scenario, resolve
 
         try:
             path = resolve(name_or_path, self.options.scenarios_dir)
@@ -123,9 +131,10 @@ class SimgameApp(App[int]):
 
         self.push_screen(BriefingScreen(scenario))
 
-    def start_new(self, scenario: Scenario, fixture: str | None = None, choices: list[str] | None = None,
-                  note: str = "") -> None:
-        from simgame.engine import EngineError, Run
+    def start_new(
+        self, scenario: Scenario, fixture: str | None = None, choices: list[str] | None = None, note: str = ""
+    ) -> None:
+        from simgame.engine.run import EngineError, Run
         from simgame.tui.session import GameSession
 
         try:
@@ -144,17 +153,25 @@ class SimgameApp(App[int]):
             from simgame.tui.explore import path_to
 
             if self.options.start_scene not in scenario.doc.scenes:
-                self.show_problem("Unknown scene", f"There is no scene `{self.options.start_scene}` in "
-                                  f"{scenario.title}. Scenes: {', '.join(scenario.doc.scenes)}")
+                self.show_problem(
+                    "Unknown scene",
+                    f"There is no scene `{self.options.start_scene}` in "
+                    f"{scenario.title}. Scenes: {', '.join(scenario.doc.scenes)}",
+                )
                 return
             found = path_to(scenario, self.options.start_scene, self.seed())
             if found is None:
-                self.show_problem("Scene not reachable", f"No path of choices reaches `{self.options.start_scene}` "
-                                  "with this seed; try another --seed or a --fixture.")
+                self.show_problem(
+                    "Scene not reachable",
+                    f"No path of choices reaches `{self.options.start_scene}` "
+                    "with this seed; try another --seed or a --fixture.",
+                )
                 return
             choices = found
-            note = (f"Started at `{self.options.start_scene}` by replaying {len(found)} choice"
-                    f"{'s' * (len(found) != 1)}: {', '.join(found) or 'none'}.")
+            note = (
+                f"Started at `{self.options.start_scene}` by replaying {len(found)} choice"
+                f"{'s' * (len(found) != 1)}: {', '.join(found) or 'none'}."
+            )
         elif self.options.fixture:
             note = f"Started from fixture `{self.options.fixture}`."
         if self.options.seed is None:
@@ -190,13 +207,15 @@ class SimgameApp(App[int]):
 
     def resume(self, save: SaveFile, path: Path | None = None) -> None:
         """Open a saved run: verified by replay; a changed scenario replays as far as it can."""
-        from simgame.saves import SaveError, replay_prefix, restore
+        from simgame.engine.saves import SaveError, replay_prefix, restore
         from simgame.tui.session import GameSession
 
         entry = self.catalog.by_id(save.scenario_id) if self.catalog else None
         if entry is None or entry.scenario is None:
-            self.show_problem("Scenario not available", f"This save is for `{save.scenario_id}`, which is not in "
-                              "the library (or cannot be loaded right now).")
+            self.show_problem(
+                "Scenario not available",
+                f"This save is for `{save.scenario_id}`, which is not in the library (or cannot be loaded right now).",
+            )
             return
         scenario = entry.scenario
         note = ""
@@ -207,10 +226,13 @@ class SimgameApp(App[int]):
                 self.show_problem("This save cannot be opened", str(exc))
                 return
             run, count = replay_prefix(save, scenario)
-            note = (f"{scenario.title} has changed since this run was saved; your first {count} of "
-                    f"{len(save.choices)} choices still apply, so you continue from there.")
-        session = GameSession(run, self.options.saves_dir(), save.run_id, player=save.player,
-                              created=save.created, note=note)
+            note = (
+                f"{scenario.title} has changed since this run was saved; your first {count} of "
+                f"{len(save.choices)} choices still apply, so you continue from there."
+            )
+        session = GameSession(
+            run, self.options.saves_dir(), save.run_id, player=save.player, created=save.created, note=note
+        )
         if run.ended:
             self.session = session
             self.show_debrief(session)
@@ -235,9 +257,9 @@ class SimgameApp(App[int]):
         except Exception as exc:
             self.call_from_thread(self.show_problem, "Could not join the cohort", str(exc) or type(exc).__name__)
             return
-        from simgame.diagnostics import LoadError
-        from simgame.engine import EngineError, Run
-        from simgame.loader import load_scenario, resolve
+        from simgame.engine.run import EngineError, Run
+        from simgame.format.diagnostics import LoadError
+        from simgame.format.loader import load_scenario, resolve
         from simgame.tui.session import GameSession
 
         try:
@@ -263,8 +285,9 @@ class SimgameApp(App[int]):
 
     def _watch_start_broken(self, path: Path, exc: Any) -> None:
         self.watch_diagnostics = list(exc.diagnostics)
-        self.show_problem(f"{path.name} has errors", exc.render() + "\n\nWatching the file: play starts as soon "
-                          "as it loads.")
+        self.show_problem(
+            f"{path.name} has errors", exc.render() + "\n\nWatching the file: play starts as soon as it loads."
+        )
         self._watch_path = path
         self._watch_stamp = None
         self.set_interval(0.5, self._check_watch, name="watch")

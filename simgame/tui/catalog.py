@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simgame import expr
-from simgame.diagnostics import LoadError
-from simgame.loader import GLOSSARY_FILE, Glossary, check_file, check_text, load_glossary, scenario_files
-from simgame.saves import SaveEntry, SaveFile, list_saves
-from simgame.scenario import Scenario
-from simgame.scoring import Outcome, score
-from simgame.yamlsource import read_text
+from simgame.engine.saves import SaveEntry, SaveFile, list_saves
+from simgame.engine.scoring import Outcome, score
+from simgame.format import expr
+from simgame.format.compiled import Scenario
+from simgame.format.diagnostics import LoadError
+from simgame.format.loader import GLOSSARY_FILE, Glossary, check_file, check_text, load_glossary, scenario_files
+from simgame.format.yamlsource import read_text
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Reference points and shortcuts for play, on top of :mod:`simgame.explore`.
+"""Reference points and shortcuts for play, on top of :mod:`simgame.analysis.search`.
 
 The best/worst reachable outcomes are computed once per scenario content hash (in memory,
 and on disk beside the saves so a later session's debrief is instant). A path to a scene
@@ -13,10 +13,10 @@ import json
 import threading
 from pathlib import Path
 
-from simgame import explore as engine_explore
-from simgame.engine import EngineError, Run
-from simgame.explore import OutcomeRange
-from simgame.scenario import Scenario
+from simgame.analysis import search as engine_explore
+from simgame.analysis.search import OutcomeRange
+from simgame.engine.run import EngineError, Run
+from simgame.format.compiled import Scenario
 from simgame.tui import pathfind
 
 __all__ = ["OutcomeRange", "clear_cache", "outcome_range", "path_to"]
@@ -34,8 +34,13 @@ def _disk_get(cache_dir: Path | None, key: str) -> OutcomeRange | None:
         data = json.loads((cache_dir / CACHE_FILE).read_text(encoding="utf-8")).get(key)
         if data is None:
             return None
-        return OutcomeRange(float(data["best"]), float(data["worst"]), list(data["best_choices"]),
-                            list(data["worst_choices"]), bool(data["exhaustive"]))
+        return OutcomeRange(
+            float(data["best"]),
+            float(data["worst"]),
+            list(data["best_choices"]),
+            list(data["worst_choices"]),
+            bool(data["exhaustive"]),
+        )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # a missing or damaged cache is only a slower debrief
 
@@ -43,7 +48,7 @@ def _disk_get(cache_dir: Path | None, key: str) -> OutcomeRange | None:
 def _disk_put(cache_dir: Path | None, key: str, value: OutcomeRange) -> None:
     if cache_dir is None:
         return
-    from simgame.saves import atomic_write
+    from simgame.engine.saves import atomic_write
 
     path = cache_dir / CACHE_FILE
     try:
@@ -52,8 +57,13 @@ def _disk_put(cache_dir: Path | None, key: str, value: OutcomeRange) -> None:
             data = {}
     except (OSError, ValueError):
         data = {}
-    data[key] = {"best": value.best, "worst": value.worst, "best_choices": value.best_choices,
-                 "worst_choices": value.worst_choices, "exhaustive": value.exhaustive}
+    data[key] = {
+        "best": value.best,
+        "worst": value.worst,
+        "best_choices": value.best_choices,
+        "worst_choices": value.worst_choices,
+        "exhaustive": value.exhaustive,
+    }
     with contextlib.suppress(OSError):
         atomic_write(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
 

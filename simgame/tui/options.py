@@ -14,7 +14,7 @@ from typing import Any
 
 
 def _default_run_id(scenario_id: str) -> str:
-    from simgame.saves import new_run_id
+    from simgame.engine.saves import new_run_id
 
     return new_run_id(scenario_id)
 
@@ -48,14 +48,14 @@ class LaunchOptions:
         env = os.environ.get("SIMGAME_SAVES")
         if env:
             return Path(env)
-        from simgame.saves import default_dir
+        from simgame.engine.saves import default_dir
 
         return default_dir()
 
     def library_dir(self) -> Path:
         if self.scenarios_dir is not None:
             return self.scenarios_dir
-        from simgame.loader import bundled_dir
+        from simgame.format.loader import bundled_dir
 
         return bundled_dir()
 

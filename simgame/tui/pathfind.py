@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import deque
 
-from simgame.engine import Run
-from simgame.scenario import Scenario
+from simgame.engine.run import Run
+from simgame.format.compiled import Scenario
 
 NODE_BUDGET = 20_000
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simgame.diagnostics import Diagnostic
-from simgame.engine import EngineError, Run
-from simgame.loader import check_file
-from simgame.scenario import Scenario
+from simgame.engine.run import EngineError, Run
+from simgame.format.compiled import Scenario
+from simgame.format.diagnostics import Diagnostic
+from simgame.format.loader import check_file
 
 
 @dataclass
@@ -46,9 +46,11 @@ def reload(path: Path, seed: int, fixture: str | None, choices: list[str]) -> Re
     errors = [d for d in result.diagnostics if d.is_error]
     if result.scenario is None or errors:
         count = len(errors) or 1
-        return ReloadResult(None, diagnostics=errors or result.diagnostics,
-                            message=f"{path.name} has {count} error{'s' * (count != 1)}; "
-                                    "still playing the last good version.")
+        return ReloadResult(
+            None,
+            diagnostics=errors or result.diagnostics,
+            message=f"{path.name} has {count} error{'s' * (count != 1)}; still playing the last good version.",
+        )
     scenario = result.scenario
     scenario.warnings = [d for d in result.diagnostics if not d.is_error]
     use_fixture = fixture if fixture in scenario.doc.fixtures else None
@@ -60,10 +62,19 @@ def reload(path: Path, seed: int, fixture: str | None, choices: list[str]) -> Re
         if choice not in run.available():
             where = run.scenario.scene(run.scene_id).title if run.scene_id in scenario.doc.scenes else run.scene_id
             reason = "the run now ends before it" if run.ended else f"it is not available in “{where}” now"
-            return ReloadResult(scenario, run, replayed=count, wanted=len(choices),
-                                message=f"Reloaded {path.name}. The replay no longer matches at decision "
-                                        f"{count + 1}: `{choice}` ({reason}). Playing on from there.")
+            return ReloadResult(
+                scenario,
+                run,
+                replayed=count,
+                wanted=len(choices),
+                message=f"Reloaded {path.name}. The replay no longer matches at decision "
+                f"{count + 1}: `{choice}` ({reason}). Playing on from there.",
+            )
         run.choose(choice)
-    return ReloadResult(scenario, run, replayed=len(choices), wanted=len(choices),
-                        message=f"Reloaded {path.name}; replayed your {len(choices)} choice"
-                                f"{'s' * (len(choices) != 1)}.")
+    return ReloadResult(
+        scenario,
+        run,
+        replayed=len(choices),
+        wanted=len(choices),
+        message=f"Reloaded {path.name}; replayed your {len(choices)} choice{'s' * (len(choices) != 1)}.",
+    )

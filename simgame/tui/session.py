@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from simgame.engine import Run
-from simgame.observer import NullObserver, PlayObserver
-from simgame.saves import SaveError, atomic_write, render_save, save_path
-from simgame.scenario import Scenario
-from simgame.scoring import Debrief, debrief
-from simgame.state import Decision
+from simgame.engine.observer import NullObserver, PlayObserver
+from simgame.engine.run import Run
+from simgame.engine.saves import SaveError, atomic_write, render_save, save_path
+from simgame.engine.scoring import Debrief, debrief
+from simgame.engine.state import Decision
+from simgame.format.compiled import Scenario
 
 _WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="simgame-save")
 
@@ -35,8 +35,16 @@ class PathStep:
 
 
 class GameSession:
-    def __init__(self, run: Run, saves_dir: Path | None, run_id: str, observer: PlayObserver | None = None,
-                 player: str = "", created: str | None = None, note: str = "") -> None:
+    def __init__(
+        self,
+        run: Run,
+        saves_dir: Path | None,
+        run_id: str,
+        observer: PlayObserver | None = None,
+        player: str = "",
+        created: str | None = None,
+        note: str = "",
+    ) -> None:
         self.run = run
         self.saves_dir = saves_dir
         self.run_id = run_id
@@ -123,8 +131,9 @@ class GameSession:
         """A new, solo run that keeps the first ``decisions`` choices: the "what if" branch."""
         new_run = self.run.rewind(decisions)
         branch = GameSession(new_run, self.saves_dir, run_id_factory(self.scenario.id), None, self.player)
-        branch.note = (f"What if? You are back at decision {decisions + 1}. "
-                       "Your finished run is kept; this is a new branch.")
+        branch.note = (
+            f"What if? You are back at decision {decisions + 1}. Your finished run is kept; this is a new branch."
+        )
         branch.save()
         return branch
 
@@ -179,7 +188,18 @@ def metric_view(scenario: Scenario, metrics: dict[str, float], before: dict[str,
         change = round(value - before.get(mid, value), 6)
         good = None if not change else (change > 0) == (m.higher_is == "better")
         share = (value - m.min) / (m.max - m.min) if m.max > m.min else 0.0
-        rows.append({"id": mid, "label": m.label, "value": value, "change": change, "good": good,
-                     "share": max(0.0, min(1.0, share)), "higher_is": m.higher_is,
-                     "description": m.description, "min": m.min, "max": m.max})
+        rows.append(
+            {
+                "id": mid,
+                "label": m.label,
+                "value": value,
+                "change": change,
+                "good": good,
+                "share": max(0.0, min(1.0, share)),
+                "higher_is": m.higher_is,
+                "description": m.description,
+                "min": m.min,
+                "max": m.max,
+            }
+        )
     return rows

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from simgame.loader import Glossary
-from simgame.scenario import Scenario
+from simgame.format.compiled import Scenario
+from simgame.format.loader import Glossary
 
 
 def alias_pattern(glossary: Glossary, term_ids: Iterable[str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
@@ -37,7 +37,7 @@ def split_terms(text: str, glossary: Glossary | None, term_ids: Iterable[str]) -
     pos = 0
     for match in pattern.finditer(text):
         if match.start() > pos:
-            pieces.append((text[pos:match.start()], None))
+            pieces.append((text[pos : match.start()], None))
         pieces.append((match.group(0), by_alias[match.group(0).lower()]))
         pos = match.end()
     if pos < len(text):
@@ -68,8 +68,8 @@ def glossary_for(scenario: Scenario) -> Glossary | None:
     """The glossary beside the scenario's file, else the bundled one; None if it cannot be read."""
     from pathlib import Path
 
-    from simgame.diagnostics import LoadError
-    from simgame.loader import find_glossary
+    from simgame.format.diagnostics import LoadError
+    from simgame.format.loader import find_glossary
 
     if not scenario.path:
         return None
@@ -84,6 +84,6 @@ def glossary_for(scenario: Scenario) -> Glossary | None:
 
 @lru_cache(maxsize=8)
 def _load_cached(path: str, mtime: int) -> Glossary:
-    from simgame.loader import load_glossary
+    from simgame.format.loader import load_glossary
 
     return load_glossary(path)

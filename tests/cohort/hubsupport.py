@@ -43,15 +43,27 @@ class HubProcess:
 
     def __init__(self, code: str, store: Path, port: int, log: Path, *extra: str) -> None:
         self.url = f"http://127.0.0.1:{port}"
-        self.args = [sys.executable, "-m", "simgame", "serve", "--cohort", code, "--store", str(store),
-                     "--port", str(port), *extra]
+        self.args = [
+            sys.executable,
+            "-m",
+            "simgame",
+            "serve",
+            "--cohort",
+            code,
+            "--store",
+            str(store),
+            "--port",
+            str(port),
+            *extra,
+        ]
         self.log = log
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> HubProcess:
         with self.log.open("ab") as fh:
-            self.proc = subprocess.Popen(self.args, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
-                                         env=dict(os.environ))
+            self.proc = subprocess.Popen(
+                self.args, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True, env=dict(os.environ)
+            )
         wait_for(lambda: healthy(self.url), 30, "the hub to start")
         return self
 

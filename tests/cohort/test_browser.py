@@ -23,9 +23,17 @@ from tests.cohort.hubsupport import HubProcess, free_port, wait_for
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1200,900"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1200,900",
+]
 
 
 @pytest.fixture
@@ -50,8 +58,9 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[webdriver.Chrome]:
         driver.quit()
 
 
-def test_a_browser_player_joins_and_makes_a_decision(browser: webdriver.Chrome, store: SqliteStore,
-                                                      free_cohort: tuple[Cohort, str], tmp_path: Path) -> None:
+def test_a_browser_player_joins_and_makes_a_decision(
+    browser: webdriver.Chrome, store: SqliteStore, free_cohort: tuple[Cohort, str], tmp_path: Path
+) -> None:
     cohort, _ = free_cohort
     hub = HubProcess(cohort.code, store.path, free_port(), tmp_path / "hub.log").start()
     try:

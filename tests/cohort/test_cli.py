@@ -91,11 +91,11 @@ def test_play_takes_the_cohort_options_the_game_reads() -> None:
     from simgame.cli import build_parser
     from simgame.tui.options import from_namespace
 
-    args = build_parser().parse_args(["play", "--join", "K7QF3M", "--name", "Ann", "--team", "Ops",
-                                      "--hub", "http://127.0.0.1:8765"])
+    args = build_parser().parse_args(
+        ["play", "--join", "K7QF3M", "--name", "Ann", "--team", "Ops", "--hub", "http://127.0.0.1:8765"]
+    )
     options = from_namespace(args)
-    assert (options.join, options.name, options.team, options.hub) == ("K7QF3M", "Ann", "Ops",
-                                                                       "http://127.0.0.1:8765")
+    assert (options.join, options.name, options.team, options.hub) == ("K7QF3M", "Ann", "Ops", "http://127.0.0.1:8765")
 
 
 def test_facilitator_keys_can_always_be_typed_after_key() -> None:

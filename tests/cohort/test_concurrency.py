@@ -12,7 +12,7 @@ from simgame.cohort.events import CHOSE, FINISHED, JOINED, Event
 from simgame.cohort.progress import fold
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort
-from simgame.engine import Run
+from simgame.engine.run import Run
 
 PLAYERS = 50
 
@@ -44,8 +44,9 @@ def play_one(saves: str, code: str, index: int, out: str) -> None:
     Path(out, f"{index}.json").write_text(json.dumps({"player": observer.player, "choices": run.choice_log}))
 
 
-def test_fifty_writers_lose_and_duplicate_nothing(store: SqliteStore, free_cohort: tuple[Cohort, str],
-                                                  cohort_env: Path, tmp_path: Path) -> None:
+def test_fifty_writers_lose_and_duplicate_nothing(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], cohort_env: Path, tmp_path: Path
+) -> None:
     cohort, _ = free_cohort
     out = tmp_path / "results"
     out.mkdir()

@@ -12,8 +12,8 @@ from simgame.cohort.events import CHOSE, FACILITATOR, FINISHED, make_event
 from simgame.cohort.liveview import PAGE_SIZE, bar_lines, build, histogram_lines
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort
-from simgame.engine import Run
-from simgame.scenario import Scenario
+from simgame.engine.run import Run
+from simgame.format.compiled import Scenario
 
 
 def _room(store: SqliteStore, cohort: Cohort, tiny: Scenario, players: int, finish_every: int = 2) -> None:
@@ -31,9 +31,9 @@ def _room(store: SqliteStore, cohort: Cohort, tiny: Scenario, players: int, fini
         run.close()
 
 
-def test_live_view_pages_200_players_and_puts_stragglers_first(store: SqliteStore,
-                                                               lockstep_cohort: tuple[Cohort, str],
-                                                               tiny: Scenario) -> None:
+def test_live_view_pages_200_players_and_puts_stragglers_first(
+    store: SqliteStore, lockstep_cohort: tuple[Cohort, str], tiny: Scenario
+) -> None:
     cohort, _ = lockstep_cohort
     _room(store, cohort, tiny, 200)
     store.set_pacing(cohort.code, make_event(FACILITATOR, None, None, {"action": "open"}), open_step=1)
@@ -50,8 +50,7 @@ def test_live_view_pages_200_players_and_puts_stragglers_first(store: SqliteStor
     assert all(r.where.startswith("ending: ") for r in view.rows if r.status == "finished")
 
 
-def test_free_play_stragglers_are_the_idle(store: SqliteStore, free_cohort: tuple[Cohort, str],
-                                           tiny: Scenario) -> None:
+def test_free_play_stragglers_are_the_idle(store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario) -> None:
     cohort, _ = free_cohort
     store.join(cohort.code, "sleepy", None)
     assert not build(store, cohort.code, tiny).stragglers
@@ -68,8 +67,9 @@ def test_text_charts_withhold_small_groups() -> None:
     assert histogram_lines([55.0] * 5)[5].endswith(" 5")
 
 
-async def test_dashboard_pages_paces_and_hides_names(store: SqliteStore, lockstep_cohort: tuple[Cohort, str],
-                                                     tiny: Scenario) -> None:
+async def test_dashboard_pages_paces_and_hides_names(
+    store: SqliteStore, lockstep_cohort: tuple[Cohort, str], tiny: Scenario
+) -> None:
     cohort, key = lockstep_cohort
     _room(store, cohort, tiny, 60)
     app = Dashboard(cohort.code, store.path, key, refresh_seconds=60)
@@ -99,14 +99,25 @@ async def test_dashboard_without_the_key_cannot_pace(store: SqliteStore, lockste
     assert store.cohort(cohort.code).open_step == 0
 
 
-ENGINE_SIDE = ["simgame.cohort.client", "simgame.cohort.hub", "simgame.cohort.analytics", "simgame.cohort.html",
-               "simgame.cohort.render", "simgame.cohort.resultfile", "simgame.cohort.liveview", "simgame.cli.cohort",
-               "simgame.cli.serve", "simgame.cli.export"]
+ENGINE_SIDE = [
+    "simgame.cohort.client",
+    "simgame.cohort.hub",
+    "simgame.cohort.analytics",
+    "simgame.cohort.html",
+    "simgame.cohort.render",
+    "simgame.cohort.resultfile",
+    "simgame.cohort.liveview",
+    "simgame.cli.cohort",
+    "simgame.cli.serve",
+    "simgame.cli.export",
+]
 
 
 def test_the_cohort_engine_side_never_imports_textual(cohort_env: Path) -> None:
-    code = (f"import sys, {', '.join(ENGINE_SIDE)}\n"
-            "print(','.join(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))))\n")
+    code = (
+        f"import sys, {', '.join(ENGINE_SIDE)}\n"
+        "print(','.join(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))))\n"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""

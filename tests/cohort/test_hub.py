@@ -22,17 +22,26 @@ pytestmark = pytest.mark.asyncio
 def dump_env_argv(out: Path) -> list[str]:
     """A stand-in game: records its environment, then waits for the first packet (the quit) and exits."""
     tmp = f"{out}.part"
-    script = (f"import json, os, sys; f = open({tmp!r}, 'w'); json.dump(dict(os.environ), f); f.close(); "
-              f"os.replace({tmp!r}, {str(out)!r}); sys.stdin.buffer.read(5)")  # appears whole or not at all
+    script = (
+        f"import json, os, sys; f = open({tmp!r}, 'w'); json.dump(dict(os.environ), f); f.close(); "
+        f"os.replace({tmp!r}, {str(out)!r}); sys.stdin.buffer.read(5)"
+    )  # appears whole or not at all
     return [sys.executable, "-c", script]
 
 
 @pytest.fixture
-async def hub_client(store: SqliteStore, free_cohort: tuple[Cohort, str], tmp_path: Path
-                     ) -> AsyncIterator[tuple[Hub, TestClient]]:
+async def hub_client(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], tmp_path: Path
+) -> AsyncIterator[tuple[Hub, TestClient]]:
     cohort, _ = free_cohort
-    hub = Hub(store, store.path, cohort.code, max_sessions=1, argv=dump_env_argv(tmp_path / "env.json"),
-              tmp=tmp_path / "hub-tmp")
+    hub = Hub(
+        store,
+        store.path,
+        cohort.code,
+        max_sessions=1,
+        argv=dump_env_argv(tmp_path / "env.json"),
+        tmp=tmp_path / "hub-tmp",
+    )
     client = TestClient(TestServer(await hub.make_app(), host="127.0.0.1"))
     await client.start_server()
     try:
@@ -64,8 +73,9 @@ async def test_nothing_is_spawned_without_the_code(hub_client: tuple[Hub, TestCl
     assert hub.spawned == 0 and not hub.sessions
 
 
-async def test_the_code_opens_the_game_and_the_cap_holds(hub_client: tuple[Hub, TestClient], tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_code_opens_the_game_and_the_cap_holds(
+    hub_client: tuple[Hub, TestClient], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     hub, client = hub_client
     monkeypatch.setenv("SIMGAME_TEST_SECRET", "s3cret")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "also-secret")
@@ -94,8 +104,11 @@ async def test_the_code_opens_the_game_and_the_cap_holds(hub_client: tuple[Hub, 
     assert env["SIMGAME_COHORT_DB"] == str(hub.store_path) and env["SIMGAME_COHORT_ORIGIN"] == "browser"
     assert env["TMPDIR"] == str(tmp_path / "hub-tmp")
     allowed = {"PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TERM", "TZ", "TMPDIR"}
-    assert {k for k in env if not k.startswith(("SIMGAME_", "TEXTUAL_"))} <= allowed | {"TERM_PROGRAM",
-                                                                                        "COLUMNS", "ROWS"}
+    assert {k for k in env if not k.startswith(("SIMGAME_", "TEXTUAL_"))} <= allowed | {
+        "TERM_PROGRAM",
+        "COLUMNS",
+        "ROWS",
+    }
     await ws.close()
     for _ in range(300):
         if not hub.sessions:

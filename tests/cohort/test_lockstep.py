@@ -13,8 +13,8 @@ from simgame.cohort.errors import CohortError
 from simgame.cohort.events import FACILITATOR, TIMED_OUT
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort
-from simgame.engine import Run
-from simgame.scenario import Scenario
+from simgame.engine.run import Run
+from simgame.format.compiled import Scenario
 
 
 def _join(saves: Path, code: str, n: int) -> list[tuple[CohortObserver, Run]]:
@@ -27,8 +27,9 @@ def _join(saves: Path, code: str, n: int) -> list[tuple[CohortObserver, Run]]:
     return out
 
 
-def test_lockstep_flow(store: SqliteStore, lockstep_cohort: tuple[Cohort, str], cohort_env: Path,
-                       tiny: Scenario) -> None:
+def test_lockstep_flow(
+    store: SqliteStore, lockstep_cohort: tuple[Cohort, str], cohort_env: Path, tiny: Scenario
+) -> None:
     cohort, _ = lockstep_cohort
     players = _join(cohort_env, cohort.code, 7)
     try:
@@ -78,7 +79,7 @@ def test_lockstep_flow(store: SqliteStore, lockstep_cohort: tuple[Cohort, str], 
 
 def test_pause_and_close_hold_players(store: SqliteStore, free_cohort: tuple[Cohort, str], cohort_env: Path) -> None:
     cohort, _ = free_cohort
-    (obs, run), = _join(cohort_env, cohort.code, 1)
+    ((obs, run),) = _join(cohort_env, cohort.code, 1)
     try:
         assert obs.waiting(run) is None
         cohort = pacing.pause(store, cohort, True)

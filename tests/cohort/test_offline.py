@@ -13,21 +13,28 @@ from simgame.cohort.resultfile import build, import_file
 from simgame.cohort.sessions import create
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort
-from simgame.engine import Run
-from simgame.saves import write_save
-from simgame.scenario import Scenario
+from simgame.engine.run import Run
+from simgame.engine.saves import write_save
+from simgame.format.compiled import Scenario
 
 
-def _result(tmp_path: Path, cohort: Cohort, tiny: Scenario, name: str = "Offline Olu", seed: int | None = None,
-            choices: tuple[str, ...] = ("name-owner", "measure")) -> Path:
+def _result(
+    tmp_path: Path,
+    cohort: Cohort,
+    tiny: Scenario,
+    name: str = "Offline Olu",
+    seed: int | None = None,
+    choices: tuple[str, ...] = ("name-owner", "measure"),
+) -> Path:
     run = Run.replay(tiny, cohort.seed if seed is None else seed, list(choices))
     path = tmp_path / f"{name}.json"
     path.write_text(json.dumps(build(cohort.code, name, "Ops", run)))
     return path
 
 
-def test_import_once_and_again_changes_nothing(store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario,
-                                               tmp_path: Path) -> None:
+def test_import_once_and_again_changes_nothing(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario, tmp_path: Path
+) -> None:
     cohort, _ = free_cohort
     path = _result(tmp_path, cohort, tiny)
     assert import_file(store, cohort, tiny, path) == ("Offline Olu", 3)
@@ -38,13 +45,17 @@ def test_import_once_and_again_changes_nothing(store: SqliteStore, free_cohort: 
     assert player.origin == "import" and player.team == "Ops"
 
 
-@pytest.mark.parametrize(("edit", "reason"), [
-    (lambda d: d.update(choices=["scale-now", "measure"]), "changed after it was exported"),
-    (lambda d: d["snapshot"]["metrics"].update(value=99.0), "changed after it was exported"),
-    (lambda d: d.update(format="something-else"), "not a simgame result file"),
-])
-def test_tampered_files_are_refused_with_a_reason(store: SqliteStore, free_cohort: tuple[Cohort, str],
-                                                  tiny: Scenario, tmp_path: Path, edit: object, reason: str) -> None:
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        (lambda d: d.update(choices=["scale-now", "measure"]), "changed after it was exported"),
+        (lambda d: d["snapshot"]["metrics"].update(value=99.0), "changed after it was exported"),
+        (lambda d: d.update(format="something-else"), "not a simgame result file"),
+    ],
+)
+def test_tampered_files_are_refused_with_a_reason(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario, tmp_path: Path, edit: object, reason: str
+) -> None:
     cohort, _ = free_cohort
     path = _result(tmp_path, cohort, tiny)
     data = json.loads(path.read_text())
@@ -55,8 +66,9 @@ def test_tampered_files_are_refused_with_a_reason(store: SqliteStore, free_cohor
     assert store.players(cohort.code) == []
 
 
-def test_foreign_and_mismatched_files_are_refused(store: SqliteStore, free_cohort: tuple[Cohort, str],
-                                                  tiny: Scenario, tmp_path: Path) -> None:
+def test_foreign_and_mismatched_files_are_refused(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario, tmp_path: Path
+) -> None:
     cohort, _ = free_cohort
     other, _ = create(store, "tiny", "Another room", "free", seed=0)
     with pytest.raises(CohortError, match=f"belongs to session {other.code}, not {cohort.code}"):
@@ -68,8 +80,9 @@ def test_foreign_and_mismatched_files_are_refused(store: SqliteStore, free_cohor
         import_file(store, cohort, tiny, tmp_path / "junk.json")
 
 
-def test_a_signed_file_whose_state_does_not_replay_is_refused(store: SqliteStore, free_cohort: tuple[Cohort, str],
-                                                              tiny: Scenario, tmp_path: Path) -> None:
+def test_a_signed_file_whose_state_does_not_replay_is_refused(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario, tmp_path: Path
+) -> None:
     from simgame.cohort import resultfile
 
     cohort, _ = free_cohort
@@ -84,9 +97,14 @@ def test_a_signed_file_whose_state_does_not_replay_is_refused(store: SqliteStore
         import_file(store, cohort, tiny, path)
 
 
-def test_export_from_a_save_then_import_through_the_cli(store: SqliteStore, free_cohort: tuple[Cohort, str],
-                                                        tiny: Scenario, cohort_env: Path, tmp_path: Path,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_from_a_save_then_import_through_the_cli(
+    store: SqliteStore,
+    free_cohort: tuple[Cohort, str],
+    tiny: Scenario,
+    cohort_env: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     cohort, key = free_cohort
     save = write_save(Run.replay(tiny, 0, ["scale-now"]), cohort_env, "tiny-offline-1")
     out = tmp_path / "olu.json"

@@ -11,8 +11,8 @@ from simgame.cohort.outbox import Outbox
 from simgame.cohort.resultfile import import_file
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort
-from simgame.engine import Run
-from simgame.scenario import Scenario
+from simgame.engine.run import Run
+from simgame.format.compiled import Scenario
 from tests.cohort.hubsupport import HubProcess, free_port, wait_for
 
 
@@ -20,8 +20,9 @@ def _count(store: SqliteStore, code: str, kind: str) -> int:
     return sum(e.kind == kind for e in store.events(code))
 
 
-def test_outbox_retries_after_a_hub_restart(store: SqliteStore, free_cohort: tuple[Cohort, str],
-                                            tmp_path: Path) -> None:
+def test_outbox_retries_after_a_hub_restart(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], tmp_path: Path
+) -> None:
     cohort, _ = free_cohort
     hub = HubProcess(cohort.code, store.path, free_port(), tmp_path / "hub.log").start()
     laptop = tmp_path / "laptop"  # the player's own machine: its own saves and outbox
@@ -63,8 +64,9 @@ def test_outbox_retries_after_a_hub_restart(store: SqliteStore, free_cohort: tup
         hub.stop()
 
 
-def test_rejoining_offline_resumes_from_the_outbox(store: SqliteStore, free_cohort: tuple[Cohort, str],
-                                                    tmp_path: Path, tiny: Scenario) -> None:
+def test_rejoining_offline_resumes_from_the_outbox(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], tmp_path: Path, tiny: Scenario
+) -> None:
     cohort, _ = free_cohort
     hub = HubProcess(cohort.code, store.path, free_port(), tmp_path / "hub.log").start()
     laptop = tmp_path / "laptop"

@@ -17,9 +17,9 @@ from simgame.cohort.search import best_outcomes
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort
 from simgame.cohort.summary import summarise
-from simgame.engine import Run
-from simgame.scenario import Scenario
-from simgame.scoring import score
+from simgame.engine.run import Run
+from simgame.engine.scoring import score
+from simgame.format.compiled import Scenario
 
 # (name, team, choices): 6 Blue players mostly name an owner; 3 Red players scale at once.
 ROOM = [(f"b{i}", "Blue", ["name-owner", "measure"]) for i in range(5)] + [("b5", "Blue", ["scale-now", "measure"])]
@@ -63,10 +63,14 @@ def test_best_reachable_matches_brute_force_through_the_engine(tiny: Scenario, s
     best = best_outcomes(tiny, seed)
     assert best.exact
     assert best.best_start == max(v for _, v in paths)
-    for (scene_choice, value) in best.by_choice.items():
+    for scene_choice, value in best.by_choice.items():
         scene, choice = scene_choice
-        through = [v for p, v in paths for i, c in enumerate(p) if c == choice
-                   and Run.replay(tiny, seed, p[:i]).scene_id == scene]
+        through = [
+            v
+            for p, v in paths
+            for i, c in enumerate(p)
+            if c == choice and Run.replay(tiny, seed, p[:i]).scene_id == scene
+        ]
         assert value == max(through)
 
 
@@ -97,16 +101,21 @@ def test_report_content(store: SqliteStore, free_cohort: tuple[Cohort, str], tin
     teams = {t["team"]: t for t in report["teams"]}
     assert teams["Blue"]["overall"]["n"] == 6 and not teams["Blue"]["suppressed"]
     assert teams["Red"]["suppressed"] and teams["Red"]["overall"] is None
-    assert [s["stage"] for s in report["hot_wash"]] == ["Reactions", "What happened", "Analysis",
-                                                         "Summary and one commitment"]
+    assert [s["stage"] for s in report["hot_wash"]] == [
+        "Reactions",
+        "What happened",
+        "Analysis",
+        "Summary and one commitment",
+    ]
     endings = {e["id"]: e["count"] for e in report["endings"]}
     assert sum(endings.values()) == 9
     owners = [p for p in report["player_results"] if p["player"].startswith("b") and p["player"] != "b5"]
     assert all(p["choice_quality"] == 100.0 for p in owners)
 
 
-def test_the_most_instructive_failure_opens_the_analysis(store: SqliteStore, free_cohort: tuple[Cohort, str],
-                                                         tiny: Scenario) -> None:
+def test_the_most_instructive_failure_opens_the_analysis(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario
+) -> None:
     cohort, _ = free_cohort
     room = [(f"s{i}", "", ["scale-now", "measure"]) for i in range(5)] + [("o", "", ["name-owner", "measure"])]
     _play(store, cohort, tiny, room)
@@ -117,8 +126,9 @@ def test_the_most_instructive_failure_opens_the_analysis(store: SqliteStore, fre
     assert md.index("Open with the most instructive failures") < md.index("The most divided decisions, as")
 
 
-def test_small_rooms_are_suppressed_in_shared_views(store: SqliteStore, free_cohort: tuple[Cohort, str],
-                                                    tiny: Scenario) -> None:
+def test_small_rooms_are_suppressed_in_shared_views(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario
+) -> None:
     cohort, _ = free_cohort
     _play(store, cohort, tiny, ROOM[:3])
     report = summarise(analyse(store, cohort.code, tiny))
@@ -160,8 +170,9 @@ def test_names_are_escaped_in_html(store: SqliteStore, free_cohort: tuple[Cohort
     assert "<b>team</b>" not in html and "&lt;b&gt;team&lt;/b&gt;" in html
 
 
-def test_the_search_result_is_cached_in_the_store(store: SqliteStore, free_cohort: tuple[Cohort, str],
-                                                  tiny: Scenario) -> None:
+def test_the_search_result_is_cached_in_the_store(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario
+) -> None:
     cohort, _ = free_cohort
     analyse(store, cohort.code, tiny)
     keys = [r[0] for r in store._db.execute("SELECT key FROM cache")]

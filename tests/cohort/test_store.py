@@ -54,8 +54,9 @@ def test_migrating_a_version_1_file_keeps_its_data_and_drops_duplicate_steps(coh
     db.execute("INSERT INTO cohorts VALUES ('ABCDEF','Old','tiny','tiny','h',0,'free',0,-1,0,'k','2026-01-01',NULL)")
     db.execute("INSERT INTO players VALUES ('p-1','ABCDEF','Ann',NULL,'2026-01-01')")
     for seq, eid in ((1, "aaaaaaaa1"), (2, "aaaaaaaa2")):  # version 1 allowed two choices for one step
-        db.execute("INSERT INTO events VALUES (?,?,'ABCDEF','p-1','chose',0,'{\"choice\": \"scale-now\"}','t')",
-                   (seq, eid))
+        db.execute(
+            "INSERT INTO events VALUES (?,?,'ABCDEF','p-1','chose',0,'{\"choice\": \"scale-now\"}','t')", (seq, eid)
+        )
     db.commit()
     db.close()
     store = SqliteStore(path)
@@ -111,16 +112,17 @@ def test_names_are_checked(store: SqliteStore, free_cohort: tuple[Cohort, str]) 
         store.join(free_cohort[0].code, "   ", None)
 
 
-def test_events_for_a_player_of_another_cohort_are_refused(store: SqliteStore,
-                                                           free_cohort: tuple[Cohort, str],
-                                                           lockstep_cohort: tuple[Cohort, str]) -> None:
+def test_events_for_a_player_of_another_cohort_are_refused(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], lockstep_cohort: tuple[Cohort, str]
+) -> None:
     stranger, _ = store.join(lockstep_cohort[0].code, "Zed", None)
     with pytest.raises(CohortError, match="not in this session"):
         store.append(free_cohort[0].code, [make_event(CHOSE, stranger.id, 0, {"choice": "scale-now"})])
 
 
-def test_a_closed_cohort_refuses_live_joins_but_accepts_imports(store: SqliteStore,
-                                                               free_cohort: tuple[Cohort, str]) -> None:
+def test_a_closed_cohort_refuses_live_joins_but_accepts_imports(
+    store: SqliteStore, free_cohort: tuple[Cohort, str]
+) -> None:
     cohort, _ = free_cohort
     store.set_pacing(cohort.code, make_event(FACILITATOR, None, None, {"action": "close"}), closed="2026-01-01")
     with pytest.raises(CohortError, match="closed"):
@@ -139,12 +141,12 @@ def test_malformed_client_events_are_refused_with_the_field() -> None:
     with pytest.raises(EventError, match="whole number"):
         event_from_json({"id": "abcdefgh12", "kind": "chose", "step": -1, "data": {"choice": "a"}}, player="p-1")
     with pytest.raises(EventError, match="too large"):
-        event_from_json({"id": "abcdefgh12", "kind": "chose", "step": 0, "data": {"choice": "a" * 5000}},
-                        player="p-1")
+        event_from_json({"id": "abcdefgh12", "kind": "chose", "step": 0, "data": {"choice": "a" * 5000}}, player="p-1")
 
 
-def test_the_store_location_can_be_overridden(cohort_env: Path, monkeypatch: pytest.MonkeyPatch,
-                                              tmp_path: Path) -> None:
+def test_the_store_location_can_be_overridden(
+    cohort_env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from simgame.cohort.store import default_store_path
 
     assert default_store_path() == cohort_env / "cohorts.sqlite"

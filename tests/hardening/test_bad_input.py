@@ -34,8 +34,15 @@ BAD = sorted(p for p in CORPUS.iterdir() if p.name != "bom_and_crlf.yaml")
 
 def run_cli(*args: str, tmp: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SIMGAME_SAVES": str(tmp / "saves"), "TERM": "dumb"}
-    return subprocess.run([sys.executable, "-c", WRAPPER, *args], capture_output=True, text=True, cwd=ROOT,
-                          env=env, timeout=60, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-c", WRAPPER, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def check_clean_failure(proc: subprocess.CompletedProcess[str]) -> str:

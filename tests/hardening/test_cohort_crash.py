@@ -39,8 +39,16 @@ def crash_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def batch_of(attempt: int, number: int, player: str) -> list[Event]:
     """The ``number``-th batch a writer sends: deterministic ids, one to three `chose` events."""
     size = 1 + (attempt + number) % 3
-    return [make_event(CHOSE, player, number * 3 + i, {"choice": "name-owner", "scene": "kickoff"},
-                       event_id=f"crash-{attempt:02d}-{number:05d}-{i}") for i in range(size)]
+    return [
+        make_event(
+            CHOSE,
+            player,
+            number * 3 + i,
+            {"choice": "name-owner", "scene": "kickoff"},
+            event_id=f"crash-{attempt:02d}-{number:05d}-{i}",
+        )
+        for i in range(size)
+    ]
 
 
 def _writer(path: Path, code: str, player: str, attempt: int, acks: int) -> None:

@@ -8,10 +8,10 @@ import signal
 import time
 from pathlib import Path
 
-from simgame.engine import Run
-from simgame.loader import load_scenario
-from simgame.saves import list_saves, read_save, restore, write_save
-from simgame.scenario import Scenario
+from simgame.engine.run import Run
+from simgame.engine.saves import list_saves, read_save, restore, write_save
+from simgame.format.compiled import Scenario
+from simgame.format.loader import load_scenario
 from tests.support import TINY
 
 

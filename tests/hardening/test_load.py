@@ -33,7 +33,7 @@ from simgame.cohort.events import CHOSE, FINISHED, JOINED
 from simgame.cohort.progress import fold
 from simgame.cohort.sessions import create
 from simgame.cohort.sqlite import SqliteStore
-from simgame.engine import Run
+from simgame.engine.run import Run
 from tests.cohort.test_concurrency import SendsTwice
 from tests.support import ROOT
 
@@ -96,8 +96,9 @@ def load_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return saves
 
 
-async def _watch(app: TimedDashboard, procs: list[multiprocessing.process.BaseProcess],
-                 go: multiprocessing.synchronize.Event) -> dict[str, object]:
+async def _watch(
+    app: TimedDashboard, procs: list[multiprocessing.process.BaseProcess], go: multiprocessing.synchronize.Event
+) -> dict[str, object]:
     """Drive the dashboard while the players run; returns what was measured."""
     async with app.run_test(size=(160, 50)) as pilot:
         app.refreshes.clear()
@@ -121,9 +122,14 @@ async def _watch(app: TimedDashboard, procs: list[multiprocessing.process.BasePr
         app.refresh_view()
         summary = str(app.query_one("#summary").render())
     ends = [started, *(r[0] for r in timed), started + load_s]
-    return {"load_s": load_s, "refreshes": [r[1] for r in timed], "presses": presses, "handled": handled,
-            "summary": summary,
-            "max_gap": max(b - a for a, b in itertools.pairwise(ends))}
+    return {
+        "load_s": load_s,
+        "refreshes": [r[1] for r in timed],
+        "presses": presses,
+        "handled": handled,
+        "summary": summary,
+        "max_gap": max(b - a for a, b in itertools.pairwise(ends)),
+    }
 
 
 def test_200_players_lose_nothing_and_the_dashboard_stays_live(load_env: Path, tmp_path: Path) -> None:
@@ -137,8 +143,10 @@ def test_200_players_lose_nothing_and_the_dashboard_stays_live(load_env: Path, t
     go = ctx.Event()
     gc.collect()
     gc.freeze()  # keep the parent's objects out of the children's collections (fewer copied pages)
-    procs = [ctx.Process(target=play_one, args=(str(load_env), cohort.code, i, str(out), go), daemon=True)
-             for i in range(PLAYERS)]
+    procs = [
+        ctx.Process(target=play_one, args=(str(load_env), cohort.code, i, str(out), go), daemon=True)
+        for i in range(PLAYERS)
+    ]
     try:
         for p in procs:
             p.start()
@@ -181,14 +189,16 @@ def test_200_players_lose_nothing_and_the_dashboard_stays_live(load_env: Path, t
     refreshes, presses, handled = measured["refreshes"], measured["presses"], measured["handled"]
     assert isinstance(refreshes, list) and isinstance(presses, list) and isinstance(handled, list)
     load_s = float(measured["load_s"])  # type: ignore[arg-type]
-    print(f"\nload: {PLAYERS} players x {SCENARIO}, {len(events)} events stored once each "
-          f"({2 * len(events) - 2 * PLAYERS} writes incl. resends) in {load_s:.1f} s\n"
-          f"dashboard refresh every {REFRESH_S} s: {len(refreshes)} refreshes during the load, "
-          f"median {statistics.median(refreshes) * 1000:.0f} ms, max {max(refreshes) * 1000:.0f} ms, "
-          f"longest gap between refreshes {float(measured['max_gap']):.2f} s\n"  # type: ignore[arg-type]
-          f"key press (v), {len(presses)} presses: action runs after median "
-          f"{statistics.median(handled) * 1000:.0f} ms, max {max(handled) * 1000:.0f} ms; "
-          f"Pilot round trip median {statistics.median(presses) * 1000:.0f} ms, max {max(presses) * 1000:.0f} ms")
+    print(
+        f"\nload: {PLAYERS} players x {SCENARIO}, {len(events)} events stored once each "
+        f"({2 * len(events) - 2 * PLAYERS} writes incl. resends) in {load_s:.1f} s\n"
+        f"dashboard refresh every {REFRESH_S} s: {len(refreshes)} refreshes during the load, "
+        f"median {statistics.median(refreshes) * 1000:.0f} ms, max {max(refreshes) * 1000:.0f} ms, "
+        f"longest gap between refreshes {float(measured['max_gap']):.2f} s\n"  # type: ignore[arg-type]
+        f"key press (v), {len(presses)} presses: action runs after median "
+        f"{statistics.median(handled) * 1000:.0f} ms, max {max(handled) * 1000:.0f} ms; "
+        f"Pilot round trip median {statistics.median(presses) * 1000:.0f} ms, max {max(presses) * 1000:.0f} ms"
+    )
     assert load_s < LOAD_LIMIT_S
     assert len(refreshes) >= max(3, int(load_s / REFRESH_S / 10)), "the dashboard stopped refreshing"
     assert max(refreshes) < RESPONSIVE_S and max(presses) < RESPONSIVE_S and max(handled) < RESPONSIVE_S

@@ -29,18 +29,26 @@ from simgame.cohort.hub import COOKIE, Hub
 from simgame.cohort.sessions import create
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort
-from simgame.diagnostics import LoadError
-from simgame.engine import Run
-from simgame.loader import load_scenario
-from simgame.saves import SaveError, new_run_id, save_path, write_save
-from simgame.scenario import Scenario
-from tests.cohort.conftest import cohort_env, free_cohort, store  # noqa: F401  (shared fixtures)
+from simgame.engine.run import Run
+from simgame.engine.saves import SaveError, new_run_id, save_path, write_save
+from simgame.format.compiled import Scenario
+from simgame.format.diagnostics import LoadError
+from simgame.format.loader import load_scenario
 from tests.cohort.hubsupport import HubProcess, free_port
 from tests.cohort.test_hub import dump_env_argv
 from tests.support import TINY, shipped_paths
 
-HOSTILE_NAMES = ("../../escape", "..", "/etc/passwd", "..\\..\\windows", "a/../../b", "~root", "./.hidden",
-                 "%2e%2e%2fx", "\u202e../evil")
+HOSTILE_NAMES = (
+    "../../escape",
+    "..",
+    "/etc/passwd",
+    "..\\..\\windows",
+    "a/../../b",
+    "~root",
+    "./.hidden",
+    "%2e%2e%2fx",
+    "\u202e../evil",
+)
 
 
 # -- the served game -------------------------------------------------------------------------------
@@ -60,8 +68,11 @@ def _listening(port: int) -> set[str]:
     return found
 
 
-def test_serve_listens_on_loopback_only_by_default(store: SqliteStore, free_cohort: tuple[Cohort, str],  # noqa: F811
-                                                   tmp_path: Path) -> None:
+def test_serve_listens_on_loopback_only_by_default(
+    store: SqliteStore,
+    free_cohort: tuple[Cohort, str],
+    tmp_path: Path,
+) -> None:
     assert inspect.signature(Hub).parameters["host"].default == "127.0.0.1"
     cohort, _ = free_cohort
     port = free_port()
@@ -76,15 +87,24 @@ def test_serve_listens_on_loopback_only_by_default(store: SqliteStore, free_coho
 
 
 @pytest.fixture
-async def two_cohorts(store: SqliteStore, free_cohort: tuple[Cohort, str], tmp_path: Path,  # noqa: F811
-                      ) -> AsyncIterator[tuple[Hub, TestClient, Cohort, str]]:
+async def two_cohorts(
+    store: SqliteStore,
+    free_cohort: tuple[Cohort, str],
+    tmp_path: Path,
+) -> AsyncIterator[tuple[Hub, TestClient, Cohort, str]]:
     """A hub serving cohort A, and a second cohort B in the same store with a player who has played."""
     cohort, _ = free_cohort
     other, _ = create(store, "tiny", "Other room", "free", seed=0)
     victim, _ = store.join(other.code, "Victim Vera", "Board")
     store.append(other.code, [make_event(CHOSE, victim.id, 0, {"choice": "name-owner", "scene": "kickoff"})])
-    hub = Hub(store, store.path, cohort.code, max_sessions=2, argv=dump_env_argv(tmp_path / "env.json"),
-              tmp=tmp_path / "hub-tmp")
+    hub = Hub(
+        store,
+        store.path,
+        cohort.code,
+        max_sessions=2,
+        argv=dump_env_argv(tmp_path / "env.json"),
+        tmp=tmp_path / "hub-tmp",
+    )
     client = TestClient(TestServer(await hub.make_app(), host="127.0.0.1"))
     await client.start_server()
     try:
@@ -114,8 +134,15 @@ async def test_forged_cookies_and_origins_are_refused(two_cohorts: tuple[Hub, Te
         resp = await client.get("/")
         assert resp.status == 403, forged
     client.session.cookie_jar.clear()
-    for origin in ("null", "http://evil.example", f"http://{host}.evil.example", f"http://evil.example@{host}",
-                   f"http://{client.host}:{client.port + 1}", f"https://evil.example/{host}", "file://"):
+    for origin in (
+        "null",
+        "http://evil.example",
+        f"http://{host}.evil.example",
+        f"http://evil.example@{host}",
+        f"http://{client.host}:{client.port + 1}",
+        f"https://evil.example/{host}",
+        "file://",
+    ):
         assert await _ws_refused(client, f"/ws?code={hub.code}", headers={"Origin": origin}) == 403, origin
         resp = await client.get(f"/ws?code={hub.code}", headers={"Origin": origin})
         assert (await resp.json())["error"] == "cross-site connection refused", origin  # refused for the Origin
@@ -136,8 +163,11 @@ async def test_another_cohort_is_out_of_reach(two_cohorts: tuple[Hub, TestClient
         if guess == hub.code:
             continue
         auth = {"X-Join-Code": guess}
-        for method, path, body in (("POST", "/api/v1/join", {"name": "Mallory"}), ("GET", "/api/v1/state", None),
-                                   ("POST", "/api/v1/events", {"player": victim, "events": []})):
+        for method, path, body in (
+            ("POST", "/api/v1/join", {"name": "Mallory"}),
+            ("GET", "/api/v1/state", None),
+            ("POST", "/api/v1/events", {"player": victim, "events": []}),
+        ):
             resp = await client.request(method, path, json=body, headers=auth)
             assert resp.status == 403, (guess, path)
         assert (await client.get(f"/?code={guess}")).status == 403
@@ -159,8 +189,9 @@ async def _raw_get(client: TestClient, target: str) -> tuple[int, bytes]:
     """Send the request line exactly as written (no client-side normalising of `..` or escapes)."""
     reader, writer = await asyncio.open_connection(client.host, client.port)
     try:
-        writer.write(f"GET {target} HTTP/1.1\r\nHost: {client.host}:{client.port}\r\nConnection: close\r\n\r\n"
-                     .encode())
+        writer.write(
+            f"GET {target} HTTP/1.1\r\nHost: {client.host}:{client.port}\r\nConnection: close\r\n\r\n".encode()
+        )
         await writer.drain()
         data = await asyncio.wait_for(reader.read(), timeout=10)
     finally:
@@ -173,11 +204,19 @@ async def test_no_path_reaches_files_outside_the_statics(two_cohorts: tuple[Hub,
     hub, client, _, _ = two_cohorts
     secret = hub.store_path.parent / "secret.txt"
     secret.write_text("TOP-SECRET-CONTENT")
-    targets = ["/static/../../../../../../etc/passwd", "/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-               "/static/..%2f..%2f..%2f..%2fetc%2fpasswd", "/etc/passwd", "/download/anything",
-               f"/download/..%2f..%2f{secret.name}", "/api/v1/../../static/../../etc/passwd",
-               f"/static/{'..%2f' * 12}{str(secret).lstrip('/')}", "//etc/passwd", "/cohorts.sqlite",
-               f"/?code={hub.code}/../../etc/passwd"]
+    targets = [
+        "/static/../../../../../../etc/passwd",
+        "/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/static/..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/etc/passwd",
+        "/download/anything",
+        f"/download/..%2f..%2f{secret.name}",
+        "/api/v1/../../static/../../etc/passwd",
+        f"/static/{'..%2f' * 12}{str(secret).lstrip('/')}",
+        "//etc/passwd",
+        "/cohorts.sqlite",
+        f"/?code={hub.code}/../../etc/passwd",
+    ]
     for target in targets:
         status, body = await _raw_get(client, target)
         assert b"root:" not in body and b"TOP-SECRET" not in body and b"SQLite format" not in body, target
@@ -189,10 +228,15 @@ def _files(root: Path) -> set[Path]:
     return {p for p in root.rglob("*") if p.is_file()}
 
 
-def test_export_names_cannot_escape_the_folder(store: SqliteStore, free_cohort: tuple[Cohort, str],  # noqa: F811
-                                               tiny: Scenario, cohort_env: Path, tmp_path: Path,  # noqa: F811
-                                               monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-                                               ) -> None:
+def test_export_names_cannot_escape_the_folder(
+    store: SqliteStore,
+    free_cohort: tuple[Cohort, str],
+    tiny: Scenario,
+    cohort_env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     cohort, _ = free_cohort
     save = write_save(Run.replay(tiny, 0, ["scale-now"]), cohort_env, "tiny-offline-1")
     here = tmp_path / "deep" / "er" / "here"

@@ -10,11 +10,11 @@ import pytest
 import yaml
 from pydantic import BaseModel, TypeAdapter
 
-from simgame.diagnostics import CODES
-from simgame.lint import lint
-from simgame.loader import check_text, load_glossary
-from simgame.model import Choice, DebriefConfig, Ending, Event, Fixture, GlossaryDoc, Metric, Objective, Scene
-from simgame.transcripts import Transcript, check
+from simgame.authoring.lint import lint
+from simgame.authoring.transcripts import Transcript, check
+from simgame.format.diagnostics import CODES
+from simgame.format.loader import check_text, load_glossary
+from simgame.format.model import Choice, DebriefConfig, Ending, Event, Fixture, GlossaryDoc, Metric, Objective, Scene
 from tests.support import ROOT
 
 AUTHORING = ROOT / "docs" / "authoring.md"
@@ -51,8 +51,13 @@ def test_example(kind: str, text: str) -> None:
         assert result.diagnostics == [] and lint(result.scenario, glossary) == []
     elif kind == "transcript":
         data = yaml.safe_load(text)
-        t = Transcript(ROOT / "tests" / "transcripts" / "tiny" / "doc.yaml", data["scenario"], data["seed"],
-                       data["choices"], data["expect"])
+        t = Transcript(
+            ROOT / "tests" / "transcripts" / "tiny" / "doc.yaml",
+            data["scenario"],
+            data["seed"],
+            data["choices"],
+            data["expect"],
+        )
         assert check(t).passed
     else:
         assert kind in FRAGMENTS, f"tag the block with its part of the format: {sorted(FRAGMENTS)}"
@@ -78,4 +83,4 @@ def test_docs_reference_real_commands() -> None:
     text = AUTHORING.read_text(encoding="utf-8")
     for command in ("validate", "explore", "graph", "new", "test", "stats", "run"):
         assert f"simgame {command}" in text
-    assert Path(ROOT / "simgame" / "explore_personas.py").is_file()
+    assert Path(ROOT / "simgame" / "analysis" / "personas.py").is_file()

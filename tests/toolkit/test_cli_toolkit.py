@@ -80,8 +80,19 @@ def test_explore_text_and_json(capsys: Cap) -> None:
 
 
 def test_explore_random_mode_is_seeded(capsys: Cap) -> None:
-    args = ("explore", str(TINY), "--random", "--plays", "300", "--seed", "9", "--format", "json",
-            "--persona-plays", "3")
+    args = (
+        "explore",
+        str(TINY),
+        "--random",
+        "--plays",
+        "300",
+        "--seed",
+        "9",
+        "--format",
+        "json",
+        "--persona-plays",
+        "3",
+    )
     _, a, _ = cli(capsys, *args)
     _, b, _ = cli(capsys, *args)
     assert a == b and json.loads(a)["mode"] == "random" and json.loads(a)["seed"] == 9
@@ -115,15 +126,23 @@ def test_graph_mermaid_dot_lifecycle_and_file(capsys: Cap, tmp_path: Path) -> No
 
 
 def test_graph_highlights_unreachable_scenes_in_a_broken_file(capsys: Cap, tmp_path: Path) -> None:
-    path = write_variant(tmp_path, "t.yaml", ("        next: crisis\n", "        next: end\n"),
-                         ("endings:\n", "  orphan:\n    phase: pilot\n    text: Nobody comes here.\n"
-                                        "    choices:\n      - {id: stay, label: Stay, next: orphan, "
-                                        "practice: rethink-work}\nendings:\n"))
+    path = write_variant(
+        tmp_path,
+        "t.yaml",
+        ("        next: crisis\n", "        next: end\n"),
+        (
+            "endings:\n",
+            "  orphan:\n    phase: pilot\n    text: Nobody comes here.\n"
+            "    choices:\n      - {id: stay, label: Stay, next: orphan, "
+            "practice: rethink-work}\nendings:\n",
+        ),
+    )
     code, out, _ = cli(capsys, "graph", str(path))
     assert code == 0
     node = next(line.split("[")[0].strip() for line in out.splitlines() if "<br/>orphan" in line)
-    unreachable = next(line for line in out.splitlines() if line.startswith("  class ") and
-                       line.endswith(" unreachable"))
+    unreachable = next(
+        line for line in out.splitlines() if line.startswith("  class ") and line.endswith(" unreachable")
+    )
     assert node in unreachable.split()[1].split(",")
     code, out, _ = cli(capsys, "graph", str(path), "--format", "dot")
     assert '"orphan" [' in out and "dashed" in out.split('"orphan" [')[1].split("\n")[0]
@@ -158,8 +177,18 @@ def test_stats_text_and_json(capsys: Cap) -> None:
 
 def test_test_command_passes_fails_with_diff_and_records(capsys: Cap, tmp_path: Path) -> None:
     target = tmp_path / "tiny" / "owner.yaml"
-    code, _, _ = cli(capsys, "test", "--record", str(target), "--scenario", str(TINY), "--seed", "0",
-                       "--choose", "name-owner,measure")
+    code, _, _ = cli(
+        capsys,
+        "test",
+        "--record",
+        str(target),
+        "--scenario",
+        str(TINY),
+        "--seed",
+        "0",
+        "--choose",
+        "name-owner,measure",
+    )
     assert code == 0 and target.is_file()
     recorded = yaml.safe_load(target.read_text())
     assert recorded["expect"]["ending"] == "muddled" and recorded["expect"]["score"] == 60.0
@@ -183,6 +212,12 @@ def test_test_command_usage_and_unreadable(capsys: Cap, tmp_path: Path) -> None:
 
 
 def test_real_process_never_prints_a_traceback() -> None:
-    proc = subprocess.run([sys.executable, "-m", "simgame", "explore", "no-such-scenario"], capture_output=True,
-                          text=True, cwd=ROOT, timeout=120, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        [sys.executable, "-m", "simgame", "explore", "no-such-scenario"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and "no-such-scenario" in proc.stderr

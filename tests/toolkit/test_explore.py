@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from simgame.engine import Run
-from simgame.explore import build_graph, outcome_range, path_to, random_play, reproduce_seed
-from simgame.explore_report import explore
-from simgame.loader import load_scenario
-from simgame.scenario import Scenario
-from simgame.scoring import score
+from simgame.analysis.report import explore
+from simgame.analysis.search import build_graph, outcome_range, path_to, random_play, reproduce_seed
+from simgame.engine.run import Run
+from simgame.engine.scoring import score
+from simgame.format.compiled import Scenario
+from simgame.format.loader import load_scenario
 from tests.toolkit.helpers import write_variant
 
 
@@ -40,8 +40,9 @@ def test_path_to_is_shortest_and_uses_seed_zero(tiny: Scenario) -> None:
     incident = path_to(tiny, "incident")
     assert incident is not None
     run = Run.replay(tiny, 0, incident)
-    assert run.scene_id == "incident" or any(e.scene == "rollout" and e.goto == "incident"
-                                             for d in run.history for e in d.events)
+    assert run.scene_id == "incident" or any(
+        e.scene == "rollout" and e.goto == "incident" for d in run.history for e in d.events
+    )
     run.close()
 
 
@@ -99,10 +100,14 @@ def test_random_mode_reports_seeds(tiny: Scenario) -> None:
 
 def test_stuck_and_loops_are_failures_with_a_rerun(tmp_path: Path) -> None:
     # The only way on from the incident is locked without an owner: a rushed player gets stuck there.
-    path = write_variant(tmp_path, "stuck.yaml",
-                         ("      - id: keep-running\n        label: Keep it running and patch\n",
-                          "      - id: keep-running\n        label: Keep it running and patch\n"
-                          "        when: owner\n"))
+    path = write_variant(
+        tmp_path,
+        "stuck.yaml",
+        (
+            "      - id: keep-running\n        label: Keep it running and patch\n",
+            "      - id: keep-running\n        label: Keep it running and patch\n        when: owner\n",
+        ),
+    )
     sc = load_scenario(path)
     report = explore(sc, persona_plays=0)
     stuck = [f for f in report.failures if f.kind == "stuck"]
@@ -113,10 +118,18 @@ def test_stuck_and_loops_are_failures_with_a_rerun(tmp_path: Path) -> None:
 
 def test_endless_loop_is_reported(tmp_path: Path) -> None:
     # Without an owner, the only choice in the incident leads back to it: risk climbs to 100, then repeats.
-    path = write_variant(tmp_path, "loop.yaml", ("        effects: {risk: 10}\n        next: crisis\n",
-                                                 "        effects: {risk: 10}\n        next: incident\n"),
-                         ("        effects: {risk: -20, value: -10}\n        next: end\n",
-                          "        effects: {risk: -20, value: -10}\n        next: crisis\n"))
+    path = write_variant(
+        tmp_path,
+        "loop.yaml",
+        (
+            "        effects: {risk: 10}\n        next: crisis\n",
+            "        effects: {risk: 10}\n        next: incident\n",
+        ),
+        (
+            "        effects: {risk: -20, value: -10}\n        next: end\n",
+            "        effects: {risk: -20, value: -10}\n        next: crisis\n",
+        ),
+    )
     sc = load_scenario(path)
     report = explore(sc, persona_plays=0)
     assert any(f.kind == "endless-loop" and "incident" in f.message for f in report.findings)
@@ -129,15 +142,23 @@ def test_seed_search_reports_none_when_impossible(tiny: Scenario) -> None:
 
 
 def test_graph_player_plays_exactly_like_random_play(tiny: Scenario, tmp_path: Path) -> None:
-    from simgame.explore import GraphPlayer
-    from simgame.scaffold import render
+    from simgame.analysis.search import GraphPlayer
+    from simgame.authoring.scaffold import render
 
     starter = tmp_path / "starter.yaml"
     starter.write_text(render("starter", starter), encoding="utf-8")
-    looping = write_variant(tmp_path, "loop.yaml", ("        effects: {risk: 10}\n        next: crisis\n",
-                                                    "        effects: {risk: 10}\n        next: incident\n"),
-                            ("        effects: {risk: -20, value: -10}\n        next: end\n",
-                             "        effects: {risk: -20, value: -10}\n        next: crisis\n"))
+    looping = write_variant(
+        tmp_path,
+        "loop.yaml",
+        (
+            "        effects: {risk: 10}\n        next: crisis\n",
+            "        effects: {risk: 10}\n        next: incident\n",
+        ),
+        (
+            "        effects: {risk: -20, value: -10}\n        next: end\n",
+            "        effects: {risk: -20, value: -10}\n        next: crisis\n",
+        ),
+    )
     for sc in (tiny, load_scenario(starter), load_scenario(looping)):
         player = GraphPlayer(build_graph(sc))
         for seed in range(300):

@@ -9,31 +9,43 @@ import numpy as np
 import pytest
 
 from benchmarks.toolkit_bench import generate
-from simgame import batch_analysis as ba
-from simgame import batch_state as bs
-from simgame import explore_batch
-from simgame.explore import build_graph, final_outcomes, values
-from simgame.explore_keys import TooLarge
-from simgame.explore_report import explore
-from simgame.fastplay import options
-from simgame.loader import load_scenario
-from simgame.scaffold import render
-from simgame.scenario import Scenario
+from simgame.analysis import findings as ba
+from simgame.analysis.batch import explorer as explore_batch
+from simgame.analysis.batch import state as bs
+from simgame.analysis.keys import TooLarge
+from simgame.analysis.report import explore
+from simgame.analysis.search import build_graph, final_outcomes, values
+from simgame.authoring.scaffold import render
+from simgame.engine.rules import options
+from simgame.format.compiled import Scenario
+from simgame.format.loader import load_scenario
 from tests.toolkit.helpers import write_variant
 
-LOOP = (("        effects: {risk: 10}\n        next: crisis\n",
-         "        effects: {risk: 10}\n        next: incident\n"),
-        ("        effects: {risk: -20, value: -10}\n        next: end\n",
-         "        effects: {risk: -20, value: -10}\n        next: crisis\n"))
+LOOP = (
+    ("        effects: {risk: 10}\n        next: crisis\n", "        effects: {risk: 10}\n        next: incident\n"),
+    (
+        "        effects: {risk: -20, value: -10}\n        next: end\n",
+        "        effects: {risk: -20, value: -10}\n        next: crisis\n",
+    ),
+)
 # Back to the rollout after the incident; the drift can only divert there once (a loop closed by a visit count).
-REVISIT = (("        effects: {risk: 10}\n        next: crisis\n",
-            "        effects: {risk: 10}\n        next: rollout\n"),
-           ("        when: rushed\n        chance: 0.3",
-            "        when: rushed and not visited(incident)\n        chance: 0.3"),
-           ("        effects: {risk: -20, value: -10}\n        next: end\n",
-            "        effects: {risk: -20, value: -10}\n        next: crisis\n"))
-STUCK = (("      - id: keep-running\n        label: Keep it running and patch\n",
-          "      - id: keep-running\n        label: Keep it running and patch\n        when: owner\n"),)
+REVISIT = (
+    ("        effects: {risk: 10}\n        next: crisis\n", "        effects: {risk: 10}\n        next: rollout\n"),
+    (
+        "        when: rushed\n        chance: 0.3",
+        "        when: rushed and not visited(incident)\n        chance: 0.3",
+    ),
+    (
+        "        effects: {risk: -20, value: -10}\n        next: end\n",
+        "        effects: {risk: -20, value: -10}\n        next: crisis\n",
+    ),
+)
+STUCK = (
+    (
+        "      - id: keep-running\n        label: Keep it running and patch\n",
+        "      - id: keep-running\n        label: Keep it running and patch\n        when: owner\n",
+    ),
+)
 
 
 def scenarios(tmp: Path) -> list[Scenario]:
@@ -115,7 +127,7 @@ def test_loops_closed_by_a_visit_go_level_by_level(tmp_path: Path, monkeypatch: 
 
 
 def test_shortest_paths_replay_to_their_ending(tmp_path: Path) -> None:
-    from simgame.engine import Run
+    from simgame.engine.run import Run
 
     for sc in scenarios(tmp_path):
         report = explore(sc, persona_plays=0)

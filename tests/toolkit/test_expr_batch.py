@@ -12,11 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simgame import expr, expr_batch
-from simgame.batch_state import Env, Layout, Rows
-from simgame.explore_keys import all_expressions, key_spec
-from simgame.fastplay import PlayState
-from simgame.scenario import Scenario
+from simgame.analysis.batch import expr as expr_batch
+from simgame.analysis.batch.state import Env, Layout, Rows
+from simgame.analysis.keys import all_expressions, key_spec
+from simgame.engine.rules import PlayState
+from simgame.format import expr
+from simgame.format.compiled import Scenario
 from tests.toolkit.test_fastplay import _scenarios
 
 # --- a small fixed vocabulary ------------------------------------------------------------------
@@ -38,10 +39,14 @@ class Vocabulary:
 NAMES = Vocabulary()
 
 LITERALS = ("0", "1", "2", "3", "7", "10", "100", "0.5", "0.1", "2.25", "0.05")
-NUM_LEAVES = st.one_of(st.sampled_from(LITERALS), st.sampled_from(METRICS),
-                       st.sampled_from(("turn()", f"visits({SCENE})")))
-BOOL_LEAVES = st.one_of(st.sampled_from(("true", "false")), st.sampled_from(FLAGS),
-                        st.sampled_from((f"visited({SCENE})", f"chose({CHOICE})")))
+NUM_LEAVES = st.one_of(
+    st.sampled_from(LITERALS), st.sampled_from(METRICS), st.sampled_from(("turn()", f"visits({SCENE})"))
+)
+BOOL_LEAVES = st.one_of(
+    st.sampled_from(("true", "false")),
+    st.sampled_from(FLAGS),
+    st.sampled_from((f"visited({SCENE})", f"chose({CHOICE})")),
+)
 # Denominators that are zero in some or all states (visits are often 0; `-0` is minus zero).
 ZEROS = st.sampled_from(("0", "-0", "(alpha - alpha)", "(0 * beta)", f"visits({SCENE})", "(gamma * 0)"))
 COMPARE = ("==", "!=", "<", "<=", ">", ">=")
@@ -180,21 +185,52 @@ def test_random_expressions_agree(source: tuple[str, str], states: list[PlayStat
     assert not problems, f"{text}: " + "; ".join(problems[:5])
 
 
-@pytest.mark.parametrize("text", [
-    "alpha / 0", "alpha / -0", "-alpha / 0", "(alpha - alpha) / (beta - beta)", "alpha / visits(hub)",
-    "0 / 0", "-(0 / 0)", "abs(-0)", "-alpha", "min(0, -0)", "min(-0, 0)", "max(0, -0)", "max(-0, 0)",
-    "clamp(-0, 0, 0)", "clamp(alpha, 10, 0)", "clamp(alpha, beta, gamma)", "if(ready, -0, 0)",
-    "if(ready, rushed, not rushed)", "ready == rushed", "ready != visited(hub)", "not alpha < beta",
-    "not not chose(pick-one)", "turn() / visits(hub) * alpha", "0.1 + 0.2 == 0.3", "alpha * 0",
-    "+beta", "- -gamma", "if(alpha > beta, min(alpha, beta), max(gamma, 0.05)) / (turn() - 3)",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "alpha / 0",
+        "alpha / -0",
+        "-alpha / 0",
+        "(alpha - alpha) / (beta - beta)",
+        "alpha / visits(hub)",
+        "0 / 0",
+        "-(0 / 0)",
+        "abs(-0)",
+        "-alpha",
+        "min(0, -0)",
+        "min(-0, 0)",
+        "max(0, -0)",
+        "max(-0, 0)",
+        "clamp(-0, 0, 0)",
+        "clamp(alpha, 10, 0)",
+        "clamp(alpha, beta, gamma)",
+        "if(ready, -0, 0)",
+        "if(ready, rushed, not rushed)",
+        "ready == rushed",
+        "ready != visited(hub)",
+        "not alpha < beta",
+        "not not chose(pick-one)",
+        "turn() / visits(hub) * alpha",
+        "0.1 + 0.2 == 0.3",
+        "alpha * 0",
+        "+beta",
+        "- -gamma",
+        "if(alpha > beta, min(alpha, beta), max(gamma, 0.05)) / (turn() - 3)",
+    ],
+)
 def test_edge_expressions_agree(text: str) -> None:
     values = (0.0, -0.0, 0.5, -0.5, 1.0, -3.0, 7.25)
     states = [
-        PlayState(SCENE, {"alpha": a, "beta": b, "gamma": values[(i + j) % len(values)]},
-                  {f for k, f in enumerate(FLAGS) if (i >> k) & 1}, {SCENE: j % 3} if j % 3 else {},
-                  {CHOICE} if (i + j) % 2 else set(), (i * j) % 5)
-        for i, a in enumerate(values) for j, b in enumerate(values)
+        PlayState(
+            SCENE,
+            {"alpha": a, "beta": b, "gamma": values[(i + j) % len(values)]},
+            {f for k, f in enumerate(FLAGS) if (i >> k) & 1},
+            {SCENE: j % 3} if j % 3 else {},
+            {CHOICE} if (i + j) % 2 else set(),
+            (i * j) % 5,
+        )
+        for i, a in enumerate(values)
+        for j, b in enumerate(values)
     ]
     node = expr.parse(text)
     expr.check(node, NAMES)
@@ -226,8 +262,9 @@ def batch_layout(sc: Scenario) -> Layout:
     return Layout.of(sc, spec.choices, spec.scenes, spec.turn, names)
 
 
-def build_states(layout: Layout, metrics: npt.NDArray[np.float64], rng: np.random.Generator,
-                 scene: str, odds: float = 0.5) -> tuple[Rows, list[PlayState]]:
+def build_states(
+    layout: Layout, metrics: npt.NDArray[np.float64], rng: np.random.Generator, scene: str, odds: float = 0.5
+) -> tuple[Rows, list[PlayState]]:
     """The same random states as batch rows and as `PlayState` objects.
 
     ``metrics`` holds one row of metric values per state; flags and remembered choices are on with
@@ -243,22 +280,24 @@ def build_states(layout: Layout, metrics: npt.NDArray[np.float64], rng: np.rando
     turns = rng.integers(0, 31, n)
     states = []
     for i in range(n):
-        one = rows.data[i:i + 1]  # a view: Bits.set writes through it
+        one = rows.data[i : i + 1]  # a view: Bits.set writes through it
         for j, name in enumerate(layout.flags.names):
             if flags[i, j]:
                 layout.flags.set(one, layout.flag_at, name)
         for j, name in enumerate(layout.choices.names):
             if chosen[i, j]:
                 layout.choices.set(one, layout.choice_at, name)
-        states.append(PlayState(
-            scene,
-            {k: float(metrics[i, col]) for col, k in enumerate(layout.metrics)},
-            {name for j, name in enumerate(layout.flags.names) if flags[i, j]},
-            {s: int(visits[i, j]) for j, s in enumerate(layout.scenes) if visits[i, j]},
-            {name for j, name in enumerate(layout.choices.names) if chosen[i, j]},
-            int(turns[i]),
-        ))
-    rows.data[:, layout.visit_at:layout.visit_at + len(layout.scenes)] = visits
+        states.append(
+            PlayState(
+                scene,
+                {k: float(metrics[i, col]) for col, k in enumerate(layout.metrics)},
+                {name for j, name in enumerate(layout.flags.names) if flags[i, j]},
+                {s: int(visits[i, j]) for j, s in enumerate(layout.scenes) if visits[i, j]},
+                {name for j, name in enumerate(layout.choices.names) if chosen[i, j]},
+                int(turns[i]),
+            )
+        )
+    rows.data[:, layout.visit_at : layout.visit_at + len(layout.scenes)] = visits
     if layout.turn:
         rows.data[:, layout.turn_at] = turns
     else:

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simgame.diagnostics import LoadError
-from simgame.engine import Run
-from simgame.fastplay import choose, options, seeded_roller, start
-from simgame.loader import load_scenario
-from simgame.scenario import Scenario
+from simgame.engine.rules import choose, options, seeded_roller, start
+from simgame.engine.run import Run
+from simgame.format.compiled import Scenario
+from simgame.format.diagnostics import LoadError
+from simgame.format.loader import load_scenario
 from tests.support import TINY, shipped_paths
 
 

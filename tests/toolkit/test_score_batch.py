@@ -8,11 +8,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from simgame import score_batch
-from simgame.batch_state import Env, Rows
-from simgame.fastplay import PlayState
-from simgame.scenario import Scenario
-from simgame.scoring import score
+from simgame.analysis.batch import score as score_batch
+from simgame.analysis.batch.state import Env, Rows
+from simgame.engine.rules import PlayState
+from simgame.engine.scoring import score
+from simgame.format.compiled import Scenario
 from tests.toolkit.test_expr_batch import SCENARIOS, batch_layout, build_states
 
 
@@ -61,13 +61,22 @@ def assert_scores_agree(sc: Scenario, rows: Rows, states: list[PlayState], piece
     for piece in pieces:
         fast = scorer.overall(rows, piece=piece)
         assert fast.shape == (len(states),)
-        problems += [f"state {i} {states[i].metrics} flags={sorted(states[i].flags)} chosen={sorted(states[i].chosen)}"
-                     f" seen={states[i].seen}: score() {o.overall!r}, Scorer(piece={piece}) {fast[i]!r}"
-                     for i, o in enumerate(outcomes) if float(fast[i]).hex() != o.overall.hex()]
-    problems += [f"state {i} {states[i].metrics}: score() {o.overall!r}, overall {exact[i]!r}"
-                 for i, o in enumerate(outcomes) if float(exact[i]).hex() != o.overall.hex()]
-    problems += [f"state {i}: score() band {o.band}, bands() {band_ids[bands[i]]}"
-                 for i, o in enumerate(outcomes) if band_ids[bands[i]] != o.band]
+        problems += [
+            f"state {i} {states[i].metrics} flags={sorted(states[i].flags)} chosen={sorted(states[i].chosen)}"
+            f" seen={states[i].seen}: score() {o.overall!r}, Scorer(piece={piece}) {fast[i]!r}"
+            for i, o in enumerate(outcomes)
+            if float(fast[i]).hex() != o.overall.hex()
+        ]
+    problems += [
+        f"state {i} {states[i].metrics}: score() {o.overall!r}, overall {exact[i]!r}"
+        for i, o in enumerate(outcomes)
+        if float(exact[i]).hex() != o.overall.hex()
+    ]
+    problems += [
+        f"state {i}: score() band {o.band}, bands() {band_ids[bands[i]]}"
+        for i, o in enumerate(outcomes)
+        if band_ids[bands[i]] != o.band
+    ]
     assert not problems, f"{sc.id}: {len(problems)} mismatches; " + "; ".join(problems[:4])
 
 
@@ -104,8 +113,20 @@ def test_scores_on_a_rounding_half(sc: Scenario) -> None:
 def test_tiny_exact_half_scores(tiny: Scenario) -> None:
     """tiny scores (2 * value + (100 - risk) [+ 10 with an owner]) / 3: pick value and risk to land on halves."""
     layout = batch_layout(tiny)
-    cases = [(45.25, 54.75), (45.75, 54.25), (0.05, 99.95), (99.95, 0.05), (45.45, 54.55), (12.35, 87.65),
-             (20.0, 39.85), (20.0, 39.95), (33.35, 66.65), (80.0, 79.85), (50.0, 60.0), (69.95, 30.05)]
+    cases = [
+        (45.25, 54.75),
+        (45.75, 54.25),
+        (0.05, 99.95),
+        (99.95, 0.05),
+        (45.45, 54.55),
+        (12.35, 87.65),
+        (20.0, 39.85),
+        (20.0, 39.95),
+        (33.35, 66.65),
+        (80.0, 79.85),
+        (50.0, 60.0),
+        (69.95, 30.05),
+    ]
     metrics = np.array(cases)
     rows, states = build_states(layout, metrics, np.random.default_rng(3), tiny.doc.start, odds=0.0)
     assert_scores_agree(tiny, rows, states)
@@ -132,9 +153,18 @@ def test_round1_is_python_round(x: float) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(xs=st.lists(st.one_of(st.floats(0, 100, allow_nan=False), st.sampled_from(HALVES),
-                             st.integers(0, 999).map(lambda k: k / 10 + 0.05),
-                             st.integers(0, 999).map(lambda k: (k + 0.5) / 10)), min_size=1, max_size=60))
+@given(
+    xs=st.lists(
+        st.one_of(
+            st.floats(0, 100, allow_nan=False),
+            st.sampled_from(HALVES),
+            st.integers(0, 999).map(lambda k: k / 10 + 0.05),
+            st.integers(0, 999).map(lambda k: (k + 0.5) / 10),
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
 def test_round1_of_many_values(xs: list[float]) -> None:
     got = score_batch.round1(np.array(xs))
     assert [v.hex() for v in got.tolist()] == [round(x, 1).hex() for x in xs]

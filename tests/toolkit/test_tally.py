@@ -10,12 +10,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simgame.tally import DENSE_LIMIT, ValueCounts, median
+from simgame.analysis.batch.tally import DENSE_LIMIT, ValueCounts, median
 
 # (lo, hi) as the explorer builds them (scores in tenths, metric ranges), plus ranges counted only sparsely:
 # a fractional end, a range wider than DENSE_LIMIT, and an empty (reversed) range.
-RANGES = [(0, 1000), (0.0, 100.0), (5.0, 100.0), (-10.0, 10.0), (-3, 0), (7.0, 7.0),
-          (2.5, 10.0), (0.0, float(DENSE_LIMIT + 1)), (10.0, 0.0)]
+RANGES = [
+    (0, 1000),
+    (0.0, 100.0),
+    (5.0, 100.0),
+    (-10.0, 10.0),
+    (-3, 0),
+    (7.0, 7.0),
+    (2.5, 10.0),
+    (0.0, float(DENSE_LIMIT + 1)),
+    (10.0, 0.0),
+]
 
 
 @st.composite
@@ -67,8 +76,9 @@ def test_counts_and_median_match_the_values(case: tuple[tuple[float, float], lis
 
 @settings(max_examples=150, deadline=None)
 @given(case=range_and_values(), groups=st.integers(1, 5), data=st.data())
-def test_grouped_counts_match_each_group(case: tuple[tuple[float, float], list[float]], groups: int,
-                                         data: st.DataObject) -> None:
+def test_grouped_counts_match_each_group(
+    case: tuple[tuple[float, float], list[float]], groups: int, data: st.DataObject
+) -> None:
     (lo, hi), values = case
     group = data.draw(st.lists(st.integers(0, groups - 1), min_size=len(values), max_size=len(values)))
     counts = [ValueCounts(lo, hi) for _ in range(groups)]
@@ -85,8 +95,10 @@ def test_grouped_counts_match_each_group(case: tuple[tuple[float, float], list[f
 @given(first=range_and_values(), more=st.data())
 def test_merge_is_counting_both(first: tuple[tuple[float, float], list[float]], more: st.DataObject) -> None:
     (lo, hi), one = first
-    other = more.draw(st.lists(st.sampled_from(one) if one else st.floats(-5, 5), max_size=30)
-                      | st.lists(st.floats(-50, 150, allow_nan=False), max_size=30))
+    other = more.draw(
+        st.lists(st.sampled_from(one) if one else st.floats(-5, 5), max_size=30)
+        | st.lists(st.floats(-50, 150, allow_nan=False), max_size=30)
+    )
     merged = counted(lo, hi, one)
     merged.merge(counted(lo, hi, other))
     together = counted(lo, hi, one + other)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from simgame.transcripts import check, find, read
+from simgame.authoring.transcripts import check, find, read
 from tests.support import ROOT, shipped_paths
 
 TRANSCRIPTS = ROOT / "tests" / "transcripts"

@@ -34,6 +34,8 @@ def assert_snapshot(svg: str, name: str) -> None:
         FAILURES.mkdir(parents=True, exist_ok=True)
         failed = FAILURES / f"{name}.svg"
         failed.write_text(actual, encoding="utf-8", newline="\n")
-        raise AssertionError(f"snapshot {name} differs from {expected_path}; the actual screen is in {failed} "
-                             "(open both in a browser; if the change is intended, rerun with "
-                             "SIMGAME_UPDATE_SNAPSHOTS=1)")
+        raise AssertionError(
+            f"snapshot {name} differs from {expected_path}; the actual screen is in {failed} "
+            "(open both in a browser; if the change is intended, rerun with "
+            "SIMGAME_UPDATE_SNAPSHOTS=1)"
+        )

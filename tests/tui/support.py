@@ -39,9 +39,15 @@ def counter_ids() -> Callable[[str], str]:
 
 
 def make_app(library: Path, saves: Path, **kw: Any) -> SimgameApp:
-    options = LaunchOptions(seed=kw.pop("seed", 1), saves=saves, scenarios_dir=library,
-                            run_id_factory=kw.pop("run_id_factory", counter_ids()), cursor_blink=False,
-                            theme="simgame-dark", **kw)
+    options = LaunchOptions(
+        seed=kw.pop("seed", 1),
+        saves=saves,
+        scenarios_dir=library,
+        run_id_factory=kw.pop("run_id_factory", counter_ids()),
+        cursor_blink=False,
+        theme="simgame-dark",
+        **kw,
+    )
     return SimgameApp(options)
 
 

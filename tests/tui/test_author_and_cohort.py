@@ -49,8 +49,7 @@ def factory_for(observer: FakeObserver):
 
 async def test_cohort_player_waits_for_the_facilitator(library: Path, saves: Path) -> None:
     observer = FakeObserver()
-    app = make_app(library, saves, seed=None, join="ABC123", team="blue",
-                   observer_factory=factory_for(observer))
+    app = make_app(library, saves, seed=None, join="ABC123", team="blue", observer_factory=factory_for(observer))
     async with app.run_test(size=SIZE) as pilot:
         await until_screen(pilot, "NameScreen")
         await pilot.press("enter")
@@ -170,8 +169,13 @@ def test_launch_options_read_any_namespace(monkeypatch, tmp_path: Path) -> None:
         from_scene = "rollout"
 
     options = from_namespace(New())
-    assert (options.seed, options.join, options.name, options.team, options.hub) == (7, "XYZ", "Bo", "red",
-                                                                                     "http://127.0.0.1:8000")
+    assert (options.seed, options.join, options.name, options.team, options.hub) == (
+        7,
+        "XYZ",
+        "Bo",
+        "red",
+        "http://127.0.0.1:8000",
+    )
     assert options.saves_dir() == tmp_path and options.start_scene == "rollout" and options.author_mode
     monkeypatch.setenv("SIMGAME_SAVES", str(tmp_path / "env"))
     assert LaunchOptions().saves_dir() == tmp_path / "env"
@@ -188,13 +192,15 @@ def test_cli_refuses_a_broken_file_before_opening_the_game(tmp_path: Path, capsy
 
 
 async def test_a_scenario_loaded_by_the_cli_opens_its_briefing(library: Path, saves: Path) -> None:
-    from simgame.loader import load_scenario
+    from simgame.format.loader import load_scenario
 
     app = make_app(library, saves, scenario="tiny", preloaded=load_scenario(TINY))
     async with app.run_test(size=SIZE) as pilot:
         await until_screen(pilot, "BriefingScreen")
         text = text_of(app, "#briefing-text")
-        assert "Operations lead at a small insurer" in text and "Risk exposure (starts at 30 of 100; lower is " \
-            "better)" in text
+        assert (
+            "Operations lead at a small insurer" in text
+            and "Risk exposure (starts at 30 of 100; lower is better)" in text
+        )
         await pilot.press("enter")
         await until_screen(pilot, "PlayScreen")

@@ -146,8 +146,13 @@ async def test_home_shows_best_result_after_a_finished_run(library: Path, saves:
         await choose(pilot, "1")
         score = app.screen.debrief.outcome.overall
         await pilot.press("escape")
-        await wait_for(pilot, lambda: screen_name(app) == "HomeScreen" and "best" in str(
-            app.screen.query_one("#library", OptionList).get_option_at_index(1).prompt))
+        await wait_for(
+            pilot,
+            lambda: (
+                screen_name(app) == "HomeScreen"
+                and "best" in str(app.screen.query_one("#library", OptionList).get_option_at_index(1).prompt)
+            ),
+        )
         prompt = str(app.screen.query_one("#library", OptionList).get_option_at_index(1).prompt)
         assert f"best {score:.0f} (" in prompt
 
@@ -262,9 +267,19 @@ async def test_every_binding_has_an_id_and_a_description() -> None:
         terms,
     )
 
-    classes = [SimgameApp, home.HomeScreen, briefing.BriefingScreen, play.PlayScreen,
-               glossary.GlossaryScreen, debrief.DebriefScreen, load.LoadScreen,
-               help.HelpScreen, name.NameScreen, problem.ProblemScreen, terms.TermsScreen]
+    classes = [
+        SimgameApp,
+        home.HomeScreen,
+        briefing.BriefingScreen,
+        play.PlayScreen,
+        glossary.GlossaryScreen,
+        debrief.DebriefScreen,
+        load.LoadScreen,
+        help.HelpScreen,
+        name.NameScreen,
+        problem.ProblemScreen,
+        terms.TermsScreen,
+    ]
     for cls in classes:
         for binding in cls.BINDINGS:
             assert binding.id and binding.description and binding.tooltip, (cls.__name__, binding.key)
@@ -282,9 +297,9 @@ async def test_play_screen_keeps_working_when_saving_fails(library: Path, tmp_pa
 
 
 async def test_resume_after_the_scenario_changed_replays_what_still_fits(library: Path, saves: Path) -> None:
-    from simgame.engine import Run
-    from simgame.loader import load_scenario
-    from simgame.saves import write_save
+    from simgame.engine.run import Run
+    from simgame.engine.saves import write_save
+    from simgame.format.loader import load_scenario
 
     run = Run.replay(load_scenario(library / "tiny.yaml"), 1, ["name-owner"])
     write_save(run, saves, "tiny-old")
@@ -295,8 +310,7 @@ async def test_resume_after_the_scenario_changed_replays_what_still_fits(library
         await home_ready(pilot)
         await pilot.press("enter")  # the unfinished run is offered first
         await until_screen(pilot, "PlayScreen")
-        assert "has changed since this run was saved; your first 1 of 1 choices still apply" in text_of(
-            app, "#notice")
+        assert "has changed since this run was saved; your first 1 of 1 choices still apply" in text_of(app, "#notice")
         assert "live in 9 regions" in text_of(app, "#scene-text")
 
 

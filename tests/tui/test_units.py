@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from simgame.engine import Run
-from simgame.loader import bundled_dir, load_glossary, load_scenario, scenario_files
-from simgame.saves import write_save
+from simgame.engine.run import Run
+from simgame.engine.saves import write_save
+from simgame.format.loader import bundled_dir, load_glossary, load_scenario, scenario_files
 from simgame.tui import explore
 from simgame.tui.catalog import load_catalog, score_save
 from simgame.tui.pathfind import path_to
@@ -21,20 +21,26 @@ from simgame.tui.session import GameSession
 from simgame.tui.terms import split_terms, terms_met
 from tests.tui.support import GLOSSARY, TINY
 
-PASS_THROUGH = TINY.read_text().replace(
-    """        next: rollout
+PASS_THROUGH = (
+    TINY.read_text()
+    .replace(
+        """        next: rollout
         feedback: Priya accepts the role.""",
-    """        next: board
-        feedback: Priya accepts the role.""").replace(
-    """  rollout:
+        """        next: board
+        feedback: Priya accepts the role.""",
+    )
+    .replace(
+        """  rollout:
     phase: scaling""",
-    """  board:
+        """  board:
     phase: scaling
     title: The board meets
     text: The board hears the plan and nods.
     next: rollout
   rollout:
-    phase: scaling""")
+    phase: scaling""",
+    )
+)
 
 
 def plain(renderable: object) -> str:
@@ -54,15 +60,16 @@ def test_catalog_lists_broken_files_and_best_results(library: Path, saves: Path)
     broken, tiny = catalog.entries
     assert broken.scenario is None and broken.problem and broken.problem_count >= 1
     assert tiny.finished_runs == 2 and [s.choices for s in tiny.in_progress] == [["name-owner"]]
-    expected = max(score_save(e.save, tiny.scenario).overall for e in catalog.saves
-                   if e.save is not None and e.save.ended)
+    expected = max(
+        score_save(e.save, tiny.scenario).overall for e in catalog.saves if e.save is not None and e.save.ended
+    )
     assert tiny.best is not None and tiny.best.score == expected and tiny.best.ending_title == "Muddling through"
     assert sum(e.save is None for e in catalog.saves) == 1
 
 
 def test_snapshot_scores_match_a_replay(library: Path, saves: Path) -> None:
-    from simgame.saves import read_save
-    from simgame.scoring import score
+    from simgame.engine.saves import read_save
+    from simgame.engine.scoring import score
 
     scenario = load_scenario(library / "tiny.yaml")
     run = Run.replay(scenario, 1, ["name-owner", "measure"])
@@ -111,8 +118,11 @@ def test_outcome_range_is_cached_per_content_hash(tiny_scenario, tmp_path: Path,
 
 def test_terms_are_found_case_insensitively_as_whole_words() -> None:
     glossary = load_glossary(GLOSSARY)
-    pieces = split_terms("Pilots aside, the pilot and its Model Drift; autopilot is not one.", glossary,
-                         ["pilot-purgatory", "model-drift"])
+    pieces = split_terms(
+        "Pilots aside, the pilot and its Model Drift; autopilot is not one.",
+        glossary,
+        ["pilot-purgatory", "model-drift"],
+    )
     assert [p for p in pieces if p[1]] == [("pilot", "pilot-purgatory"), ("Model Drift", "model-drift")]
     assert "".join(p for p, _ in pieces).startswith("Pilots aside")
     assert split_terms("no glossary", None, ["x"]) == [("no glossary", None)]
@@ -149,7 +159,7 @@ SHIPPED = scenario_files(bundled_dir())
 def test_shipped_scenarios_render_from_start_to_debrief(path: Path, tmp_path: Path) -> None:
     """Every screen's text for a first-choice walk through each shipped scenario (invalid ones are skipped
     by the library with a message, which test_flows covers)."""
-    from simgame.diagnostics import LoadError
+    from simgame.format.diagnostics import LoadError
     from simgame.tui.screens.briefing import briefing_text
     from simgame.tui.screens.debrief import decisions_text, outcome_text
     from simgame.tui.screens.play import scene_markup

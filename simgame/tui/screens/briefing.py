@@ -15,7 +15,7 @@ from simgame.tui.widgets.keybar import KeyBar
 from simgame.tui.widgets.text import paragraphs
 
 if TYPE_CHECKING:
-    from simgame.scenario import Scenario
+    from simgame.format.compiled import Scenario
     from simgame.tui.app import SimgameApp
 
 
@@ -48,10 +48,16 @@ def briefing_text(scenario: Scenario) -> Text:
     phases = [p.label for p in doc.phases.values() if p.kind == "normal"]
     if phases:
         out.append("\nThe journey\n", "bold underline")
-        out.append(" → ".join(phases) + ". Things can also go wrong: "
-                   + (", ".join(p.label for p in doc.phases.values() if p.kind == "failure") or "none") + ".\n")
-    out.append(f"\nAbout {doc.minutes} minutes. Facts are as of {doc.as_of}. Your progress is saved after "
-               "every decision.", "italic")
+        out.append(
+            " → ".join(phases)
+            + ". Things can also go wrong: "
+            + (", ".join(p.label for p in doc.phases.values() if p.kind == "failure") or "none")
+            + ".\n"
+        )
+    out.append(
+        f"\nAbout {doc.minutes} minutes. Facts are as of {doc.as_of}. Your progress is saved after every decision.",
+        "italic",
+    )
     return out
 
 

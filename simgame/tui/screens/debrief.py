@@ -19,9 +19,9 @@ from simgame.tui.widgets.keybar import KeyBar
 from simgame.tui.widgets.text import bar, paragraphs
 
 if TYPE_CHECKING:
-    from simgame.explore import OutcomeRange
-    from simgame.scenario import Scenario
-    from simgame.scoring import Debrief
+    from simgame.analysis.search import OutcomeRange
+    from simgame.engine.scoring import Debrief
+    from simgame.format.compiled import Scenario
     from simgame.tui.app import SimgameApp
     from simgame.tui.session import GameSession
 
@@ -77,8 +77,8 @@ def range_text(r: OutcomeRange | None, overall: float, error: str = "") -> Text:
 
 
 def decisions_text(d: Debrief, scenario: Scenario) -> Text:
-    from simgame.model import PRACTICES
-    from simgame.report import deltas_text
+    from simgame.authoring.run_report import deltas_text
+    from simgame.format.model import PRACTICES
 
     out = Text()
     out.append("Your decisions, grouped by the four leadership practices\n", "bold")
@@ -114,10 +114,20 @@ def export_path(session: GameSession) -> Path:
 class DebriefScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "tab('tab-outcome')", "Outcome", id="debrief.outcome", tooltip="The outcome profile and score"),
-        Binding("d", "tab('tab-decisions')", "Decisions", id="debrief.decisions",
-                tooltip="Your decisions, their consequences and notes, by practice"),
-        Binding("w", "tab('tab-whatif')", "What if?", id="debrief.whatif",
-                tooltip="Rewind to any decision and try another path"),
+        Binding(
+            "d",
+            "tab('tab-decisions')",
+            "Decisions",
+            id="debrief.decisions",
+            tooltip="Your decisions, their consequences and notes, by practice",
+        ),
+        Binding(
+            "w",
+            "tab('tab-whatif')",
+            "What if?",
+            id="debrief.whatif",
+            tooltip="Rewind to any decision and try another path",
+        ),
         Binding("e", "export", "Export", id="debrief.export", tooltip="Save this debrief as a Markdown file"),
         Binding("escape", "library", "Library", id="debrief.library", tooltip="Back to the scenario library"),
     ]
@@ -133,8 +143,12 @@ class DebriefScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         d = self.debrief
-        yield Static(Text.assemble(("Debrief", "bold"), f"  ·  {d.title}  ·  {d.outcome.overall:.0f}/100 "
-                                   f"({d.outcome.band_label})"), id="debrief-title")
+        yield Static(
+            Text.assemble(
+                ("Debrief", "bold"), f"  ·  {d.title}  ·  {d.outcome.overall:.0f}/100 ({d.outcome.band_label})"
+            ),
+            id="debrief-title",
+        )
         with TabbedContent(id="debrief-tabs", initial="tab-outcome"):
             with TabPane("Outcome", id="tab-outcome"), VerticalScroll(id="outcome-scroll"):
                 yield Static(outcome_text(d), id="outcome-text")
@@ -142,8 +156,11 @@ class DebriefScreen(Screen[None]):
             with TabPane("Decisions", id="tab-decisions"), VerticalScroll(id="decisions-scroll"):
                 yield Static(decisions_text(d, self.session.scenario), id="decisions-text")
             with TabPane("What if?", id="tab-whatif"):
-                yield Static("Pick a decision to go back to it and choose differently "
-                             "(decision 1 starts again). This finished run stays saved.", id="whatif-help")
+                yield Static(
+                    "Pick a decision to go back to it and choose differently "
+                    "(decision 1 starts again). This finished run stays saved.",
+                    id="whatif-help",
+                )
                 yield OptionList(*self._rewind_options(), id="rewind")
         yield Static("", id="debrief-status")
         yield KeyBar()
@@ -153,8 +170,12 @@ class DebriefScreen(Screen[None]):
         options = []
         for r in self.debrief.decisions:
             dec = r.decision
-            options.append(Option(Text.assemble((f"{r.number}. {r.scene_title}", "bold"),
-                                                f"\n   you chose: {dec.label}"), id=f"rewind:{dec.index}"))
+            options.append(
+                Option(
+                    Text.assemble((f"{r.number}. {r.scene_title}", "bold"), f"\n   you chose: {dec.label}"),
+                    id=f"rewind:{dec.index}",
+                )
+            )
         return options
 
     def on_mount(self) -> None:
@@ -189,14 +210,16 @@ class DebriefScreen(Screen[None]):
         self.app.play(branch)
 
     def action_export(self) -> None:
-        from simgame.report import debrief_markdown
-        from simgame.saves import atomic_write
+        from simgame.authoring.run_report import debrief_markdown
+        from simgame.engine.saves import atomic_write
 
         path = export_path(self.session)
         text = debrief_markdown(self.debrief, self.session.run)
         if self.range is not None:
-            text += (f"\n## Compared with what was possible\n\nBest reachable: {self.range.best:.0f}/100. "
-                     f"Worst reachable: {self.range.worst:.0f}/100. Yours: {self.debrief.outcome.overall:.0f}/100.\n")
+            text += (
+                f"\n## Compared with what was possible\n\nBest reachable: {self.range.best:.0f}/100. "
+                f"Worst reachable: {self.range.worst:.0f}/100. Yours: {self.debrief.outcome.overall:.0f}/100.\n"
+            )
         status = self.query_one("#debrief-status", Static)
         try:
             atomic_write(path, text)

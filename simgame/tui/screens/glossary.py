@@ -17,7 +17,7 @@ from simgame.tui.screens.terms import term_text
 from simgame.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from simgame.loader import Glossary
+    from simgame.format.loader import Glossary
     from simgame.tui.app import SimgameApp
 
 
@@ -68,8 +68,10 @@ class GlossaryScreen(Screen[None]):
             listing.set_options([Option("The glossary could not be loaded.", disabled=True)])
             return
         terms = self.glossary.doc.terms
-        ids = sorted((t for t in terms if matches(self.glossary, t, query)),
-                     key=lambda t: (t not in self.met, terms[t].term.lower()))
+        ids = sorted(
+            (t for t in terms if matches(self.glossary, t, query)),
+            key=lambda t: (t not in self.met, terms[t].term.lower()),
+        )
         options = [Option(Text.assemble(("✓ " if t in self.met else "  "), terms[t].term), id=t) for t in ids]
         if not options:
             options = [Option(f"No term matches “{query}”.", id="none", disabled=True)]

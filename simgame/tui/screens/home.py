@@ -58,11 +58,13 @@ class HomeScreen(Screen[None]):
 
     @staticmethod
     def _welcome() -> str:
-        return ("[b]Welcome.[/b] Pick a scenario on the left and press [b]Enter[/b].\n\n"
-                "You play a senior leader. Each scene ends in a decision; some consequences show at once, "
-                "others surface later. The debrief scores where your organisation ends up, not whether you "
-                "finished, and lets you rewind to try another path.\n\n"
-                "Keys: arrows or mouse to move, Enter to open, [b]F1[/b] for help, [b]Ctrl+P[/b] for commands.")
+        return (
+            "[b]Welcome.[/b] Pick a scenario on the left and press [b]Enter[/b].\n\n"
+            "You play a senior leader. Each scene ends in a decision; some consequences show at once, "
+            "others surface later. The debrief scores where your organisation ends up, not whether you "
+            "finished, and lets you rewind to try another path.\n\n"
+            "Keys: arrows or mouse to move, Enter to open, [b]F1[/b] for help, [b]Ctrl+P[/b] for commands."
+        )
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.reload)
@@ -87,19 +89,24 @@ class HomeScreen(Screen[None]):
         if resumable:
             options.append(Option(Text("Continue where you left off", style="bold"), id="head:resume", disabled=True))
             for entry, save in resumable[:MAX_RESUME]:
-                label = Text.assemble("  ↻ ", (entry.title, "bold"),
-                                      f"\n    decision {len(save.choices) + 1}, saved {_when(save.updated)}")
+                label = Text.assemble(
+                    "  ↻ ",
+                    (entry.title, "bold"),
+                    f"\n    decision {len(save.choices) + 1}, saved {_when(save.updated)}",
+                )
                 options.append(Option(label, id=f"resume:{save.run_id}"))
             if len(resumable) > MAX_RESUME:
-                options.append(Option(f"    …{len(resumable) - MAX_RESUME} more: press L", id="head:more",
-                                      disabled=True))
+                options.append(
+                    Option(f"    …{len(resumable) - MAX_RESUME} more: press L", id="head:more", disabled=True)
+                )
         options.append(Option(Text("Scenarios", style="bold"), id="head:scenarios", disabled=True))
         order = sorted(range(len(catalog.entries)), key=lambda i: catalog.entries[i].scenario is None)
         for index in order:
             options.append(self._entry_option(index, catalog.entries[index]))
         if not catalog.entries:
-            options.append(Option(f"  No scenarios found in {self.app.options.library_dir()}", id="head:none",
-                                  disabled=True))
+            options.append(
+                Option(f"  No scenarios found in {self.app.options.library_dir()}", id="head:none", disabled=True)
+            )
         library.set_options([o for o in options if o is not None])
         target = highlighted if highlighted and not highlighted.startswith("head:") else None
         ids = [o.id for o in library.options]
@@ -142,28 +149,51 @@ class HomeScreen(Screen[None]):
             if pair is None:
                 return
             entry, save = pair
-            detail.update(Text.assemble(
-                (entry.title, "bold"), "\n\n",
-                f"An unfinished run: {len(save.choices)} decision{'s' * (len(save.choices) != 1)} made, "
-                f"last saved {_when(save.updated)}.\n\nPress Enter to continue it."))
+            detail.update(
+                Text.assemble(
+                    (entry.title, "bold"),
+                    "\n\n",
+                    f"An unfinished run: {len(save.choices)} decision{'s' * (len(save.choices) != 1)} made, "
+                    f"last saved {_when(save.updated)}.\n\nPress Enter to continue it.",
+                )
+            )
             return
         entry = catalog.entries[int(key)]
         if entry.scenario is None:
-            detail.update(Text.assemble(
-                ("This scenario cannot be played yet", "bold"), "\n\n", f"File: {entry.path.name}\n",
-                f"Problems: {entry.problem_count}\nFirst: {entry.problem}\n\n",
-                f"Its author can see every problem with:\n  simgame validate {entry.path}"))
+            detail.update(
+                Text.assemble(
+                    ("This scenario cannot be played yet", "bold"),
+                    "\n\n",
+                    f"File: {entry.path.name}\n",
+                    f"Problems: {entry.problem_count}\nFirst: {entry.problem}\n\n",
+                    f"Its author can see every problem with:\n  simgame validate {entry.path}",
+                )
+            )
             return
         sc = entry.scenario
         doc = sc.doc
-        best = (f"{entry.best.score:.0f}/100, {entry.best.band_label}"
-                f"{' (' + entry.best.ending_title + ')' if entry.best.ending_title else ''}"
-                if entry.best else "not played yet")
+        best = (
+            f"{entry.best.score:.0f}/100, {entry.best.band_label}"
+            f"{' (' + entry.best.ending_title + ')' if entry.best.ending_title else ''}"
+            if entry.best
+            else "not played yet"
+        )
         lines = Text.assemble(
-            (doc.title, "bold"), "\n\n", ("Your role: ", "bold"), doc.role, "\n\n", paragraphs(doc.summary), "\n\n",
-            ("Themes: ", "bold"), ", ".join(t.replace("-", " ") for t in doc.themes) or "none", "\n",
-            ("Time: ", "bold"), f"about {doc.minutes} minutes\n",
-            ("Best result: ", "bold"), best, "\n",
+            (doc.title, "bold"),
+            "\n\n",
+            ("Your role: ", "bold"),
+            doc.role,
+            "\n\n",
+            paragraphs(doc.summary),
+            "\n\n",
+            ("Themes: ", "bold"),
+            ", ".join(t.replace("-", " ") for t in doc.themes) or "none",
+            "\n",
+            ("Time: ", "bold"),
+            f"about {doc.minutes} minutes\n",
+            ("Best result: ", "bold"),
+            best,
+            "\n",
         )
         if entry.finished_runs:
             lines.append(f"Finished runs: {entry.finished_runs}\n")
@@ -193,9 +223,11 @@ class HomeScreen(Screen[None]):
                 self.app.open_briefing(entry.scenario)
         elif kind == "invalid":
             entry = catalog.entries[int(key)]
-            self.app.show_problem(f"{entry.path.name} cannot be played",
-                                  f"{entry.problem}\n\n{entry.problem_count} problem(s) in all. "
-                                  f"Run `simgame validate {entry.path}` to see each one with a hint.")
+            self.app.show_problem(
+                f"{entry.path.name} cannot be played",
+                f"{entry.problem}\n\n{entry.problem_count} problem(s) in all. "
+                f"Run `simgame validate {entry.path}` to see each one with a hint.",
+            )
 
     def action_load(self) -> None:
         from simgame.tui.screens.load import LoadScreen

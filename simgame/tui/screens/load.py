@@ -17,7 +17,7 @@ from simgame.tui.screens.home import _when
 from simgame.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from simgame.saves import SaveEntry
+    from simgame.engine.saves import SaveEntry
     from simgame.tui.app import SimgameApp
 
 
@@ -54,7 +54,7 @@ class LoadScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _read(self) -> None:
-        from simgame.saves import list_saves
+        from simgame.engine.saves import list_saves
 
         folder = self.app.options.saves_dir()
         entries = list_saves(folder)
@@ -87,9 +87,11 @@ class LoadScreen(Screen[None]):
             return
         entry = self.entries[int(option.id[5:])]
         if entry.save is None:
-            self.app.show_problem("This save is damaged",
-                                  f"{entry.error}\n\nThe file is {entry.path}. simgame never changes or deletes "
-                                  "a damaged save; move it away if you no longer need it.")
+            self.app.show_problem(
+                "This save is damaged",
+                f"{entry.error}\n\nThe file is {entry.path}. simgame never changes or deletes "
+                "a damaged save; move it away if you no longer need it.",
+            )
             return
         if self.app.catalog is None:
             self.query_one("#load-status", Static).update("The library is still loading; try again in a moment.")

@@ -24,8 +24,11 @@ class NameScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="name-box"):
-            yield Static("[b]Join the session[/b]\n\nYour name as the facilitator will see it "
-                         "(a first name or a pseudonym is fine):", id="name-title")
+            yield Static(
+                "[b]Join the session[/b]\n\nYour name as the facilitator will see it "
+                "(a first name or a pseudonym is fine):",
+                id="name-title",
+            )
             yield Input(placeholder="Your name", id="name-input", max_length=40)
             yield Static("", id="name-error")
 

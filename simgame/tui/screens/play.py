@@ -20,11 +20,10 @@ from simgame.tui.widgets.keybar import KeyBar
 from simgame.tui.widgets.text import paragraphs
 
 if TYPE_CHECKING:
-    from simgame.engine import EngineError
-    from simgame.state import Decision
+    from simgame.engine.run import EngineError
+    from simgame.engine.state import Decision
     from simgame.tui.app import SimgameApp
     from simgame.tui.session import GameSession
-
 
 
 def scene_markup(session: GameSession) -> str:
@@ -58,15 +57,34 @@ def option_prompt(number: int, label: str, available: bool, reason: str | None) 
 
 class PlayScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "choose(1)", "Choose", key_display="1-9", id="play.choose",
-                tooltip="Choose an option by its number (or arrows and Enter, or click)"),
-        *[Binding(str(n), f"choose({n})", f"Choose option {n}", show=False, id=f"play.choose{n}",
-                   tooltip=f"Choose option {n}")
-          for n in range(2, 10)],
+        Binding(
+            "1",
+            "choose(1)",
+            "Choose",
+            key_display="1-9",
+            id="play.choose",
+            tooltip="Choose an option by its number (or arrows and Enter, or click)",
+        ),
+        *[
+            Binding(
+                str(n),
+                f"choose({n})",
+                f"Choose option {n}",
+                show=False,
+                id=f"play.choose{n}",
+                tooltip=f"Choose option {n}",
+            )
+            for n in range(2, 10)
+        ],
         Binding("t", "terms", "Terms", id="play.terms", tooltip="Explain the highlighted terms in this scene"),
         Binding("g", "glossary", "Glossary", id="play.glossary", tooltip="The whole glossary, searchable"),
-        Binding("d", "diagnostics", "Problems", id="play.diagnostics",
-                tooltip="Show the problems found in the scenario file"),
+        Binding(
+            "d",
+            "diagnostics",
+            "Problems",
+            id="play.diagnostics",
+            tooltip="Show the problems found in the scenario file",
+        ),
         Binding("escape", "leave", "Library", id="play.leave", tooltip="Back to the library (progress is saved)"),
         Binding("enter", "next", "Continue", id="play.next", tooltip="On to the next scene"),
         Binding("space", "next", "Continue", id="play.next_space", show=False, tooltip="On to the next scene"),
@@ -152,11 +170,13 @@ class PlayScreen(Screen[None]):
             self.show_notice()
 
     def _top_line(self) -> Text:
-        return Text.assemble((self.session.scenario.title, "bold"), f"  ·  {self.session.phase_label()}  ·  "
-                             f"decision {self.session.decisions_made + 1}")
+        return Text.assemble(
+            (self.session.scenario.title, "bold"),
+            f"  ·  {self.session.phase_label()}  ·  decision {self.session.decisions_made + 1}",
+        )
 
     def _event_line(self, event: object) -> str:
-        from simgame.report import deltas_text
+        from simgame.authoring.run_report import deltas_text
 
         e = event  # EventRecord
         kind = f"Chance event ({e.probability:.0%} likely)" if e.is_chance else "Meanwhile"  # type: ignore[attr-defined]
@@ -165,9 +185,14 @@ class PlayScreen(Screen[None]):
     def _fill_choices(self, focus: bool = True) -> None:
         choices = self.query_one("#choices", OptionList)
         waiting = self.waiting_message is not None
-        options = [Option(option_prompt(o.number, o.label, o.available, o.locked_reason), id=o.id,
-                          disabled=waiting or not o.available)
-                   for o in self.session.run.options()]
+        options = [
+            Option(
+                option_prompt(o.number, o.label, o.available, o.locked_reason),
+                id=o.id,
+                disabled=waiting or not o.available,
+            )
+            for o in self.session.run.options()
+        ]
         choices.set_options(options)
         first = next((i for i, o in enumerate(options) if not o.disabled), None)
         choices.highlighted = first
@@ -180,8 +205,10 @@ class PlayScreen(Screen[None]):
             parts.append(self.session.note)
         if self.app.watch_diagnostics:
             count = len(self.app.watch_diagnostics)
-            parts.append(f"The scenario file has {count} error{'s' * (count != 1)}: still playing the last good "
-                         "version. Press D to see them.")
+            parts.append(
+                f"The scenario file has {count} error{'s' * (count != 1)}: still playing the last good "
+                "version. Press D to see them."
+            )
         if self.waiting_message:
             parts.append(f"⏸ {self.waiting_message}")
         if self.session.save_problem:
@@ -221,7 +248,7 @@ class PlayScreen(Screen[None]):
         self.make_choice(option.id)
 
     def make_choice(self, choice_id: str) -> None:
-        from simgame.engine import EngineError
+        from simgame.engine.run import EngineError
 
         if self.waiting_message is not None or self.showing_consequence:
             self.app.bell()
@@ -248,8 +275,11 @@ class PlayScreen(Screen[None]):
         self.showing_consequence = True
         view = self.query_one("#consequence-view", VerticalScroll)
         self.query_one("#consequence-text", Static).update(consequence_text(session, decision))
-        self.query_one("#play-top", Static).update(Text.assemble(
-            (session.scenario.title, "bold"), f"  ·  what happened after decision {session.decisions_made}"))
+        self.query_one("#play-top", Static).update(
+            Text.assemble(
+                (session.scenario.title, "bold"), f"  ·  what happened after decision {session.decisions_made}"
+            )
+        )
         self.query_one("#dashboard", Dashboard).show(session)
         self.query_one("#play-main").display = False
         view.display = True
@@ -282,8 +312,10 @@ class PlayScreen(Screen[None]):
 
     def _after_consequence(self) -> None:
         if self.session.run.is_stuck:
-            self._extra_notice = ("No choice is available here: the scenario has a dead end. "
-                                  "Press Escape to go back; the author has been told by `simgame validate`.")
+            self._extra_notice = (
+                "No choice is available here: the scenario has a dead end. "
+                "Press Escape to go back; the author has been told by `simgame validate`."
+            )
             self.show_notice()
 
     # -- other actions -----------------------------------------------------------
@@ -297,16 +329,18 @@ class PlayScreen(Screen[None]):
         from simgame.tui.screens.terms import TermsScreen
         from simgame.tui.terms import glossary_for
 
-        self.app.push_screen(TermsScreen(glossary_for(self.session.scenario), list(self.session.run.scene.terms),
-                                         focus))
+        self.app.push_screen(
+            TermsScreen(glossary_for(self.session.scenario), list(self.session.run.scene.terms), focus)
+        )
 
     def action_glossary(self) -> None:
         from simgame.tui.screens.glossary import GlossaryScreen
         from simgame.tui.terms import glossary_for, terms_met
 
         run = self.session.run
-        self.app.push_screen(GlossaryScreen(glossary_for(self.session.scenario),
-                                            terms_met(self.session.scenario, run.visited)))
+        self.app.push_screen(
+            GlossaryScreen(glossary_for(self.session.scenario), terms_met(self.session.scenario, run.visited))
+        )
 
     def action_diagnostics(self) -> None:
         diags = self.app.watch_diagnostics

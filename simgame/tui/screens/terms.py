@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 if TYPE_CHECKING:
-    from simgame.loader import Glossary
+    from simgame.format.loader import Glossary
 
 
 def term_text(glossary: Glossary, term_id: str) -> Text:

@@ -13,8 +13,8 @@ from rich.text import Text
 from simgame.tui.widgets.text import change_words, paragraphs
 
 if TYPE_CHECKING:
-    from simgame.scenario import Scenario
-    from simgame.state import Decision, EventRecord
+    from simgame.engine.state import Decision, EventRecord
+    from simgame.format.compiled import Scenario
     from simgame.tui.session import GameSession
 
 
@@ -40,7 +40,7 @@ def changes_text(scenario: Scenario, before: dict[str, float], after: dict[str, 
 
 
 def event_text(scenario: Scenario, event: EventRecord) -> Text:
-    from simgame.report import deltas_text
+    from simgame.authoring.run_report import deltas_text
 
     out = Text()
     if event.is_chance:

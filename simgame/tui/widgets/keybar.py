@@ -44,8 +44,7 @@ class KeyBar(Static):
             seen.add(binding.action)
             key = binding.key_display or self.app.get_key_display(binding)
             dim = "" if active.enabled else " dim"
-            item = Content.assemble((key, "bold $footer-key-foreground" + dim), " ",
-                                    (binding.description, dim.strip()))
+            item = Content.assemble((key, "bold $footer-key-foreground" + dim), " ", (binding.description, dim.strip()))
             parts.append(item.stylize_before(f"@click=app.simulate_key({binding.key!r})"))
         if palette is not None and self.app.ENABLE_COMMAND_PALETTE:
             key = self.app.get_key_display(palette)

@@ -1,0 +1,1 @@
+"""Searches of the state space: the exhaustive explorer, reports, personas and findings."""

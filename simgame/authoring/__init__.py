@@ -1,0 +1,1 @@
+"""Tools for scenario authors: lint, graphs, scaffolding, statistics, transcripts."""

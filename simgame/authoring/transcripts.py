@@ -1,0 +1,183 @@
+"""Expected transcripts: committed regression tests of a scenario's behaviour.
+
+A transcript is one YAML file (tests/transcripts/<scenario-id>/<name>.yaml):
+
+    scenario: pilot-to-production      # a bundled id, or a .yaml path relative to this file
+    seed: 3
+    fixture: after-rush                # optional
+    choices: [scale-now, measure]
+    expect:
+      ending: muddled
+      band: mixed
+      score: 55.0
+      metrics: {value: 60.0, risk: 50.0}
+      scenes: [kickoff, rollout]        # optional: where play rested before each decision, then the ending
+
+Replaying uses the real engine (`Run.replay`), so a transcript fails when a content
+edit changes what those choices lead to; the difference is shown as a readable diff.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from simgame.engine.run import EngineError, Run
+from simgame.engine.saves import atomic_write
+from simgame.engine.scoring import score
+from simgame.format.compiled import Scenario
+from simgame.format.diagnostics import LoadError
+from simgame.format.loader import bundled_dir, load_scenario, resolve
+
+SCORE_TOLERANCE = 0.05
+
+
+class TranscriptError(Exception):
+    """A transcript file that cannot be read or replayed; the message says why."""
+
+
+@dataclass
+class Transcript:
+    path: Path
+    scenario: str
+    seed: int
+    choices: list[str]
+    expect: dict[str, Any]
+    fixture: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.path.parent.name}/{self.path.stem}"
+
+
+@dataclass
+class Result:
+    transcript: Transcript
+    passed: bool
+    diff: str
+    actual: dict[str, Any]
+
+
+def read(path: Path) -> Transcript:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise TranscriptError(f"{path}: cannot be read ({exc})") from None
+    if not isinstance(data, dict):
+        raise TranscriptError(f"{path}: a transcript is a mapping with scenario, seed, choices and expect")
+    missing = [k for k in ("scenario", "choices", "expect") if k not in data]
+    if missing:
+        raise TranscriptError(f"{path}: missing {', '.join(missing)}")
+    choices = data["choices"]
+    if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
+        raise TranscriptError(f"{path}: `choices` must be a list of choice ids")
+    if not isinstance(data["expect"], dict):
+        raise TranscriptError(f"{path}: `expect` must be a mapping (ending, band, score, metrics)")
+    seed = data.get("seed", 0)
+    if not isinstance(seed, int):
+        raise TranscriptError(f"{path}: `seed` must be a whole number")
+    return Transcript(path, str(data["scenario"]), seed, list(choices), dict(data["expect"]), data.get("fixture"))
+
+
+def scenario_path(t: Transcript) -> Path:
+    ref = t.scenario
+    if ref.endswith((".yaml", ".yml")):
+        return (t.path.parent / ref).resolve()
+    return resolve(ref, bundled_dir())
+
+
+def play(
+    sc: Scenario, seed: int, choices: list[str], fixture: str | None = None, want_scenes: bool = True
+) -> dict[str, Any]:
+    """What a transcript records about a replay: ending, band, score, metrics, and the scenes shown."""
+    run = Run.start(sc, seed, fixture)
+    try:
+        scenes = [run.scene_id]
+        for choice in choices:
+            run.choose(choice)
+            scenes.append(run.scene_id)
+        outcome = score(sc, run, run.metrics)
+        actual: dict[str, Any] = {
+            "ending": run.ending,
+            "band": outcome.band,
+            "score": outcome.overall,
+            "metrics": {k: round(v, 3) for k, v in run.metrics.items()},
+        }
+        if want_scenes:
+            actual["scenes"] = scenes
+        return actual
+    finally:
+        run.close()
+
+
+def _same(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
+    for key, want in expected.items():
+        got = actual.get(key)
+        if key == "score":
+            if (
+                not isinstance(want, int | float)
+                or not isinstance(got, int | float)
+                or abs(float(want) - float(got)) > SCORE_TOLERANCE
+            ):
+                return False
+        elif key == "metrics":
+            if not isinstance(want, dict) or not isinstance(got, dict) or set(want) != set(got):
+                return False
+            if any(abs(float(want[m]) - float(got[m])) > 1e-6 for m in want):
+                return False
+        elif want != got:
+            return False
+    return True
+
+
+def _dump(data: dict[str, Any]) -> list[str]:
+    return yaml.safe_dump(data, sort_keys=False, default_flow_style=False, allow_unicode=True).splitlines()
+
+
+def check(t: Transcript) -> Result:
+    try:
+        sc = load_scenario(scenario_path(t))
+    except LoadError as exc:
+        raise TranscriptError(f"{t.path}: the scenario {t.scenario} does not load:\n{exc.render()}") from None
+    try:
+        actual = play(sc, t.seed, t.choices, t.fixture, want_scenes="scenes" in t.expect)
+    except EngineError as exc:
+        return Result(t, False, f"  the choices cannot be replayed any more: {exc}", {})
+    if _same(t.expect, actual):
+        return Result(t, True, "", actual)
+    diff = difflib.unified_diff(
+        _dump(t.expect), _dump({k: actual.get(k) for k in t.expect}), "expected", "actual", lineterm="", n=2
+    )
+    return Result(t, False, "\n".join("  " + line for line in diff), actual)
+
+
+def find(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+
+
+def record(target: Path, scenario_ref: str, seed: int, choices: list[str], fixture: str | None = None) -> Path:
+    """Play the choices with the real engine and write what happened as an expected transcript."""
+    source = resolve(scenario_ref)
+    sc = load_scenario(source)
+    actual = play(sc, seed, choices, fixture)
+    is_bundled = source.resolve().parent == bundled_dir().resolve() and not scenario_ref.endswith((".yaml", ".yml"))
+    ref = sc.id if is_bundled else Path(os.path.relpath(source.resolve(), target.resolve().parent)).as_posix()
+    data: dict[str, Any] = {"scenario": ref, "seed": seed}
+    if fixture:
+        data["fixture"] = fixture
+    data["choices"] = choices
+    data["expect"] = actual
+    header = (
+        f"# Expected transcript: replayed by `simgame test` and tests/toolkit/test_transcripts.py.\n"
+        f"# Re-record after an intended change: simgame test --record {target} --scenario {scenario_ref} "
+        f"--seed {seed} --choose {','.join(choices)}\n"
+    )
+    atomic_write(target, header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
+    return target

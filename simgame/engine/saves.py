@@ -1,0 +1,223 @@
+"""Saved runs: small JSON files written atomically, verified by replay, never overwritten on error.
+
+A save is the run's recipe (scenario id, content hash, seed, start, choice log) plus a
+snapshot of the state. Loading replays the recipe and checks the snapshot, so a
+hand-edited or damaged file is caught, and a scenario that changed since the save is
+reported with a safe way on: replay up to where it diverges.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from simgame.engine.run import EngineError, Run
+from simgame.format.compiled import Scenario
+
+SAVE_FORMAT = "simgame-save/1"
+MAX_SAVE_BYTES = 2 * 1024 * 1024
+RUN_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}$")
+
+
+class SaveError(Exception):
+    """A save that cannot be used as it is; ``kind`` says why, the message says it plainly."""
+
+    def __init__(self, message: str, kind: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind  # unreadable | corrupted | future | unknown-scenario | changed | mismatch
+        self.path = path
+
+
+class SaveFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    format: str
+    run_id: str
+    scenario_id: str
+    scenario_title: str = ""
+    scenario_version: str = ""
+    content_hash: str
+    seed: int
+    fixture: str | None = None
+    choices: list[str]
+    snapshot: dict[str, Any]
+    ended: bool = False
+    ending: str | None = None
+    created: str
+    updated: str
+    player: str = ""
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+
+def default_dir() -> Path:
+    """$SIMGAME_SAVES, else the project's saves/ folder beside a source checkout, else ~/.simgame/saves."""
+    env = os.environ.get("SIMGAME_SAVES")
+    if env:
+        return Path(env)
+    checkout = Path(__file__).resolve().parents[2] / "saves"
+    if checkout.is_dir():
+        return checkout
+    return Path.home() / ".simgame" / "saves"
+
+
+def new_run_id(scenario_id: str) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return f"{scenario_id}-{stamp}-{secrets.token_hex(2)}"
+
+
+def save_path(directory: Path, run_id: str) -> Path:
+    """The file for ``run_id`` inside ``directory``; refuses ids that could escape the folder."""
+    if not RUN_ID.match(run_id):
+        raise SaveError(f"`{run_id}` is not a valid save name (use a-z, 0-9 and hyphens)", "unreadable")
+    return directory / f"{run_id}.json"
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write via a temporary file, fsync, then rename: a crash leaves the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def write_save(run: Run, directory: Path, run_id: str, created: str | None = None, player: str = "") -> Path:
+    path = save_path(directory, run_id)
+    atomic_write(path, render_save(run, run_id, created, player))
+    return path
+
+
+def render_save(run: Run, run_id: str, created: str | None = None, player: str = "") -> str:
+    """The text :func:`write_save` writes: a UI builds it on its own thread and writes it on another."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    doc = run.scenario.doc
+    payload = SaveFile(
+        format=SAVE_FORMAT,
+        run_id=run_id,
+        scenario_id=doc.id,
+        scenario_title=doc.title,
+        scenario_version=doc.version,
+        content_hash=run.scenario.content_hash,
+        seed=run.seed,
+        fixture=run.fixture,
+        choices=run.choice_log,
+        snapshot=run.snapshot().to_json(),
+        ended=run.ended,
+        ending=run.ending,
+        created=created or now,
+        updated=now,
+        player=player,
+    )
+    return json.dumps(payload.model_dump(), indent=2, ensure_ascii=False) + "\n"
+
+
+def read_save(path: Path) -> SaveFile:
+    """Parse and shape-check a save file; never modifies it."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_SAVE_BYTES:
+            raise SaveError(f"{path.name} is too large to be a save ({size} bytes)", "corrupted", path)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SaveError(f"cannot read {path.name}: {exc.strerror or exc}", "unreadable", path) from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise SaveError(
+            f"{path.name} is damaged (not valid JSON); it has been left as it is", "corrupted", path
+        ) from None
+    if not isinstance(data, dict):
+        raise SaveError(f"{path.name} is not a simgame save", "corrupted", path)
+    fmt = data.get("format")
+    if isinstance(fmt, str) and fmt.startswith("simgame-save/") and fmt != SAVE_FORMAT:
+        raise SaveError(
+            f"{path.name} was written by a newer simgame ({fmt}); update simgame to open it", "future", path
+        )
+    if fmt != SAVE_FORMAT:
+        raise SaveError(f"{path.name} is not a simgame save", "corrupted", path)
+    try:
+        return SaveFile.model_validate(data)
+    except ValidationError as exc:
+        field_name = ".".join(str(x) for x in exc.errors()[0]["loc"])
+        raise SaveError(
+            f"{path.name} is damaged (field `{field_name}`); it has been left as it is", "corrupted", path
+        ) from None
+
+
+def restore(save: SaveFile, scenario: Scenario, path: Path | None = None) -> Run:
+    """Rebuild the run by replay and verify it against the saved snapshot."""
+    if save.scenario_id != scenario.id:
+        raise SaveError(f"this save belongs to `{save.scenario_id}`, not `{scenario.id}`", "unknown-scenario", path)
+    if save.content_hash != scenario.content_hash:
+        raise SaveError(
+            f"the scenario `{scenario.title}` has changed since this run was saved; "
+            "you can replay your choices up to where the new version differs",
+            "changed",
+            path,
+        )
+    try:
+        run = Run.replay(scenario, save.seed, save.choices, save.fixture)
+    except EngineError:
+        raise SaveError("the saved choices no longer replay; the save is damaged", "mismatch", path) from None
+    if run.snapshot().to_json() != save.snapshot:
+        run.close()
+        raise SaveError("the saved state does not match a replay of its choices; the save is damaged", "mismatch", path)
+    return run
+
+
+def replay_prefix(save: SaveFile, scenario: Scenario) -> tuple[Run, int]:
+    """The longest prefix of the saved choices the current scenario accepts: the safe way on."""
+    run = Run.start(scenario, save.seed, save.fixture if save.fixture in scenario.doc.fixtures else None)
+    for count, choice in enumerate(save.choices):
+        if choice not in run.available():
+            return run, count
+        run.choose(choice)
+    return run, len(save.choices)
+
+
+@dataclass
+class SaveEntry:
+    path: Path
+    save: SaveFile | None
+    error: SaveError | None
+
+
+def list_saves(directory: Path) -> list[SaveEntry]:
+    """Every save in ``directory``, newest first; damaged ones are listed with their error."""
+    if not directory.is_dir():
+        return []
+    entries = []
+    for path in directory.glob("*.json"):
+        try:
+            entries.append(SaveEntry(path, read_save(path), None))
+        except SaveError as exc:
+            entries.append(SaveEntry(path, None, exc))
+    entries.sort(key=lambda e: (e.save.updated if e.save else "", e.path.name), reverse=True)
+    return entries

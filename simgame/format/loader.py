@@ -1,0 +1,165 @@
+"""Load scenarios and the glossary: strict YAML, then shape, then semantics; all problems at once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from simgame.format.checks import compile_scenario
+from simgame.format.compiled import Scenario, content_hash
+from simgame.format.diagnostics import Diagnostic, LoadError, make
+from simgame.format.errors import describe
+from simgame.format.model import GlossaryDoc, ScenarioDoc
+from simgame.format.yamlsource import SourceMap, load_yaml_file, parse_yaml, read_text
+
+GLOSSARY_FILE = "glossary.yaml"
+
+
+@dataclass
+class Glossary:
+    doc: GlossaryDoc
+    smap: SourceMap
+    path: str
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(self.doc.terms)
+
+
+@dataclass
+class CheckResult:
+    """Everything `simgame validate` needs about one file."""
+
+    path: str
+    scenario: Scenario | None
+    diagnostics: list[Diagnostic]
+    data: Any = None
+    smap: SourceMap | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.is_error for d in self.diagnostics)
+
+
+def bundled_dir() -> Path:
+    """The shipped scenarios: $SIMGAME_SCENARIOS, ./scenarios, or the source checkout's folder."""
+    env = os.environ.get("SIMGAME_SCENARIOS")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parents[2] / "scenarios"
+    cwd = Path.cwd() / "scenarios"
+    if cwd.is_dir() and any(cwd.glob("*.yaml")):
+        return cwd
+    return here
+
+
+def _validate_model(model: type[ScenarioDoc] | type[GlossaryDoc], data: Any, smap: SourceMap, kind: str) -> Any:
+    if not isinstance(data, dict):
+        raise LoadError(
+            [
+                smap.diag(
+                    "SG108",
+                    f"a {kind} file must be a mapping of fields",
+                    (),
+                    hint="start with `format:`, `id:`, `title:` ...",
+                )
+            ]
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise LoadError(describe(exc, data, smap)) from None
+
+
+def load_glossary(path: Path | str) -> Glossary:
+    data, smap = load_yaml_file(path)
+    doc = _validate_model(GlossaryDoc, data, smap, "glossary")
+    diags = []
+    for tid, term in doc.terms.items():
+        for i, other in enumerate(term.see_also):
+            if other not in doc.terms:
+                diags.append(smap.diag("SG305", f"`{other}` is not a glossary term", ("terms", tid, "see_also", i)))
+    if diags:
+        raise LoadError(diags)
+    return Glossary(doc, smap, str(path))
+
+
+def find_glossary(scenario_path: Path) -> Path | None:
+    candidate = scenario_path.parent / GLOSSARY_FILE
+    if candidate.is_file():
+        return candidate
+    bundled = bundled_dir() / GLOSSARY_FILE
+    return bundled if bundled.is_file() else None
+
+
+def check_text(text: str, name: str, glossary: Glossary | None) -> CheckResult:
+    try:
+        data, smap = parse_yaml(text, name)
+    except LoadError as exc:
+        return CheckResult(name, None, exc.diagnostics)
+    try:
+        doc = _validate_model(ScenarioDoc, data, smap, "scenario")
+    except LoadError as exc:
+        return CheckResult(name, None, exc.diagnostics, data, smap)
+    scenario, diags = compile_scenario(doc, smap, content_hash(data), name, glossary.ids if glossary else None)
+    return CheckResult(name, scenario, diags, data, smap)
+
+
+def check_file(path: Path | str, glossary: Glossary | None = None) -> CheckResult:
+    """Load and check one scenario file, collecting diagnostics instead of raising."""
+    p = Path(path)
+    name = str(path)
+    if glossary is None:
+        gpath = find_glossary(p)
+        if gpath is not None:
+            try:
+                glossary = load_glossary(gpath)
+            except LoadError as exc:
+                return CheckResult(name, None, exc.diagnostics)
+    try:
+        text = read_text(p, name)
+    except LoadError as exc:
+        return CheckResult(name, None, exc.diagnostics)
+    return check_text(text, name, glossary)
+
+
+def load_scenario(path: Path | str, glossary: Glossary | None = None) -> Scenario:
+    """Load a playable scenario or raise LoadError with every error found."""
+    result = check_file(path, glossary)
+    if result.scenario is None:
+        errors = [d for d in result.diagnostics if d.is_error] or [
+            make("SG100", f"{path} could not be loaded", file=str(path))
+        ]
+        raise LoadError(errors)
+    result.scenario.warnings = [d for d in result.diagnostics if not d.is_error]
+    return result.scenario
+
+
+def scenario_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.yaml") if p.name != GLOSSARY_FILE)
+
+
+def resolve(name_or_path: str, folder: Path | None = None) -> Path:
+    """A scenario given as a file path or as the id of a bundled scenario."""
+    p = Path(name_or_path)
+    if p.suffix in (".yaml", ".yml") or p.exists():
+        return p
+    folder = folder or bundled_dir()
+    candidate = folder / f"{name_or_path}.yaml"
+    if candidate.is_file():
+        return candidate
+    known = [f.stem for f in scenario_files(folder)] if folder.is_dir() else []
+    raise LoadError(
+        [
+            make(
+                "SG100",
+                f"no scenario called `{name_or_path}`",
+                file=name_or_path,
+                hint=("available: " + ", ".join(known)) if known else f"no scenarios found in {folder}",
+            )
+        ]
+    )
