@@ -30,7 +30,9 @@ import contextlib
 
 from benchmarks.common import Figure, Goal
 from simgame.analysis.batch import explorer as explore_batch
-from simgame.analysis.search import GraphPlayer, TooLarge, build_graph, random_play
+from simgame.analysis.keys import TooLarge
+from simgame.analysis.play import random_play
+from tests.oracle.explorer import GraphPlayer, build_graph
 from simgame.authoring.lint import lint
 from simgame.engine.run import Run
 from simgame.format.loader import bundled_dir, check_file, load_scenario, scenario_files

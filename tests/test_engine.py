@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 
 from simgame.engine.run import RESOLVING, EngineError, Run, machine_for
@@ -20,7 +23,7 @@ def seed_where_drift(tiny: Scenario, fires: bool) -> int:
 
 def test_start_state(tiny: Scenario) -> None:
     run = Run.start(tiny, seed=1)
-    assert run.scene_id == "kickoff" and run.phase == "pilot" and run.state == "kickoff"
+    assert run.scene_id == "kickoff" and run.phase == "pilot" and run.state == "scene:kickoff"
     assert run.metrics == {"value": 30.0, "risk": 30.0}
     assert [o.id for o in run.options()] == ["scale-now", "name-owner"]
     assert not run.ended and run.turn == 0
@@ -86,7 +89,7 @@ def test_endings_resolve_by_condition_in_order(tiny: Scenario) -> None:
     run.choose("scale-now")
     run.choose("celebrate")
     assert run.ending == "muddled"  # risk 55 > 40
-    assert run.state == "muddled" and run.state != RESOLVING
+    assert run.state == "ending:muddled" and run.state != RESOLVING
     with pytest.raises(EngineError, match="ended"):
         run.choose("measure")
 
@@ -135,11 +138,34 @@ def test_machine_is_shared_and_built_without_auto_transitions(tiny: Scenario) ->
     m = machine_for(tiny)
     assert machine_for(tiny) is m
     assert not m.auto_transitions
+    before = len(m.models)
     run = Run.start(tiny, 0)
-    assert run in m.models
+    assert len(m.models) == before + 1 and run not in m.models  # the machine holds a stand-in, not the run
     run.close()
-    assert run not in m.models
-    assert "take_choice" in m.events and "to_kickoff" not in m.events
+    assert len(m.models) == before
+    assert "take_choice" in m.events and "to_kickoff" not in m.events and "to_scene:kickoff" not in m.events
+
+
+def test_dropped_runs_are_released(tiny: Scenario) -> None:
+    """Finished, rewound and abandoned runs leave the shared machine without anyone calling close()."""
+    m = machine_for(tiny)
+    gc.collect()
+    before = len(m.models)
+    refs = []
+    for seed in range(2_000):
+        run = Run.start(tiny, seed)
+        if seed % 3 == 1:
+            run.choose("name-owner")
+            run = run.rewind(0)  # the rewound-from run is dropped here
+        elif seed % 3 == 2:
+            run.choose("scale-now")
+            run.choose(run.available()[0])
+            assert run.ended
+        refs.append(weakref.ref(run))
+    del run
+    gc.collect()
+    assert [r for r in refs if r() is not None] == []
+    assert len(m.models) == before
 
 
 def test_debrief_scores_state_not_completion(tiny: Scenario) -> None:

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from simgame.engine.evaluate import evaluate
 from simgame.format import expr
 
 
@@ -43,7 +44,7 @@ class Env:
 def ev(source: str) -> float | bool:
     node = expr.parse(source)
     expr.check(node, N())
-    return expr.evaluate(node, Env())
+    return evaluate(node, Env())
 
 
 @pytest.mark.parametrize(
@@ -139,4 +140,4 @@ def test_generated_expressions_never_crash(parts: list[tuple[str, str]], last: s
         expr.check(node, N())
     except expr.ExprError:
         return
-    expr.evaluate(node, Env())
+    evaluate(node, Env())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from simgame.engine.rules import PlayState
+from simgame.engine.state import PlayState
 from simgame.format import expr
 from simgame.format.compiled import Scenario
 
@@ -74,7 +74,7 @@ def state_key(spec: KeySpec, st: PlayState) -> Hashable:
         st.scene,
         tuple(st.metrics.values()),
         frozenset(st.flags),
-        tuple(st.seen.get(s, 0) for s in spec.scenes),
+        tuple(st.visit_counts.get(s, 0) for s in spec.scenes),
         frozenset(st.chosen & spec.choices),
         st.turn if spec.turn else 0,
     )

@@ -20,10 +20,11 @@ from simgame.analysis.batch.explorer import MAX_STATES, BatchGraph, Step
 from simgame.analysis.batch.tally import median
 from simgame.analysis.keys import TooLarge
 from simgame.analysis.personas import PERSONAS, Persona, metric_weights, pick
-from simgame.analysis.search import EXHAUSTIVE_BUDGET, random_play, reproduce_seed
-from simgame.engine.rules import PlayState
+from simgame.analysis.play import random_play, reproduce_seed
+from simgame.analysis.search import EXHAUSTIVE_BUDGET
+from simgame.engine.evaluate import evaluate
 from simgame.engine.scoring import Outcome, score
-from simgame.format import expr
+from simgame.engine.state import PlayState
 from simgame.format.compiled import Scenario
 
 Phase = Callable[[str, int, int], None]  # (what, done, total)
@@ -298,7 +299,7 @@ def _from_plays(sc: Scenario, seed: int, plays: int, why: str, progress: Phase |
     for k in range(plays):
         s = seed + k
         st, made, error = random_play(sc, s)
-        scenes.update(sc_id for sc_id in st.seen)
+        scenes.update(sc_id for sc_id in st.visit_counts)
         choices.update(made)
         moved |= {m for m, v in st.metrics.items() if v != starts[m]}
         if error:
@@ -427,9 +428,7 @@ def _common_findings(sc: Scenario, report: Report) -> None:
 
 
 def _objectives_met(sc: Scenario, finals: list[_Final]) -> dict[str, set[bool]]:
-    return {
-        oid: {bool(expr.evaluate(node, f.state)) for f in finals} for oid, node in sc.objectives if node is not None
-    }
+    return {oid: {bool(evaluate(node, f.state)) for f in finals} for oid, node in sc.objectives if node is not None}
 
 
 def _persona(sc: Scenario, persona: Persona, seed: int, plays: int) -> PersonaResult:

@@ -1,46 +1,27 @@
-"""Exhaustive exploration of a scenario's reachable states, with seeded random play as a fallback.
+"""The one search of a scenario's state space, as every caller asks it.
 
-A state is what decides the future: the scene, the metrics, the flags, and only those
-parts of history the scenario's expressions read (visit counts of scenes named in
-`visited()`/`visits()`, choices named in `chose()` or marked `once`, the turn if
-`turn()` is used). States are memoised, so a scenario of tens of scenes explores in
-milliseconds. A chance event branches both ways (fires / does not), each branch
-carrying its probability, so coverage and reachable endings are exact.
-
-Play uses :mod:`simgame.engine.rules`, which calls the engine's own rule functions.
-This module is pure (no rich, no textual): the TUI calls it from a worker thread.
+The batch explorer (`simgame.analysis.batch.explorer`) visits every reachable state once;
+this module answers from it: the best and worst reachable outcomes (the debrief's reference
+points) and the shortest way to a scene (authors' `--from`), made to hold for a given seed.
+A scenario too large to explore falls back to sampled play (`simgame.analysis.play`).
 """
 
 from __future__ import annotations
 
-import gc
-import random
-import time
-from collections import deque
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
-from typing import TypeVar
+from dataclasses import dataclass
 
-from simgame.analysis import findings as batch_analysis
-from simgame.analysis.batch import explorer as explore_batch
-from simgame.analysis.keys import KeySpec, TooLarge, all_expressions, key_spec, state_key
-from simgame.engine.rules import Fired, PlayState, Roller, choose, options, seeded_roller, start
-from simgame.engine.run import EngineError, chance_roll
-from simgame.engine.scoring import Outcome, score
+import numpy as np
+
+from simgame.analysis import findings
+from simgame.analysis.batch import explorer
+from simgame.analysis.keys import TooLarge
+from simgame.analysis.play import reproduce_seed, sampled_range
+from simgame.engine.rules import Roller, available, choose, seeded_roller, start
+from simgame.engine.state import EngineError, PlayState
 from simgame.format.compiled import Scenario
 
-__all__ = ["KeySpec", "TooLarge", "all_expressions", "key_spec", "state_key"]
-
-T = TypeVar("T")
-Progress = Callable[[int, int], None]  # (done, total); total 0 when unknown
-
-MAX_STATES = 200_000  # the one-state-at-a-time graph (`build_graph`), used for seeded play over small scenarios
 EXHAUSTIVE_BUDGET = 60.0  # seconds of exhaustive exploration before falling back to random play
-MAX_BRANCHES = 4_096  # chance outcomes of one step
-SEED_SEARCH = 500  # seeds tried to reproduce a path's chance outcomes with a real seed
-Rolls = tuple[tuple[str, bool], ...]
-# A roll as it happened: (event, fired, probability, scene, visits of that scene, turn) at the moment of the roll.
-RollDetail = tuple[str, bool, float, str, int, int]
+PATH_CANDIDATES = 2_000  # shortest paths tried, nearest first, for one that a given seed plays out
 
 
 @dataclass(frozen=True)
@@ -54,478 +35,64 @@ class OutcomeRange:
     exhaustive: bool
 
 
-def branch_all(step: Callable[[Roller], T]) -> list[tuple[T | EngineError, float, tuple[RollDetail, ...]]]:
-    """Run ``step`` once per combination of chance outcomes; each result with its probability and rolls."""
-    results: list[tuple[T | EngineError, float, tuple[RollDetail, ...]]] = []
-    pending: list[tuple[bool, ...]] = [()]
-    while pending:
-        script = pending.pop()
-        taken: list[bool] = []
-        named: list[RollDetail] = []
-        prob = [1.0]
-
-        def roller(
-            st: PlayState,
-            event: object,
-            p: float,
-            script: tuple[bool, ...] = script,
-            taken: list[bool] = taken,
-            named: list[RollDetail] = named,
-            prob: list[float] = prob,
-        ) -> bool:
-            i = len(taken)
-            if i < len(script):
-                fires = script[i]
-            else:
-                fires = True
-                pending.append((*taken, False))
-            taken.append(fires)
-            named.append((getattr(event, "id", "?"), fires, p, st.scene, st.seen.get(st.scene, 0), st.turn))
-            prob[0] *= p if fires else 1.0 - p
-            return fires
-
-        try:
-            result: T | EngineError = step(roller)
-        except EngineError as exc:
-            result = exc
-        results.append((result, prob[0], tuple(named)))
-        if len(results) > MAX_BRANCHES:
-            raise TooLarge(f"one step has more than {MAX_BRANCHES} combinations of chance outcomes")
-    return results
-
-
-@dataclass
-class Edge:
-    choice: str  # "" for the opening (entering the first scene)
-    prob: float
-    rolls: Rolls
-    fired: tuple[str, ...]
-    target: int  # node index, -1 when play failed (see error)
-    error: str = ""
-    passed: tuple[str, ...] = ()  # scenes entered on the way (left again by an event's goto)
-    # For replaying seeded play over the graph: each roll relative to the state before the step
-    # (event, fired, probability, scene, visits added so far this step, turns added), and visits added.
-    detail: tuple[RollDetail, ...] = ()
-    seen_added: tuple[tuple[str, int], ...] = ()
-
-
-@dataclass
-class Node:
-    state: PlayState
-    depth: int
-    parent: int  # -1 for an opening state
-    via: Edge
-    edges: list[Edge] = field(default_factory=list)
-    stuck: bool = False
-
-
-@dataclass
-class StateGraph:
-    scenario: Scenario
-    nodes: list[Node]
-    roots: list[int]
-    opening_errors: list[Edge]
-    openings: list[Edge] = field(default_factory=list)
-
-    def path(self, index: int) -> tuple[list[str], Rolls]:
-        """The choices and chance outcomes from the start to a node (shortest: nodes are found breadth-first)."""
-        choices: list[str] = []
-        rolls: list[tuple[str, bool]] = []
-        while index >= 0:
-            node = self.nodes[index]
-            if node.via.choice:
-                choices.append(node.via.choice)
-            rolls[:0] = list(node.via.rolls)
-            index = node.parent
-        choices.reverse()
-        return choices, tuple(rolls)
-
-    def endings(self) -> list[int]:
-        return [i for i, n in enumerate(self.nodes) if n.state.ending is not None]
-
-
-def _passed(fired: list[Fired]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(f.scene for f in fired))
-
-
-def _relative(
-    base: PlayState | None, after: PlayState, rolls: tuple[RollDetail, ...]
-) -> tuple[Rolls, tuple[RollDetail, ...], tuple[tuple[str, int], ...]]:
-    """Rolls as (event, fired) pairs, and relative to ``base`` so another play in the same state can replay them."""
-    seen0 = base.seen if base is not None else {}
-    turn0 = base.turn if base is not None else 0
-    detail = tuple((e, f, p, sc, v - seen0.get(sc, 0), t - turn0) for e, f, p, sc, v, t in rolls)
-    added = tuple((sc, n - seen0.get(sc, 0)) for sc, n in after.seen.items() if n != seen0.get(sc, 0))
-    return tuple((e, f) for e, f, *_ in rolls), detail, added
-
-
-def build_graph(
-    sc: Scenario, max_states: int = MAX_STATES, progress: Progress | None = None, budget: float | None = None
-) -> StateGraph:
-    """Every reachable state, breadth-first; raises TooLarge past ``max_states`` or ``budget`` seconds."""
-    enabled = gc.isenabled()
-    gc.disable()  # the graph only grows; the cyclic collector would rescan it over and over
-    try:
-        return _build_graph(sc, max_states, progress, budget)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _build_graph(sc: Scenario, max_states: int, progress: Progress | None, budget: float | None) -> StateGraph:
-    deadline = time.monotonic() + budget if budget is not None else None
-    spec = key_spec(sc)
-    index: dict[Hashable, int] = {}
-    nodes: list[Node] = []
-    roots: list[int] = []
-    opening_errors: list[Edge] = []
-
-    def add(st: PlayState, depth: int, parent: int, via: Edge) -> int:
-        key = state_key(spec, st)
-        found = index.get(key)
-        if found is not None:
-            return found
-        if len(nodes) >= max_states:
-            raise TooLarge(f"more than {max_states:,} reachable states")
-        index[key] = len(nodes)
-        nodes.append(Node(st, depth, parent, via))
-        return len(nodes) - 1
-
-    openings: list[Edge] = []
-    for result, prob, raw in branch_all(lambda roller: start(sc, roller)):
-        if isinstance(result, EngineError):
-            pairs, detail, _ = _relative(None, PlayState(sc.doc.start, {}), raw)
-            opening_errors.append(Edge("", prob, pairs, (), -1, str(result), detail=detail))
-            openings.append(opening_errors[-1])
-            continue
-        st, fired = result
-        pairs, detail, added = _relative(None, st, raw)
-        via = Edge(
-            "", prob, pairs, tuple(f.event for f in fired), 0, passed=_passed(fired), detail=detail, seen_added=added
-        )
-        i = add(st, 0, -1, via)
-        via.target = i
-        openings.append(via)
-        if i not in roots:
-            roots.append(i)
-    queue = deque(roots)
-    while queue:
-        i = queue.popleft()
-        node = nodes[i]
-        if i % 500 == 0:
-            if progress is not None:
-                progress(len(nodes) - len(queue), len(nodes))
-            if deadline is not None and time.monotonic() > deadline:
-                raise TooLarge(f"more states than can be explored in {budget:g} s ({len(nodes):,} so far)")
-        if node.state.ending is not None:
-            continue
-        opts = options(sc, node.state)
-        if not opts:
-            node.stuck = True
-            continue
-        for choice in opts:
-
-            def step(
-                roller: Roller, base: PlayState = node.state, choice_id: str = choice.id
-            ) -> tuple[PlayState, list[Fired]]:
-                st = base.copy()
-                return st, choose(sc, st, sc.choices[choice_id], roller)
-
-            for result, prob, raw in branch_all(step):
-                if isinstance(result, EngineError):
-                    pairs, detail, _ = _relative(node.state, node.state, raw)
-                    node.edges.append(Edge(choice.id, prob, pairs, (), -1, str(result), detail=detail))
-                    continue
-                st, fired = result
-                pairs, detail, added = _relative(node.state, st, raw)
-                edge = Edge(
-                    choice.id,
-                    prob,
-                    pairs,
-                    tuple(f.event for f in fired),
-                    -1,
-                    passed=_passed(fired),
-                    detail=detail,
-                    seen_added=added,
-                )
-                before = len(nodes)
-                edge.target = add(st, node.depth + 1, i, edge)
-                if edge.target == before:
-                    queue.append(edge.target)
-                node.edges.append(edge)
-    if progress is not None:
-        progress(len(nodes), len(nodes))
-    return StateGraph(sc, nodes, roots, opening_errors, openings)
-
-
-def values(graph: StateGraph, outcomes: dict[int, Outcome]) -> tuple[dict[int, float], dict[int, float]]:
-    """Best and worst final score reachable from each node (a fixed point, so loops are fine)."""
-    best: dict[int, float] = {i: o.overall for i, o in outcomes.items()}
-    worst: dict[int, float] = dict(best)
-    order = range(len(graph.nodes) - 1, -1, -1)
-    for _ in range(200):
-        changed = False
-        for i in order:
-            node = graph.nodes[i]
-            if i in outcomes:
-                continue
-            targets = [e.target for e in node.edges if e.target >= 0 and e.target in best]
-            if not targets:
-                continue
-            hi = max(best[t] for t in targets)
-            lo = min(worst[t] for t in targets)
-            if best.get(i) != hi or worst.get(i) != lo:
-                best[i], worst[i] = hi, lo
-                changed = True
-        if not changed:
-            break
-    return best, worst
-
-
-def final_outcomes(graph: StateGraph) -> dict[int, Outcome]:
-    sc = graph.scenario
-    return {i: score(sc, graph.nodes[i].state, graph.nodes[i].state.metrics) for i in graph.endings()}
-
-
-def random_play(
-    sc: Scenario, seed: int, policy: Callable[[list[str], random.Random], str] | None = None, max_turns: int = 500
-) -> tuple[PlayState, list[str], str]:
-    """One seeded playthrough: the same seed gives the same play as `simgame run --policy random --seed`."""
-    rng = random.Random(seed)
-    roller = seeded_roller(seed)
-    error = ""
-    st, _ = start(sc, roller)
-    made: list[str] = []
-    try:
-        while st.ending is None:
-            opts = options(sc, st)
-            if not opts:
-                error = f"no choice is available in scene `{st.scene}`"
-                break
-            if len(made) >= max_turns:
-                error = f"still playing after {max_turns} decisions (a loop with no way out in practice)"
-                break
-            ids = [c.id for c in opts]
-            pick = policy(ids, rng) if policy else rng.choice(ids)
-            made.append(pick)
-            choose(sc, st, sc.choices[pick], roller)
-    except EngineError as exc:
-        error = str(exc)
-    return st, made, error
-
-
 def outcome_range(
     scenario: Scenario,
-    max_states: int = explore_batch.MAX_STATES,
+    max_states: int = explorer.MAX_STATES,
     plays: int = 2_000,
     seed: int = 0,
     budget: float | None = EXHAUSTIVE_BUDGET,
 ) -> OutcomeRange:
-    """Best and worst reachable overall scores: exhaustive when feasible, else seeded random play."""
+    """Best and worst reachable overall scores: exhaustive when feasible, else sampled play."""
     try:
-        graph = explore_batch.explore(scenario, max_states, budget)
-        table = batch_analysis.values(graph)
-        top = batch_analysis.follow(graph, table, True)
-        bottom = batch_analysis.follow(graph, table, False)
+        graph = explorer.explore(scenario, max_states, budget)
+        table = findings.values(graph)
+        top = findings.follow(graph, table, True)
+        bottom = findings.follow(graph, table, False)
         if top is not None and bottom is not None:
             return OutcomeRange(top[0], bottom[0], top[1], bottom[1], True)
     except TooLarge:
         pass
-    results: list[tuple[float, list[str], int]] = []
-    for i in range(plays):
-        st, made, error = random_play(scenario, seed + i)
-        if st.ending is not None and not error:
-            results.append((score(scenario, st, st.metrics).overall, made, seed + i))
-    if not results:
+    found = sampled_range(scenario, plays, seed, min(budget if budget is not None else 10.0, 10.0))
+    if found is None:
         return OutcomeRange(0.0, 0.0, [], [], False)
-    search = min(budget if budget is not None else 10.0, 10.0)
-    deadline = time.monotonic() + search / 2
-    top_ = _improve(scenario, max(results, key=lambda r: r[0]), 1.0, deadline)
-    bottom_ = _improve(scenario, min(results, key=lambda r: r[0]), -1.0, deadline + search / 4)
-    return OutcomeRange(top_[0], bottom_[0], top_[1], bottom_[1], False)
+    return OutcomeRange(found[0], found[1], found[2], found[3], False)
 
 
-def _scored_play(sc: Scenario, seed: int, prefix: list[str], rng: random.Random) -> tuple[float, list[str]] | None:
-    """Play ``prefix`` then random choices (drawn from ``rng``) to an ending, with the chance rolls of ``seed``."""
-    queue = list(prefix)
+def path_to(
+    scenario: Scenario, scene_id: str, seed: int | None = None, max_states: int = explorer.MAX_STATES
+) -> list[str] | None:
+    """The shortest choices from the start to a scene where play rests, or None when there is none.
 
-    def policy(ids: list[str], _rng: random.Random) -> str:
-        return queue.pop(0) if queue and queue[0] in ids else rng.choice(ids)
-
-    st, made, error = random_play(sc, seed, policy)
-    if st.ending is None or error or made[: len(prefix)] != prefix:
-        return None
-    return score(sc, st, st.metrics).overall, made
-
-
-def _improve(
-    sc: Scenario, found: tuple[float, list[str], int], sign: float, deadline: float, rollouts: int = 6
-) -> tuple[float, list[str]]:
-    """Local search from a random play's path: swap one decision, finish it several ways, keep gains.
-
-    Random play alone rarely finds the best path through a large scenario (the best play is a
-    narrow route), so the reference points the debrief shows would be understated without it.
+    With a seed, the path must play out under that seed's chance rolls: the explorer's paths to the
+    scene are tried shortest first. Without one, any path whose chance outcomes some seed gives.
     """
-    best, path, seed = found
-    rng = random.Random(seed)
-    improved = True
-    while improved and time.monotonic() < deadline:
-        improved = False
-        for i in range(len(path)):
-            if time.monotonic() >= deadline:
-                break
-            st, _made, _err = random_play(sc, seed, _follow_policy(path[:i]))
-            alternatives = [c.id for c in options(sc, st)] if st.ending is None else []
-            for alt in alternatives:
-                if alt == path[i]:
-                    continue
-                for _ in range(rollouts):
-                    tried = _scored_play(sc, seed, [*path[:i], alt], rng)
-                    if tried is not None and sign * tried[0] > sign * best:
-                        best, path = tried
-                        improved = True
-    return best, path
-
-
-def _follow_policy(prefix: list[str]) -> Callable[[list[str], random.Random], str]:
-    """A policy that plays ``prefix`` and then stops the run (by raising) so its state can be read."""
-    queue = list(prefix)
-
-    def policy(ids: list[str], _rng: random.Random) -> str:
-        if queue:
-            return queue.pop(0)
-        raise _Stop
-
-    return policy
-
-
-class _Stop(EngineError):
-    """Ends a policy-driven play early: the state at that point is what the caller wants."""
-
-
-def path_to(scenario: Scenario, scene_id: str, max_states: int = MAX_STATES) -> list[str] | None:
-    """The shortest list of choice ids from the start that reaches a scene or ending (seed 0 for chance)."""
-    sc = scenario
-    roller = seeded_roller(0)
     try:
-        st, _ = start(sc, roller)
-    except EngineError:
+        graph = explorer.explore(scenario, max_states, EXHAUSTIVE_BUDGET)
+    except TooLarge:
         return None
-    if st.scene == scene_id:
-        return []
-    spec = key_spec(sc)
-    chance_scenes = tuple(sorted(s for s, evs in sc.scene_events.items() if evs))
-
-    def key(s: PlayState) -> Hashable:
-        return (state_key(spec, s), s.turn, tuple(s.seen.get(x, 0) for x in chance_scenes))
-
-    seen = {key(st)}
-    queue: deque[tuple[PlayState, list[str]]] = deque([(st, [])])
-    while queue:
-        state, made = queue.popleft()
-        for choice in options(sc, state):
-            nxt = state.copy()
-            try:
-                fired = choose(sc, nxt, choice, roller)
-            except EngineError:
-                continue
-            if nxt.scene == scene_id or any(f.scene == scene_id for f in fired):
-                return [*made, choice.id]
-            k = key(nxt)
-            if k in seen or nxt.ending is not None:
-                continue
-            if len(seen) >= max_states:
-                return None
-            seen.add(k)
-            queue.append((nxt, [*made, choice.id]))
+    where = graph.index.get(scene_id)
+    if where is None or graph.places[where].ending or graph.places[where].count == 0:
+        return None
+    depths = graph.places[where].depth
+    for row in np.argsort(depths, kind="stable")[:PATH_CANDIDATES]:
+        choices, rolls, _ = graph.path(where, int(row))
+        if seed is None:
+            if reproduce_seed(scenario, choices, rolls) is not None:
+                return choices
+        elif _plays_out(scenario, seed, choices, scene_id):
+            return choices
     return None
 
 
-def reproduce_seed(sc: Scenario, choices: list[str], rolls: Rolls, tries: int = SEED_SEARCH) -> int | None:
-    """A seed under which `Run` makes the same chance outcomes along this path, so it can be re-run."""
-    if not rolls:
-        return 0
-    for seed in range(tries):
-        outcomes: list[tuple[str, bool]] = []
-        base = seeded_roller(seed)
-
-        def roller(
-            st: PlayState, event: object, p: float, base: Roller = base, outcomes: list[tuple[str, bool]] = outcomes
-        ) -> bool:
-            fires = base(st, event, p)  # type: ignore[arg-type]
-            outcomes.append((getattr(event, "id", "?"), fires))
-            return fires
-
-        try:
-            st, _ = start(sc, roller)
-            for cid in choices:
-                if cid not in {c.id for c in options(sc, st)}:
-                    break
-                choose(sc, st, sc.choices[cid], roller)
-            else:
-                if tuple(outcomes) == rolls:
-                    return seed
-        except EngineError:
-            if tuple(outcomes) == rolls:
-                return seed
-    return None
-
-
-class GraphPlayer:
-    """Seeded random play over an explored state graph: the same plays as `random_play`, memoised.
-
-    Every state's options, successors and final score were computed once while exploring; a
-    playthrough only picks choices (same `random.Random(seed)` as `simgame run --policy random`) and
-    decides each chance event with the engine's own seeded roll (`chance_roll`), replayed with this
-    play's own turn and visit counts. tests/toolkit/test_explore.py checks it against `random_play`.
-    """
-
-    def __init__(self, graph: StateGraph) -> None:
-        self.graph = graph
-        self.choices: list[dict[str, list[Edge]]] = []
-        for node in graph.nodes:
-            groups: dict[str, list[Edge]] = {}
-            for e in node.edges:
-                groups.setdefault(e.choice, []).append(e)
-            self.choices.append(groups)
-        self.ids = [list(g) for g in self.choices]
-        self.scores = {i: o.overall for i, o in final_outcomes(graph).items()}
-
-    @staticmethod
-    def _pick(edges: list[Edge], seed: int, seen: dict[str, int], turn: int) -> Edge:
-        for edge in edges:
-            for event, fired, p, scene, dvisits, dturn in edge.detail:
-                roll = chance_roll(seed, turn + dturn, scene, seen.get(scene, 0) + dvisits, event)
-                if (roll < p) != fired:
-                    break
-            else:
-                for scene, n in edge.seen_added:
-                    seen[scene] = seen.get(scene, 0) + n
-                return edge
-        raise AssertionError("no branch matches the rolls; the graph is incomplete")
-
-    def play(self, seed: int, max_turns: int = 500) -> tuple[str | None, float | None, list[str], str]:
-        """(ending, overall score, choices made, error) of one seeded random playthrough."""
-        rng = random.Random(seed)
-        seen: dict[str, int] = {}
-        edge = self._pick(self.graph.openings, seed, seen, 0)
-        if edge.error:
-            return None, None, [], edge.error
-        i = edge.target
-        turn = 0
-        made: list[str] = []
-        nodes = self.graph.nodes
-        while nodes[i].state.ending is None:
-            ids = self.ids[i]
-            if not ids:
-                return None, None, made, f"no choice is available in scene `{nodes[i].state.scene}`"
-            if turn >= max_turns:
-                return None, None, made, f"still playing after {max_turns} decisions"
-            pick = rng.choice(ids)
-            made.append(pick)
-            edge = self._pick(self.choices[i][pick], seed, seen, turn)
-            turn += 1
-            if edge.error:
-                return None, None, made, edge.error
-            i = edge.target
-        return nodes[i].state.ending, self.scores[i], made, ""
+def _plays_out(scenario: Scenario, seed: int, choices: list[str], scene_id: str) -> bool:
+    """Does this seed's play of these choices end up resting at the scene?"""
+    roller: Roller = seeded_roller(seed)
+    try:
+        st: PlayState = start(scenario, roller)[0]
+        for cid in choices:
+            if cid not in {c.id for c in available(scenario, st)}:
+                return False
+            choose(scenario, st, scenario.choices[cid], roller)
+    except EngineError:
+        return False
+    return st.scene == scene_id and st.ending is None

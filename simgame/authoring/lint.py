@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from simgame.analysis.search import all_expressions
+from simgame.analysis.keys import all_expressions
 from simgame.format import expr
 from simgame.format.compiled import Scenario
 from simgame.format.diagnostics import Diagnostic, make

@@ -13,8 +13,9 @@ import statistics
 from dataclasses import dataclass
 
 from simgame.authoring.lint import WORDS_PER_MINUTE, word_count
-from simgame.engine.rules import PlayState, choose, options, seeded_roller, start
+from simgame.engine.rules import available, choose, seeded_roller, start
 from simgame.engine.run import EngineError
+from simgame.engine.state import PlayState
 from simgame.format.compiled import Scenario
 
 
@@ -52,7 +53,7 @@ def total_words(sc: Scenario) -> int:
 
 def _scene_words(sc: Scenario, st: PlayState) -> int:
     scene = sc.doc.scenes[st.scene]
-    return word_count(scene.title) + word_count(scene.text) + sum(word_count(c.model.label) for c in options(sc, st))
+    return word_count(scene.title) + word_count(scene.text) + sum(word_count(c.model.label) for c in available(sc, st))
 
 
 def playthrough(sc: Scenario, seed: int, max_turns: int = 500) -> tuple[int, int]:
@@ -60,19 +61,18 @@ def playthrough(sc: Scenario, seed: int, max_turns: int = 500) -> tuple[int, int
     rng = random.Random(seed)
     roller = seeded_roller(seed)
     st, fired = start(sc, roller)
-    events = {ev.id: ev for evs in sc.scene_events.values() for ev in evs}
-    words = word_count(sc.doc.briefing) + sum(word_count(events[f.event].model.text) for f in fired)
+    words = word_count(sc.doc.briefing) + sum(word_count(f.event.model.text) for f in fired)
     decisions = turns = 0
     try:
         while st.ending is None and turns < max_turns:
-            opts = options(sc, st)
+            opts = available(sc, st)
             if not opts:
                 break
             words += _scene_words(sc, st)
             choice = sc.choices[rng.choice([c.id for c in opts])]
             words += word_count(choice.model.feedback)
             fired = choose(sc, st, choice, roller)
-            words += sum(word_count(events[f.event].model.text) for f in fired)
+            words += sum(word_count(f.event.model.text) for f in fired)
             turns += 1
             if not choice.synthetic:  # reading on through a pass-through scene is not a decision
                 decisions += 1

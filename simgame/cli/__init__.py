@@ -12,6 +12,7 @@ from simgame.cli import explore as explore_cmd
 from simgame.cli import graph as graph_cmd
 from simgame.cli import new as new_cmd
 from simgame.cli import stats as stats_cmd
+from simgame.settings import SettingsError, load_settings
 
 Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
 COMMANDS: list[Register] = [
@@ -68,7 +69,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        load_settings()  # a bad config file or variable: one plain message before any work starts
         return int(handler(args))
+    except SettingsError as exc:
+        print(f"simgame: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130

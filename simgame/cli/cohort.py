@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,8 +13,10 @@ from simgame.cli.common import fail
 from simgame.cohort import pacing
 from simgame.cohort.errors import CohortError
 from simgame.cohort.progress import fold
-from simgame.cohort.store import FREE, LOCKSTEP, Cohort, CohortStore, open_store
+from simgame.cohort.storage import open_store
+from simgame.cohort.store import FREE, LOCKSTEP, Cohort, CohortStore
 from simgame.engine.saves import atomic_write
+from simgame.settings import load_settings
 
 EXAMPLE = """examples:
   simgame cohort create --scenario pilot-to-production --name "Board offsite" --pace lockstep
@@ -120,7 +121,7 @@ def _extend_play(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
 @contextmanager
 def _opened(args: argparse.Namespace) -> Iterator[CohortStore]:
-    store = open_store(Path(args.store) if args.store else None, Path(args.saves) if args.saves else None)
+    store = open_store(load_settings(cohort_db=args.store, saves=args.saves).cohort_db_path())
     try:
         yield store
     finally:
@@ -128,7 +129,7 @@ def _opened(args: argparse.Namespace) -> Iterator[CohortStore]:
 
 
 def _key(args: argparse.Namespace) -> str | None:
-    return getattr(args, "key", None) or os.environ.get("SIMGAME_FACILITATOR_KEY")
+    return getattr(args, "key", None) or load_settings().key
 
 
 def _now() -> str:
@@ -323,7 +324,8 @@ def play_in_cohort(args: argparse.Namespace) -> int:
     import time
 
     from simgame.authoring.run_report import debrief_text, run_json, transcript_text
-    from simgame.cli.run import MAX_STEPS, _options
+    from simgame.cli.headless import MAX_STEPS
+    from simgame.cli.headless import option_lines as _options
     from simgame.cohort.client import observer_for
     from simgame.engine.run import EngineError, Run
     from simgame.engine.scoring import debrief
@@ -331,7 +333,11 @@ def play_in_cohort(args: argparse.Namespace) -> int:
 
     try:
         observer = observer_for(
-            join=args.join, name=args.name, team=args.team, hub=args.hub, saves=Path(args.saves) if args.saves else None
+            join=args.join,
+            name=args.name,
+            team=args.team,
+            hub=load_settings(hub=args.hub).hub,
+            saves=Path(args.saves) if args.saves else None,
         )
     except CohortError as exc:
         return fail(str(exc))

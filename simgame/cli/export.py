@@ -47,10 +47,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def _from_save(path: Path) -> Run:
     from simgame.engine.saves import read_save, restore
     from simgame.format.loader import load_scenario, resolve
+    from simgame.settings import load_settings
 
     save = read_save(path)
     try:
-        scenario = load_scenario(resolve(save.scenario_id))
+        scenario = load_scenario(resolve(save.scenario_id, load_settings().scenarios_dir))
     except Exception as exc:  # LoadError and friends: the message names the problem
         raise CohortError(f"the scenario `{save.scenario_id}` of that save cannot be loaded: {exc}") from None
     return restore(save, scenario, path)

@@ -13,6 +13,7 @@ from simgame.cli.common import fail
 from simgame.format.diagnostics import LoadError
 from simgame.format.loader import check_file, resolve
 from simgame.format.model import ScenarioDoc
+from simgame.settings import load_settings
 
 EXAMPLE = """examples:
   simgame graph pilot-to-production                      Mermaid flowchart on stdout
@@ -45,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def handle(args: argparse.Namespace) -> int:
     try:
-        path = resolve(args.scenario)
+        path = resolve(args.scenario, load_settings().scenarios_dir)
     except LoadError as exc:
         print(exc.render(), file=sys.stderr)
         return 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from simgame.cli.common import CliError, fail, load
+from simgame.settings import THEMES, load_settings
 
 EXAMPLE = """examples:
   simgame                                  the scenario library
@@ -14,8 +15,6 @@ EXAMPLE = """examples:
   simgame play my.yaml --from drift-alarm  start at a scene (replays the shortest way there)
   simgame play my.yaml --fixture mid-scale start from a named fixture state
 """
-
-THEMES = ["simgame-dark", "simgame-light", "simgame-high-contrast"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -28,8 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("scenario", nargs="?", help="a bundled scenario id or a .yaml file (default: the library)")
     p.add_argument("--seed", type=int, default=None, help="seed for chance events (default: a new one each run)")
-    p.add_argument("--saves", help="saves folder (default: $SIMGAME_SAVES or ./saves)")
-    p.add_argument("--theme", choices=THEMES, default=None, help="colour theme (F2 switches while playing)")
+    p.add_argument("--saves", help="saves folder (default: $SIMGAME_SAVES, the config file's, or ./saves)")
+    p.add_argument(
+        "--theme", choices=THEMES, default=None, help="colour theme (default: $SIMGAME_THEME or the config file's)"
+    )
     author = p.add_argument_group("for scenario authors")
     author.add_argument(
         "--watch", action="store_true", help="reload the file when it changes and replay your choices so far"
@@ -49,6 +50,12 @@ def handle(args: argparse.Namespace) -> int:
         return fail("--watch, --from and --fixture need a scenario: simgame play FILE --watch")
     if args.from_scene and args.fixture:
         return fail("use either --from or --fixture, not both")
+    # Flags win over the environment, which wins over the config file: the game reads the result.
+    settings = load_settings(saves=args.saves, theme=args.theme, hub=getattr(args, "hub", None))
+    args.saves, args.theme = str(settings.saves_dir), settings.theme
+    if getattr(args, "join", None):
+        args.hub = settings.hub
+    args.scenarios_dir = settings.scenarios_dir
     if args.scenario and not args.watch and not getattr(args, "join", None):
         # A broken file fails here, compiler-style, before the game takes over the terminal.
         try:

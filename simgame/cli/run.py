@@ -8,7 +8,10 @@ import random
 import sys
 
 from simgame.authoring.run_report import debrief_text, run_json, transcript_text
+from simgame.cli.cohort import play_in_cohort
 from simgame.cli.common import CliError, fail, load, saves_dir
+from simgame.cli.headless import MAX_STEPS, passage
+from simgame.cli.headless import option_lines as _options
 from simgame.engine.run import EngineError, Run
 from simgame.engine.saves import new_run_id, write_save
 from simgame.engine.scoring import debrief
@@ -20,8 +23,6 @@ EXAMPLE = """examples:
   simgame run my.yaml --fixture mid-scale --choose keep-running
   simgame run --join K7QF3M --name bot-01 --policy random     (a simulated player in a cohort)
 """
-
-MAX_STEPS = 10_000
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -50,25 +51,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(handler=handle)
 
 
-def _options(run: Run) -> list[str]:
-    return [
-        f"{o.number}. {o.label} [{o.id}]" + ("" if o.available else f" (locked: {o.locked_reason})")
-        for o in run.options()
-    ]
-
-
-def _passage(run: Run) -> str | None:
-    """The Continue id when the run stands in a pass-through scene."""
-    options = run.available()
-    if len(options) == 1 and run.scenario.choices[options[0]].synthetic:
-        return options[0]
-    return None
-
-
 def handle(args: argparse.Namespace) -> int:
     if args.join:
-        from simgame.cli.cohort import play_in_cohort
-
         return play_in_cohort(args)
     if not args.scenario:
         return fail("give a scenario id or file (or --join CODE to play in a cohort)")
@@ -82,8 +66,8 @@ def handle(args: argparse.Namespace) -> int:
     rng = random.Random(args.seed)
     for choice in wanted:
         # Pass-through scenes need no id in --choose: read on until the choice's scene.
-        while not run.ended and choice not in run.available() and _passage(run) is not None:
-            steps.append((run.scene_id, _options(run), run.choose(_passage(run) or "")))
+        while not run.ended and choice not in run.available() and passage(run) is not None:
+            steps.append((run.scene_id, _options(run), run.choose(passage(run) or "")))
         scene, opts = run.scene_id, _options(run)
         try:
             steps.append((scene, opts, run.choose(choice)))
@@ -91,8 +75,8 @@ def handle(args: argparse.Namespace) -> int:
             if args.format == "text":
                 print(transcript_text(run, steps))
             return fail(f"step {len(steps) + 1} (scene `{run.scene_id}`): {exc}")
-    while not run.ended and _passage(run) is not None and len(steps) < MAX_STEPS:
-        steps.append((run.scene_id, _options(run), run.choose(_passage(run) or "")))
+    while not run.ended and passage(run) is not None and len(steps) < MAX_STEPS:
+        steps.append((run.scene_id, _options(run), run.choose(passage(run) or "")))
     while args.policy and not run.ended and len(steps) < MAX_STEPS:
         available = run.available()
         if not available:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from simgame.cli.common import fail
 from simgame.cohort.errors import CohortError
@@ -53,11 +52,11 @@ def handle(args: argparse.Namespace) -> int:
         return fail("the hub needs textual-serve and aiohttp, which are not installed in this build")
     from simgame.cohort.sessions import find
     from simgame.cohort.sqlite import SqliteStore
-    from simgame.cohort.store import default_store_path
+    from simgame.settings import load_settings
 
     if not 1 <= args.max_sessions <= 1000:
         return fail("--max-sessions must be between 1 and 1000")
-    path = Path(args.store) if args.store else default_store_path(Path(args.saves) if args.saves else None)
+    path = load_settings(cohort_db=args.store, saves=args.saves).cohort_db_path()
     try:
         store = SqliteStore(path)
         cohort = find(store, args.cohort)

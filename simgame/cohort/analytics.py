@@ -16,7 +16,7 @@ from simgame.cohort.progress import PlayerProgress, fold
 from simgame.cohort.room import MIN_GROUP
 from simgame.cohort.search import DEFAULT_BUDGET, BestOutcomes, best_outcomes
 from simgame.cohort.store import Cohort, CohortStore, Player
-from simgame.engine import rules as fastplay
+from simgame.engine import rules
 from simgame.engine.scoring import Outcome, score
 from simgame.format.compiled import Scenario
 
@@ -137,12 +137,12 @@ def cached_best(store: CohortStore, cohort: Cohort, scenario: Scenario, budget: 
 
 
 def replay(scenario: Scenario, seed: int, prog: PlayerProgress, best: BestOutcomes) -> PlayerResult:
-    roller = fastplay.seeded_roller(seed)
-    st, _ = fastplay.start(scenario, roller)
+    roller = rules.seeded_roller(seed)
+    st, _ = rules.start(scenario, roller)
     steps: list[StepResult] = []
     problem = None
     for step, choice_id in enumerate(prog.choice_log()):
-        options = fastplay.options(scenario, st)
+        options = rules.available(scenario, st)
         chosen = next((c for c in options if c.id == choice_id), None)
         if chosen is None:
             problem = f"decision {step + 1} (`{choice_id}`) is not possible in this scenario"
@@ -151,7 +151,7 @@ def replay(scenario: Scenario, seed: int, prog: PlayerProgress, best: BestOutcom
         late = step in prog.timed_out
         quality = None if late else best.quality(st.scene, choice_id, list(available))
         steps.append(StepResult(step, st.scene, choice_id, available, late, quality))
-        fastplay.choose(scenario, st, chosen, roller)
+        rules.choose(scenario, st, chosen, roller)
     outcome = score(scenario, st, st.metrics)
     return PlayerResult(prog.player, steps, st.ending is not None, st.ending, outcome, problem)
 
@@ -195,11 +195,11 @@ def decision_stats(scenario: Scenario, players: list[PlayerResult], best: BestOu
 
 def where_now(scenario: Scenario, seed: int, choices: list[str]) -> tuple[str, float] | None:
     """The scene (or ending) a choice log leads to and its overall score; None if it no longer replays."""
-    roller = fastplay.seeded_roller(seed)
-    st, _ = fastplay.start(scenario, roller)
+    roller = rules.seeded_roller(seed)
+    st, _ = rules.start(scenario, roller)
     for choice_id in choices:
-        chosen = next((c for c in fastplay.options(scenario, st) if c.id == choice_id), None)
+        chosen = next((c for c in rules.available(scenario, st) if c.id == choice_id), None)
         if chosen is None:
             return None
-        fastplay.choose(scenario, st, chosen, roller)
+        rules.choose(scenario, st, chosen, roller)
     return st.scene, score(scenario, st, st.metrics).overall

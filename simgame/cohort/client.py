@@ -9,7 +9,6 @@ the same observer.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from dataclasses import replace
@@ -25,12 +24,13 @@ from simgame.cohort.pacing import gate
 from simgame.cohort.progress import fold
 from simgame.cohort.room import reveal_text, step_counts
 from simgame.cohort.sessions import find, load_for, scenario_of
-from simgame.cohort.store import Cohort, CohortStore, Player, check_name, open_store, require_open
+from simgame.cohort.storage import open_store
+from simgame.cohort.store import Cohort, CohortStore, Player, check_name, require_open
 from simgame.engine.run import Run
-from simgame.engine.saves import default_dir
 from simgame.engine.scoring import score
 from simgame.engine.state import Decision
 from simgame.format.compiled import Scenario
+from simgame.settings import load_settings
 
 __all__ = ["CohortError", "CohortObserver", "observer_for"]
 
@@ -186,7 +186,7 @@ class CohortObserver:
 def outbox_dir(saves: Path | None, hub_base: str, code: str, name: str) -> Path:
     slug = re.sub(r"[^a-z0-9]+", "-", f"{code}-{name}".lower()).strip("-")[:60]
     host = re.sub(r"[^a-z0-9]+", "-", hub_base.lower().split("://", 1)[-1]).strip("-")
-    return (saves or default_dir()) / "outbox" / host / slug
+    return (saves or load_settings().saves_dir) / "outbox" / host / slug
 
 
 def observer_for(
@@ -205,7 +205,7 @@ def observer_for(
     name = check_name(name)
     if hub:
         return _via_hub(join, name, team, hub, saves)
-    origin = origin or os.environ.get("SIMGAME_COHORT_ORIGIN", "terminal")
+    origin = origin or load_settings().cohort_origin
     store = open_store(saves=saves)
     try:
         cohort = require_open(find(store, join))

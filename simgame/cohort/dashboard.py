@@ -22,7 +22,8 @@ from simgame.cohort.liveview import PAGE_SIZE, LiveView, bar_lines, build, histo
 from simgame.cohort.room import MIN_GROUP
 from simgame.cohort.sessions import scenario_of
 from simgame.cohort.sqlite import SqliteStore
-from simgame.cohort.store import LOCKSTEP, open_store
+from simgame.cohort.storage import open_store
+from simgame.cohort.store import LOCKSTEP
 
 REFRESH_SECONDS = 2.0
 

@@ -32,6 +32,7 @@ from simgame.cohort.errors import CohortError
 from simgame.cohort.events import CHOSE, FINISHED, EventError, event_from_json
 from simgame.cohort.room import shareable, step_counts
 from simgame.cohort.store import Cohort, CohortStore
+from simgame.settings import child_environment, load_settings
 
 log = logging.getLogger("simgame.hub")
 COOKIE = "simgame_join"
@@ -49,9 +50,10 @@ def scrubbed_environment(store_path: Path, tmp: Path, extra: dict[str, str] | No
     env["TMPDIR"] = str(tmp)
     env["SIMGAME_COHORT_DB"] = str(store_path)
     env["SIMGAME_COHORT_ORIGIN"] = "browser"
-    for name in ("SIMGAME_SCENARIOS", "SIMGAME_SAVES"):
-        if name in os.environ:
-            env[name] = os.environ[name]
+    # The facilitator's scenarios and saves folders (from their flags, environment or config file),
+    # but not the rest of their config file (its hub address or theme): a private, empty one.
+    env.update(child_environment(load_settings()))
+    env["SIMGAME_CONFIG"] = str(tmp / "config.toml")
     env.update(extra or {})
     return env
 
@@ -186,10 +188,10 @@ class Hub(Server):
             return await handler(request)  # type: ignore[no-any-return]
         raise web.HTTPNotFound()
 
-    async def handle_index(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
         # Build links from the address the browser used (the server may listen on 0.0.0.0).
         self.public_url = f"{request.scheme}://{request.host}"
-        return await super().handle_index(request)  # type: ignore[no-any-return,misc]
+        return await super().handle_index(request)
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """As textual-serve's, but with our process class, counted against the cap."""

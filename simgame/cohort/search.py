@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from simgame.engine import rules as fastplay
-from simgame.engine.rules import PlayState
+from simgame.engine import rules
 from simgame.engine.scoring import score
+from simgame.engine.state import PlayState
 from simgame.format.compiled import Scenario
 
 DEFAULT_BUDGET = 1500  # states expanded: tiny finishes exactly; large scenarios get a lower bound in ~1 s
@@ -30,7 +30,7 @@ def state_key(st: PlayState) -> StateKey:
         st.turn,
         tuple(sorted(st.metrics.items())),
         tuple(sorted(st.flags)),
-        tuple(sorted(st.seen.items())),
+        tuple(sorted(st.visit_counts.items())),
         tuple(sorted(st.chosen)),
     )
 
@@ -83,10 +83,10 @@ def best_outcomes(scenario: Scenario, seed: int, budget: int = DEFAULT_BUDGET) -
     A (scene, choice) gets a value only when everything after it was searched: a value from a
     cut-off subtree would make options searched deeper look better than their neighbours.
     """
-    roller = fastplay.seeded_roller(seed)
+    roller = rules.seeded_roller(seed)
     result = BestOutcomes(0.0)
     memo: dict[StateKey, tuple[float, bool]] = {}  # state -> (best value, searched completely)
-    start, _ = fastplay.start(scenario, roller)
+    start, _ = rules.start(scenario, roller)
 
     # Each frame: state, its key, its remaining children, [best so far, complete so far]; a
     # child's value is folded into its parent when the child's frame is done.
@@ -106,7 +106,7 @@ def best_outcomes(scenario: Scenario, seed: int, budget: int = DEFAULT_BUDGET) -
 
     def push(st: PlayState, slot: tuple[str, str] | None) -> None:
         result.expanded += 1
-        stack.append((st, state_key(st), list(fastplay.options(scenario, st)), [-1.0, True]))
+        stack.append((st, state_key(st), list(rules.available(scenario, st)), [-1.0, True]))
         parents.append(slot)
 
     def fold(slot: tuple[str, str] | None, value: float, complete: bool) -> None:
@@ -134,7 +134,7 @@ def best_outcomes(scenario: Scenario, seed: int, budget: int = DEFAULT_BUDGET) -
             continue
         choice = todo.pop(0)
         child = st.copy()
-        fastplay.choose(scenario, child, choice, roller)
+        rules.choose(scenario, child, choice, roller)
         slot = (st.scene, choice.id)
         found = leaf_value(child)
         if found is not None:

@@ -16,12 +16,13 @@ from simgame.cohort.store import FREE, LOCKSTEP, Cohort, CohortStore, check_name
 from simgame.format.compiled import Scenario
 from simgame.format.diagnostics import LoadError
 from simgame.format.loader import load_scenario, resolve
+from simgame.settings import load_settings
 
 
 def load_for(ref: str) -> Scenario:
     """Load a cohort's scenario; a failure is a plain message (details via `simgame validate`)."""
     try:
-        return load_scenario(resolve(ref))
+        return load_scenario(resolve(ref, load_settings().scenarios_dir))
     except LoadError as exc:
         first = exc.diagnostics[0].message if exc.diagnostics else "it has errors"
         raise CohortError(f"the scenario `{ref}` cannot be loaded: {first} (run `simgame validate {ref}`)") from None

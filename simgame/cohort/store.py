@@ -5,7 +5,6 @@ Callers only use :class:`CohortStore`; nothing outside ``sqlite.py`` knows about
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,11 +12,12 @@ from typing import Protocol
 
 from simgame.cohort.errors import CohortError
 from simgame.cohort.events import Event
+from simgame.settings import COHORT_DB_FILE, load_settings
 
 FREE = "free"
 LOCKSTEP = "lockstep"
 PACES = (FREE, LOCKSTEP)
-STORE_FILE = "cohorts.sqlite"
+STORE_FILE = COHORT_DB_FILE
 NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,40}$")
 
 
@@ -91,20 +91,10 @@ class CohortStore(Protocol):
 
 
 def default_store_path(saves: Path | None = None) -> Path:
-    """$SIMGAME_COHORT_DB (the hub sets it for the games it spawns), else cohorts.sqlite in the saves folder."""
-    env = os.environ.get("SIMGAME_COHORT_DB")
-    if env:
-        return Path(env)
-    from simgame.engine.saves import default_dir
-
-    return (saves or default_dir()) / STORE_FILE
-
-
-def open_store(path: Path | None = None, saves: Path | None = None) -> CohortStore:
-    """The store at ``path`` (default: see :func:`default_store_path`)."""
-    from simgame.cohort.sqlite import SqliteStore
-
-    return SqliteStore(path or default_store_path(saves))
+    """The cohort_db setting ($SIMGAME_COHORT_DB: the hub sets it for the games it spawns; or the
+    config file), else cohorts.sqlite in ``saves`` (default: the saves setting). Opening it:
+    :func:`simgame.cohort.storage.open_store`."""
+    return load_settings().cohort_db_path(saves)
 
 
 def check_name(name: str, what: str = "name") -> str:

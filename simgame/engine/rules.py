@@ -1,177 +1,261 @@
-"""A fast path for play without the state machine: for exploration and benchmarks.
+"""The rules of play for one state: the single implementation every caller uses.
 
-`Run` drives a `transitions` machine, which is right for play and far too slow for
-exploring every reachable state. This module plays the same rules by calling the
-very functions `Run` calls (`simgame.engine.run.apply_effects`, `event_probability`,
-`fire_event`, `chance_roll`, `settle_ending`), so there is one implementation of
-each rule; tests/toolkit/test_fastplay.py checks that both paths agree on random walks.
+`Run` sequences a playthrough with its `transitions` machine and calls these functions from
+the machine's guards and callbacks; replay for analytics, random play and seeded searches
+call them directly, without the machine, because they play millions of steps. The numpy
+batch explorer (`simgame.analysis.batch`) is the only other copy, written for arrays, and
+property tests keep it equal value for value.
 
-Chance events are decided by a *roller*: seeded (`seeded_roller`, identical to
-`Run`), or forced by the explorer to branch both ways.
+Chance events are decided by a *roller*: it returns a roll in [0, 1) and the event fires
+when the roll is below its probability. `seeded_roller` gives every run's rolls; the
+explorer's rollers force a branch (0.0 fires, 1.0 does not).
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from simgame.engine.run import (
-    MAX_DIVERTS,
-    EngineError,
-    apply_effects,
-    chance_roll,
-    clamp_metric,
-    condition_holds,
-    event_probability,
-    fire_event,
-    settle_ending,
-)
-from simgame.format.compiled import END, CompiledChoice, CompiledEvent, Scenario
+from simgame.engine.evaluate import Env, as_number, evaluate
+from simgame.engine.state import EngineError, Option, PlayState
+from simgame.format.checks import default_ending
+from simgame.format.compiled import END, CompiledChoice, CompiledEvent, Effect, Scenario
 
-# (state, event, probability) -> does it fire? Only called when 0 < probability < 1.
-Roller = Callable[["PlayState", CompiledEvent, float], bool]
+MAX_DIVERTS = 50
+
+# (state, event, probability) -> a roll in [0, 1); called only when 0 < probability < 1.
+Roller = Callable[[PlayState, CompiledEvent, float], float]
 
 
 @dataclass(frozen=True, slots=True)
 class Fired:
-    """An event that fired on entering a scene."""
+    """An event that fired on entering a scene, with what it changed."""
 
-    event: str
+    event: CompiledEvent
     scene: str
     probability: float
-    chance: bool  # decided by a roll (0 < probability < 1)
+    roll: float | None  # None when the event was certain
+    deltas: dict[str, float]
+    turn: int  # decisions made before it fired
+
+    @property
+    def chance(self) -> bool:
+        return self.roll is not None
 
 
-class PlayState:
-    """A run's state as plain data; also the expression environment (`expr.Env`)."""
+# -- metrics and chance -------------------------------------------------------------
 
-    __slots__ = ("chosen", "ending", "flags", "metrics", "scene", "seen", "turn")
 
-    def __init__(
-        self,
-        scene: str,
-        metrics: dict[str, float],
-        flags: set[str] | None = None,
-        seen: dict[str, int] | None = None,
-        chosen: set[str] | None = None,
-        turn: int = 0,
-        ending: str | None = None,
-    ) -> None:
-        self.scene = scene
-        self.metrics = metrics
-        self.flags = flags if flags is not None else set()
-        self.seen = seen if seen is not None else {}
-        self.chosen = chosen if chosen is not None else set()
-        self.turn = turn
-        self.ending = ending
+def clamp_metric(sc: Scenario, metric: str, value: float) -> float:
+    """Values clamp to the metric's range after every change (rounded so states compare equal)."""
+    m = sc.doc.metrics[metric]
+    return min(m.max, max(m.min, round(value, 6)))
 
-    def copy(self) -> PlayState:
-        return PlayState(
-            self.scene, dict(self.metrics), set(self.flags), dict(self.seen), set(self.chosen), self.turn, self.ending
-        )
 
-    # expr.Env
-    def metric(self, name: str) -> float:
-        return self.metrics[name]
+def apply_effects(sc: Scenario, metrics: dict[str, float], effects: tuple[Effect, ...], env: Env) -> dict[str, float]:
+    """Apply metric effects (all evaluated on the state before any applies); return the clamped deltas."""
+    values: dict[str, float] = {}
+    for e in effects:
+        if e.constant is not None:
+            values[e.metric] = e.constant
+        elif e.formula is not None:
+            values[e.metric] = as_number(evaluate(e.formula, env))
+    deltas: dict[str, float] = {}
+    for metric, change in values.items():
+        before = metrics[metric]
+        after = clamp_metric(sc, metric, before + change)
+        metrics[metric] = after
+        deltas[metric] = after - before
+    return deltas
 
-    def flag(self, name: str) -> bool:
-        return name in self.flags
 
-    def visits(self, scene: str) -> int:
-        return self.seen.get(scene, 0)
+def event_probability(event: CompiledEvent, env: Env) -> float | None:
+    """The event's chance clamped to [0, 1], or None when its `when` does not hold."""
+    if event.when is not None and not evaluate(event.when, env):
+        return None
+    if isinstance(event.chance, float):
+        probability = event.chance
+    else:
+        probability = as_number(evaluate(event.chance, env))
+    return min(1.0, max(0.0, probability))
 
-    def chose(self, choice: str) -> bool:
-        return choice in self.chosen
 
-    def turn_count(self) -> int:
-        return self.turn
+def chance_roll(seed: int, turn: int, scene_id: str, visits: int, event_id: str) -> float:
+    """A seeded roll that depends only on where and when it happens, never on earlier rolls."""
+    return random.Random(f"{seed}|{turn}|{scene_id}|{visits}|{event_id}").random()
 
 
 def seeded_roller(seed: int) -> Roller:
-    """Rolls exactly as `Run` does for the same seed."""
+    """The rolls of a run with this seed."""
 
-    def roll(st: PlayState, event: CompiledEvent, probability: float) -> bool:
-        return chance_roll(seed, st.turn, st.scene, st.seen.get(st.scene, 0), event.id) < probability
+    def roll(st: PlayState, event: CompiledEvent, probability: float) -> float:
+        return chance_roll(seed, st.turn, st.scene, st.visits(st.scene), event.id)
 
     return roll
 
 
-def start(sc: Scenario, roller: Roller, fixture: str | None = None) -> tuple[PlayState, list[Fired]]:
-    """The state after entering the first scene (and any opening events), as `Run.start` gives."""
+# -- the state a run starts in ---------------------------------------------------------
+
+
+def initial_state(sc: Scenario, fixture: str | None = None) -> tuple[PlayState, str]:
+    """The state before the first scene is entered, and that scene (a fixture may start elsewhere)."""
     doc = sc.doc
-    metrics = {mid: float(m.start) for mid, m in doc.metrics.items()}
-    st = PlayState(doc.start, metrics)
-    scene = doc.start
-    if fixture is not None:
-        if fixture not in doc.fixtures:
-            raise EngineError(f"this scenario has no fixture `{fixture}`")
-        fx = doc.fixtures[fixture]
-        scene = fx.scene
-        for mid, value in fx.metrics.items():
-            metrics[mid] = clamp_metric(sc, mid, float(value))
-        st.flags.update(fx.flags)
+    st = PlayState(doc.start, {mid: float(m.start) for mid, m in doc.metrics.items()})
+    if fixture is None:
+        return st, doc.start
+    if fixture not in doc.fixtures:
+        known = ", ".join(doc.fixtures) or "none"
+        raise EngineError(f"this scenario has no fixture `{fixture}` (fixtures: {known})")
+    fx = doc.fixtures[fixture]
+    for mid, value in fx.metrics.items():
+        st.metrics[mid] = clamp_metric(sc, mid, float(value))
+    for flag in fx.flags:
+        st.flags.add(flag)
+        st.flag_source[flag] = -1  # set by the fixture, not by a decision
+    return st, fx.scene
+
+
+def start(sc: Scenario, roller: Roller, fixture: str | None = None) -> tuple[PlayState, list[Fired]]:
+    """The state after entering the first scene and following its events, as a run starts."""
+    st, scene = initial_state(sc, fixture)
     fired: list[Fired] = []
     arrive(sc, st, scene, roller, fired)
     return st, fired
 
 
-def options(sc: Scenario, st: PlayState) -> list[CompiledChoice]:
-    """The choices available now (as `Run.available()`, in the same order)."""
+# -- the options offered -----------------------------------------------------------------
+
+
+def is_available(st: PlayState, choice: CompiledChoice) -> bool:
+    """Can the player take this choice now: not a spent `once` choice, and its `when` holds."""
+    if choice.model.once and choice.id in st.chosen:
+        return False
+    return choice.when is None or bool(evaluate(choice.when, st))
+
+
+def options(sc: Scenario, st: PlayState) -> list[Option]:
+    """The choices shown now: available ones, and locked ones whose author gave a reason."""
     if st.ending is not None:
         return []
-    return [
-        c for c in sc.scene_choices[st.scene] if not (c.model.once and c.id in st.chosen) and condition_holds(c, st)
-    ]
+    shown: list[Option] = []
+    for choice in sc.scene_choices[st.scene]:
+        if choice.model.once and choice.id in st.chosen:
+            continue
+        ok = is_available(st, choice)
+        if ok or choice.model.locked:
+            reason = None if ok else choice.model.locked
+            shown.append(Option(choice.id, choice.model.label, ok, reason, len(shown) + 1))
+    return shown
+
+
+def available(sc: Scenario, st: PlayState) -> list[CompiledChoice]:
+    """The choices the player may take now, in the scene's order."""
+    if st.ending is not None:
+        return []
+    return [c for c in sc.scene_choices[st.scene] if is_available(st, c)]
+
+
+def refusal(sc: Scenario, st: PlayState, choice_id: str) -> str | None:
+    """Why this choice cannot be taken now (written for the player), or None when it can."""
+    if st.ending is not None:
+        return f"the run has ended ({st.ending}); rewind to choose again"
+    here = ", ".join(c.id for c in available(sc, st)) or "none"
+    choice = sc.choices.get(choice_id)
+    if choice is None:
+        return f"there is no choice `{choice_id}` in this scenario; choices here: {here}"
+    if choice.scene != st.scene:
+        return f"`{choice_id}` belongs to scene `{choice.scene}`, not `{st.scene}`; choices here: {here}"
+    if not is_available(st, choice):
+        reason = f" ({choice.model.locked})" if choice.model.locked else ""
+        return f"`{choice_id}` is not available now{reason}; choices here: {here}"
+    return None
+
+
+# -- choosing, entering, settling -----------------------------------------------------------
+
+
+def apply_choice(sc: Scenario, st: PlayState, choice: CompiledChoice) -> dict[str, float]:
+    """A choice's own consequences (effects, flags, the turn); return its clamped metric deltas."""
+    deltas = apply_effects(sc, st.metrics, choice.effects, st)
+    for flag in choice.sets:
+        st.flags.add(flag)
+        st.flag_source[flag] = st.turn  # the index of the decision being made
+    st.flags.difference_update(choice.clears)
+    st.chosen.add(choice.id)
+    st.turn += 1
+    return deltas
 
 
 def choose(sc: Scenario, st: PlayState, choice: CompiledChoice, roller: Roller) -> list[Fired]:
     """Make a choice (assumed available) and follow events and diversions until play rests."""
-    apply_effects(sc, st.metrics, choice.effects, st)
-    st.flags.update(choice.sets)
-    st.flags.difference_update(choice.clears)
-    st.chosen.add(choice.id)
-    st.turn += 1
+    apply_choice(sc, st, choice)
     fired: list[Fired] = []
     arrive(sc, st, choice.next, roller, fired)
     return fired
 
 
-def arrive(sc: Scenario, st: PlayState, target: str, roller: Roller, fired: list[Fired]) -> None:
-    """Enter a scene or ending, following `next: end` and event diversions (as `Run._settle_diverts`)."""
-    diverts = 0
-    endings = sc.doc.endings
-    while True:
-        if target == END:
-            resolved = settle_ending(sc, st)
-            if resolved is None:
-                raise EngineError("`next: end` found no ending whose condition holds and there is no default")
-            target = resolved
-        if target in endings:
-            st.ending = target
-            st.scene = target
-            return
-        goto = enter(sc, st, target, roller, fired)
-        if goto is None:
-            return
-        diverts += 1
-        if diverts > MAX_DIVERTS:
-            raise EngineError("chance events keep diverting play in a circle; the scenario needs a fix")
-        target = goto
-
-
 def enter(sc: Scenario, st: PlayState, scene_id: str, roller: Roller, fired: list[Fired]) -> str | None:
-    """Enter a scene and run its events in order (as `Run._enter`); return a diversion target."""
+    """Enter a scene and run its events in order; return the scene an event diverts play to."""
     st.scene = scene_id
-    st.seen[scene_id] = st.seen.get(scene_id, 0) + 1
+    st.visit_counts[scene_id] = st.visit_counts.get(scene_id, 0) + 1
     for event in sc.scene_events[scene_id]:
         probability = event_probability(event, st)
         if probability is None or probability <= 0.0:
             continue
-        is_chance = probability < 1.0
-        if is_chance and not roller(st, event, probability):
-            continue
-        fire_event(sc, st.metrics, st.flags, event, st)
-        fired.append(Fired(event.id, scene_id, probability, is_chance))
+        roll: float | None = None
+        if probability < 1.0:
+            roll = roller(st, event, probability)
+            if roll >= probability:
+                continue
+        deltas = apply_effects(sc, st.metrics, event.effects, st)
+        st.flags.update(event.sets)
+        st.flags.difference_update(event.clears)
+        fired.append(Fired(event, scene_id, probability, roll, deltas, st.turn))
         if event.goto:
             return event.goto
     return None
+
+
+def settle_ending(sc: Scenario, env: Env) -> str:
+    """The ending `next: end` resolves to: the first whose `when` holds, else the default."""
+    for eid, when in sc.endings_by_condition:
+        if when is not None and evaluate(when, env):
+            return eid
+    default = default_ending(sc.doc)
+    if default is None:
+        raise EngineError("`next: end` found no ending whose condition holds and there is no default")
+    return default
+
+
+def reach_ending(st: PlayState, ending: str) -> None:
+    """Play rests at an ending."""
+    st.ending = ending
+    st.scene = ending
+
+
+def count_divert(diverts: int) -> int:
+    """One more chance diversion on the way to a resting place; refuse a circle."""
+    if diverts + 1 > MAX_DIVERTS:
+        raise EngineError("chance events keep diverting play in a circle; the scenario needs a fix")
+    return diverts + 1
+
+
+def arrive(sc: Scenario, st: PlayState, target: str, roller: Roller, fired: list[Fired]) -> None:
+    """Go to a scene or ending, following `next: end` and event diversions until play rests.
+
+    `Run` takes the same steps through its state machine (settle, enter, divert); the
+    property tests in tests/toolkit/test_fastplay.py check both agree on random walks.
+    """
+    diverts = 0
+    while True:
+        if target == END:
+            target = settle_ending(sc, st)
+        if target in sc.doc.endings:
+            reach_ending(st, target)
+            return
+        goto = enter(sc, st, target, roller, fired)
+        if goto is None:
+            return
+        diverts = count_divert(diverts)
+        target = goto

@@ -59,11 +59,11 @@ class SaveFile(BaseModel):
     extra: dict[str, Any] = Field(default_factory=dict)
 
 
-def default_dir() -> Path:
-    """$SIMGAME_SAVES, else the project's saves/ folder beside a source checkout, else ~/.simgame/saves."""
-    env = os.environ.get("SIMGAME_SAVES")
-    if env:
-        return Path(env)
+def default_dir(configured: Path | None = None) -> Path:
+    """``configured`` (callers pass ``simgame.settings``' value), else the project's saves/ folder
+    beside a source checkout, else ~/.simgame/saves. Reads no environment: settings does."""
+    if configured is not None:
+        return configured
     checkout = Path(__file__).resolve().parents[2] / "saves"
     if checkout.is_dir():
         return checkout

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from simgame.engine.evaluate import Env, evaluate
 from simgame.engine.run import Run
 from simgame.engine.state import Decision, EventRecord
-from simgame.format import expr
 from simgame.format.compiled import Scenario
 from simgame.format.model import PRACTICES
 
@@ -100,7 +100,7 @@ def normalise(scenario: Scenario, metric: str, value: float) -> float:
     return 100 - share if m.higher_is == "worse" else share
 
 
-def score(scenario: Scenario, env: expr.Env, metrics: dict[str, float]) -> Outcome:
+def score(scenario: Scenario, env: Env, metrics: dict[str, float]) -> Outcome:
     """Score a state. ``env`` answers flag and history questions for the modifiers."""
     config = scenario.doc.debrief
     dims: list[DimensionScore] = []
@@ -114,7 +114,7 @@ def score(scenario: Scenario, env: expr.Env, metrics: dict[str, float]) -> Outco
         mods = tuple(
             Modifier(adj.why, adj.points)
             for adj, node in zip(dim.adjust, scenario.adjustments.get(did, ()), strict=False)
-            if expr.evaluate(node, env)
+            if evaluate(node, env)
         )
         value = min(100.0, max(0.0, base + sum(m.points for m in mods)))
         dims.append(DimensionScore(did, dim.label, dim.description, dim.weight, value, comps, mods))
@@ -131,7 +131,7 @@ def debrief(run: Run) -> Debrief:
     outcome = score(sc, run, run.metrics)
     ending = sc.doc.endings.get(run.ending or "")
     objectives = [
-        (obj.id, obj.text, bool(node is not None and expr.evaluate(node, run)))
+        (obj.id, obj.text, bool(node is not None and evaluate(node, run)))
         for obj, (_, node) in zip(sc.doc.objectives, sc.objectives, strict=True)
     ]
     by_index: dict[int, DecisionReview] = {}

@@ -38,7 +38,7 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[PathKey, bool]:
         in_list = isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node)
         if in_dict or in_list:
             path.append(seg)
-            node = node[seg]  # type: ignore[index]
+            node = node[seg]
         elif isinstance(node, dict) and isinstance(seg, str) and seg == "from_" and "from" in node:
             path.append("from")
             node = node["from"]

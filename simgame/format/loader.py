@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,11 +44,11 @@ class CheckResult:
         return not any(d.is_error for d in self.diagnostics)
 
 
-def bundled_dir() -> Path:
-    """The shipped scenarios: $SIMGAME_SCENARIOS, ./scenarios, or the source checkout's folder."""
-    env = os.environ.get("SIMGAME_SCENARIOS")
-    if env:
-        return Path(env)
+def bundled_dir(configured: Path | None = None) -> Path:
+    """The scenario library: ``configured`` (callers pass ``simgame.settings``' value), else
+    ./scenarios, or the source checkout's folder. Reads no environment: settings does."""
+    if configured is not None:
+        return configured
     here = Path(__file__).resolve().parents[2] / "scenarios"
     cwd = Path.cwd() / "scenarios"
     if cwd.is_dir() and any(cwd.glob("*.yaml")):

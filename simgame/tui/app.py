@@ -7,22 +7,43 @@ the first frame, so the library is on screen as quickly as a bare Textual app.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from simgame.tui.commands import ScreenActionsProvider
+from simgame.tui.messages import (
+    CatalogLoaded,
+    DebriefRequested,
+    GlossaryRequested,
+    LibraryRequested,
+    PlayRequested,
+    ProblemReported,
+    ResumeRequested,
+    RewindRequested,
+    SavedRunsRequested,
+    ScenarioChosen,
+    TermsRequested,
+)
 from simgame.tui.options import LaunchOptions
 from simgame.tui.screens.home import HomeScreen
 from simgame.tui.themes import THEME_NAMES, THEMES
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+    from textual.screen import ScreenResultCallbackType
+
     from simgame.engine.saves import SaveFile
     from simgame.format.compiled import Scenario
+    from simgame.format.diagnostics import Diagnostic, LoadError
     from simgame.tui.catalog import Catalog
+    from simgame.tui.host import GameHost
+    from simgame.tui.reload import ReloadResult
+    from simgame.tui.screens.play import PlayScreen
     from simgame.tui.session import GameSession
 
 
@@ -32,7 +53,7 @@ class SimgameApp(App[int]):
     TITLE = "simgame"
     SUB_TITLE = "AI leadership simulation"
     CSS_PATH = str(Path(__file__).with_name("simgame.tcss"))  # absolute: subclasses live anywhere
-    COMMANDS: ClassVar[set[Any]] = {*App.COMMANDS, ScreenActionsProvider}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {*App.COMMANDS, ScreenActionsProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+q",
@@ -59,7 +80,7 @@ class SimgameApp(App[int]):
         self._watch_stamp: tuple[int, int] | None = None
         self._watch_busy = False
         self.watch_message = ""
-        self.watch_diagnostics: list[Any] = []
+        self.watch_diagnostics: list[Diagnostic] = []
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = self.options.theme if self.options.theme in self.available_themes else "simgame-dark"
@@ -98,7 +119,7 @@ class SimgameApp(App[int]):
 
         return secrets.randbelow(10_000)
 
-    def show_problem(self, title: str, text: str, on_close: Any = None) -> None:
+    def show_problem(self, title: str, text: str, on_close: ScreenResultCallbackType[None] | None = None) -> None:
         from simgame.tui.screens.problem import ProblemScreen
 
         self.push_screen(ProblemScreen(title, text), on_close)
@@ -240,6 +261,47 @@ class SimgameApp(App[int]):
             session.save()
             self.play(session)
 
+    # -- what the screens ask for ----------------------------------------------
+    # Screens post messages (simgame.tui.messages); these handlers decide where to go.
+    def on_catalog_loaded(self, message: CatalogLoaded) -> None:
+        self.catalog = message.catalog
+
+    def on_scenario_chosen(self, message: ScenarioChosen) -> None:
+        self.open_briefing(message.scenario)
+
+    def on_resume_requested(self, message: ResumeRequested) -> None:
+        self.resume(message.save, message.path)
+
+    def on_play_requested(self, message: PlayRequested) -> None:
+        self.start_new(message.scenario)
+
+    def on_debrief_requested(self, message: DebriefRequested) -> None:
+        self.show_debrief(message.session)
+
+    def on_rewind_requested(self, message: RewindRequested) -> None:
+        self.play(message.session.rewind(message.decisions, self.new_run_id))
+
+    def on_library_requested(self, message: LibraryRequested) -> None:
+        self.back_home()
+
+    def on_saved_runs_requested(self, message: SavedRunsRequested) -> None:
+        from simgame.tui.screens.load import LoadScreen
+
+        self.push_screen(LoadScreen())
+
+    def on_glossary_requested(self, message: GlossaryRequested) -> None:
+        from simgame.tui.screens.glossary import GlossaryScreen
+
+        self.push_screen(GlossaryScreen(message.glossary, message.met))
+
+    def on_terms_requested(self, message: TermsRequested) -> None:
+        from simgame.tui.screens.terms import TermsScreen
+
+        self.push_screen(TermsScreen(message.glossary, message.term_ids, message.focus))
+
+    def on_problem_reported(self, message: ProblemReported) -> None:
+        self.show_problem(message.title, message.text)
+
     # -- cohorts ---------------------------------------------------------------
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def join_cohort(self, name: str) -> None:
@@ -247,7 +309,7 @@ class SimgameApp(App[int]):
         try:
             factory = opts.observer_factory
             if factory is None:
-                from simgame.cohort.client import observer_for  # type: ignore[import-not-found,unused-ignore]
+                from simgame.cohort.client import observer_for
 
                 factory = observer_for
             observer = factory(join=opts.join, name=name, team=opts.team, hub=opts.hub, saves=opts.saves_dir())
@@ -283,7 +345,7 @@ class SimgameApp(App[int]):
         self._watch_stamp = file_stamp(path)
         self.set_interval(0.5, self._check_watch, name="watch")
 
-    def _watch_start_broken(self, path: Path, exc: Any) -> None:
+    def _watch_start_broken(self, path: Path, exc: LoadError) -> None:
         self.watch_diagnostics = list(exc.diagnostics)
         self.show_problem(
             f"{path.name} has errors", exc.render() + "\n\nWatching the file: play starts as soon as it loads."
@@ -315,11 +377,12 @@ class SimgameApp(App[int]):
             self._watch_busy = False
         self.call_from_thread(self.apply_reload, result)
 
-    def apply_reload(self, result: Any) -> None:
+    def apply_reload(self, result: ReloadResult) -> None:
         from simgame.tui.session import GameSession
 
         self.watch_message = result.message
-        if not result.ok:
+        scenario, run = result.scenario, result.run
+        if scenario is None or run is None:  # not result.ok: the file has errors or cannot start
             self.watch_diagnostics = list(result.diagnostics)
             if self.session is None:
                 self.show_problem("The file still has errors", "\n\n".join(d.render() for d in result.diagnostics))
@@ -328,8 +391,8 @@ class SimgameApp(App[int]):
             return
         self.watch_diagnostics = []
         old = self.session
-        run_id = old.run_id if old else self.new_run_id(result.scenario.id)
-        session = GameSession(result.run, self.options.saves_dir(), run_id, note=result.message)
+        run_id = old.run_id if old else self.new_run_id(scenario.id)
+        session = GameSession(run, self.options.saves_dir(), run_id, note=result.message)
         session.save()
         screen = self._play_screen()
         if screen is None:
@@ -340,7 +403,7 @@ class SimgameApp(App[int]):
         self.session = session
         screen.use_session(session)
 
-    def _play_screen(self) -> Any:
+    def _play_screen(self) -> PlayScreen | None:
         from simgame.tui.screens.play import PlayScreen
 
         return next((s for s in self.screen_stack if isinstance(s, PlayScreen)), None)
@@ -373,3 +436,8 @@ class SimgameApp(App[int]):
             self.session.close()
             self.session = None
         self.exit(0)
+
+
+def _shares_state(app: SimgameApp) -> GameHost:
+    """Never called: mypy checks here that the app gives screens the state they read."""
+    return app

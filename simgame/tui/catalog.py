@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from simgame.engine.saves import SaveEntry, SaveFile, list_saves
 from simgame.engine.scoring import Outcome, score
+from simgame.engine.state import PlayState
 from simgame.format import expr
 from simgame.format.compiled import Scenario
 from simgame.format.diagnostics import LoadError
@@ -58,45 +58,15 @@ class Catalog:
         return sorted(found, key=lambda pair: pair[1].updated, reverse=True)
 
 
-class SnapshotEnv:
-    """Answers expression questions from a saved snapshot, so finished saves score without replay."""
-
-    def __init__(self, snapshot: dict[str, Any]) -> None:
-        self._metrics: dict[str, float] = {k: float(v) for k, v in snapshot.get("metrics", {}).items()}
-        self._flags = set(snapshot.get("flags", []))
-        self._visits: dict[str, int] = dict(snapshot.get("visits", {}))
-        self._chosen = set(snapshot.get("chosen", []))
-        self._turn = int(snapshot.get("turn", 0))
-
-    @property
-    def metrics(self) -> dict[str, float]:
-        return dict(self._metrics)
-
-    def metric(self, name: str) -> float:
-        return self._metrics[name]
-
-    def flag(self, name: str) -> bool:
-        return name in self._flags
-
-    def visits(self, scene: str) -> int:
-        return self._visits.get(scene, 0)
-
-    def chose(self, choice: str) -> bool:
-        return choice in self._chosen
-
-    def turn_count(self) -> int:
-        return self._turn
-
-
 def score_save(save: SaveFile, scenario: Scenario) -> Outcome | None:
     """Score a finished save from its snapshot; None if it does not fit the current scenario."""
     if save.content_hash != scenario.content_hash or not save.ended:
         return None
-    env = SnapshotEnv(save.snapshot)
-    if set(env.metrics) != set(scenario.doc.metrics):
-        return None
     try:
-        result: Outcome = score(scenario, env, env.metrics)
+        state = PlayState.from_json(save.snapshot)
+        if set(state.metrics) != set(scenario.doc.metrics):
+            return None
+        result: Outcome = score(scenario, state, state.metrics)
     except (KeyError, TypeError, ValueError, expr.ExprError):
         return None
     return result

@@ -5,13 +5,14 @@ from __future__ import annotations
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.types import IgnoreReturnCallbackType
 
 
 class ScreenActionsProvider(Provider):
     """Offers the actions of whatever screen the palette was opened on (with their descriptions)."""
 
-    def _commands(self) -> list[tuple[str, str, object]]:
-        found: dict[str, tuple[str, str, object]] = {}
+    def _commands(self) -> list[tuple[str, str, IgnoreReturnCallbackType]]:
+        found: dict[str, tuple[str, str, IgnoreReturnCallbackType]] = {}
         for active in self.screen.active_bindings.values():
             binding = active.binding
             if not active.enabled or not binding.description or binding.system:
@@ -26,10 +27,10 @@ class ScreenActionsProvider(Provider):
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)  # type: ignore[arg-type]
+            yield DiscoveryHit(name, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, help_text, callback in self._commands():
             if (match := matcher.match(name)) > 0:
-                yield Hit(match, matcher.highlight(name), callback, help=help_text)  # type: ignore[arg-type]
+                yield Hit(match, matcher.highlight(name), callback, help=help_text)

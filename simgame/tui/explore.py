@@ -2,8 +2,8 @@
 
 The best/worst reachable outcomes are computed once per scenario content hash (in memory,
 and on disk beside the saves so a later session's debrief is instant). A path to a scene
-found by the explorer is checked against the player's seed, because chance events can
-divert that seed elsewhere; if it does not hold, a breadth-first search with that seed runs.
+comes from the same search, made to hold for the player's seed (chance events can divert a
+seed elsewhere).
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from pathlib import Path
 
 from simgame.analysis import search as engine_explore
 from simgame.analysis.search import OutcomeRange
-from simgame.engine.run import EngineError, Run
 from simgame.format.compiled import Scenario
-from simgame.tui import pathfind
 
 __all__ = ["OutcomeRange", "clear_cache", "outcome_range", "path_to"]
 
@@ -90,18 +88,4 @@ def clear_cache() -> None:
 
 def path_to(scenario: Scenario, scene_id: str, seed: int = 0) -> list[str] | None:
     """Choice ids from the start to ``scene_id`` that work with this seed, or None if unreachable."""
-    path = engine_explore.path_to(scenario, scene_id)
-    if path is not None and _reaches(scenario, seed, list(path), scene_id):
-        return list(path)
-    return pathfind.path_to(scenario, scene_id, seed)
-
-
-def _reaches(scenario: Scenario, seed: int, path: list[str], scene_id: str) -> bool:
-    try:
-        run = Run.replay(scenario, seed, path)
-    except EngineError:
-        return False
-    try:
-        return run.scene_id == scene_id and not run.ended
-    finally:
-        run.close()
+    return engine_explore.path_to(scenario, scene_id, seed)

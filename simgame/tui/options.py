@@ -6,11 +6,13 @@ Other commands (cohorts) add options to the namespace over time, so every field 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from simgame.format.compiled import Scenario
 
 
 def _default_run_id(scenario_id: str) -> str:
@@ -39,18 +41,15 @@ class LaunchOptions:
     run_id_factory: Callable[[str], str] = field(default=_default_run_id)
     cursor_blink: bool = True
     observer_factory: Callable[..., Any] | None = None
-    preloaded: Any = None  # the Scenario the CLI already loaded (and checked) for `scenario`
+    preloaded: Scenario | None = None  # the Scenario the CLI already loaded (and checked) for `scenario`
 
     def saves_dir(self) -> Path:
-        """--saves DIR, else $SIMGAME_SAVES, else the engine's default folder."""
+        """--saves DIR, else the saves setting ($SIMGAME_SAVES or the config file), else the default folder."""
         if self.saves is not None:
             return self.saves
-        env = os.environ.get("SIMGAME_SAVES")
-        if env:
-            return Path(env)
-        from simgame.engine.saves import default_dir
+        from simgame.settings import load_settings
 
-        return default_dir()
+        return load_settings().saves_dir
 
     def library_dir(self) -> Path:
         if self.scenarios_dir is not None:

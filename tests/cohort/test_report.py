@@ -14,12 +14,15 @@ from simgame.cohort.events import CHOSE, FINISHED, make_event
 from simgame.cohort.html import to_html
 from simgame.cohort.render import to_csv, to_json, to_markdown
 from simgame.cohort.search import best_outcomes
+from simgame.cohort.sessions import create
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort
 from simgame.cohort.summary import summarise
 from simgame.engine.run import Run
 from simgame.engine.scoring import score
 from simgame.format.compiled import Scenario
+from simgame.format.loader import load_scenario
+from tests.support import DATA
 
 # (name, team, choices): 6 Blue players mostly name an owner; 3 Red players scale at once.
 ROOM = [(f"b{i}", "Blue", ["name-owner", "measure"]) for i in range(5)] + [("b5", "Blue", ["scale-now", "measure"])]
@@ -177,3 +180,96 @@ def test_the_search_result_is_cached_in_the_store(
     analyse(store, cohort.code, tiny)
     keys = [r[0] for r in store._db.execute("SELECT key FROM cache")]
     assert keys == [f"best:{tiny.content_hash}:0:1500"]
+
+
+# Three endings reached by 3, 1 and 5 players; the first to finish reach them in scenario order,
+# so "most players first" differs from scenario order, first-finished order and fewest first.
+ENDINGS_ROOM = [
+    ("a0", "", ["drift"]),
+    ("k0", "", ["force"]),
+    ("g0", "", ["measure"]),
+    ("a1", "", ["drift"]),
+    ("g1", "", ["measure"]),
+    ("a2", "", ["drift"]),
+    *((f"g{i}", "", ["measure"]) for i in range(2, 5)),
+]
+ENDINGS_BY_COUNT = [
+    ("growth", "Growth", "good", 5),
+    ("adrift", "Adrift", "mixed", 3),
+    ("backlash", "Backlash", "bad", 1),
+]
+
+
+def test_endings_are_listed_most_reached_first(store: SqliteStore) -> None:
+    cohort, _ = create(store, "three-endings", "Endings room", "free", seed=0)
+    scenario = load_scenario(DATA / "three-endings.yaml")
+    _play(store, cohort, scenario, ENDINGS_ROOM)
+    report = summarise(analyse(store, cohort.code, scenario))
+
+    assert not report["suppressed"]
+    expected = [{"id": i, "title": t, "tone": tone, "count": n} for i, t, tone, n in ENDINGS_BY_COUNT]
+    assert report["endings"] == expected
+    assert json.loads(to_json(report))["endings"] == expected
+
+    md = to_markdown(report)
+    listed = re.findall(r"^- Ending “(.+)” \((\w+)\): (\d+) player\(s\)$", md, flags=re.M)
+    assert listed == [(t, tone, str(n)) for _, t, tone, n in ENDINGS_BY_COUNT]
+
+    html = to_html(report)
+    at = [html.index(f"{t} ({tone})") for _, t, tone, _ in ENDINGS_BY_COUNT]
+    assert at == sorted(at)
+
+
+def _team_rows(md: str) -> dict[str, str]:
+    section = md.split("## By team", 1)[1].split("\n## ", 1)[0]
+    return {row.split(" | ")[0][2:]: row for row in section.splitlines() if row.startswith("| ") and "---" not in row}
+
+
+def test_a_team_of_exactly_five_finished_is_shown_and_four_is_withheld(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario
+) -> None:
+    cohort, _ = free_cohort
+    room = [(f"f{i}", "Five", ["name-owner", "measure"]) for i in range(5)]
+    room += [(f"q{i}", "Four", ["name-owner", "measure"]) for i in range(4)]
+    # Five joined but one is still playing: four finished, so withheld (docs/facilitation.md).
+    room += [(f"u{i}", "Playing", ["name-owner", "measure"] if i else ["name-owner"]) for i in range(5)]
+    _play(store, cohort, tiny, room)
+    report = summarise(analyse(store, cohort.code, tiny))
+    teams = {t["team"]: t for t in report["teams"]}
+
+    five, four, playing = teams["Five"], teams["Four"], teams["Playing"]
+    assert (five["players"], five["finished"], five["suppressed"]) == (5, 5, False)
+    assert five["overall"] is not None and five["overall"]["n"] == 5
+    assert all(d["stats"] is not None and d["stats"]["n"] == 5 for d in five["dimensions"])
+    for team, players in ((four, 4), (playing, 5)):
+        assert (team["players"], team["finished"], team["suppressed"]) == (players, 4, True)
+        assert team["overall"] is None and all(d["stats"] is None for d in team["dimensions"])
+    assert json.loads(to_json(report))["teams"] == report["teams"]
+
+    rows = _team_rows(to_markdown(report))
+    assert rows["Five"].startswith("| Five | 5 | 5 | mean ") and "(n=5)" in rows["Five"]
+    assert rows["Four"] == "| Four | 4 | 4 | (withheld: fewer than 5) |"
+    assert rows["Playing"] == "| Playing | 5 | 4 | (withheld: fewer than 5) |"
+
+    html = to_html(report)
+    assert re.search(r"<tr><td>Five</td><td>5</td><td>5</td><td>mean [^<]*\(n=5\)</td></tr>", html)
+    assert "<tr><td>Four</td><td>4</td><td>4</td><td>(withheld: fewer than 5)</td></tr>" in html
+
+
+@pytest.mark.parametrize("finished", [4, 5])
+def test_a_room_of_exactly_five_finished_is_shown_and_four_is_withheld(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario, finished: int
+) -> None:
+    cohort, _ = free_cohort
+    _play(store, cohort, tiny, [(f"p{i}", "", ["name-owner", "measure"]) for i in range(finished)])
+    report = summarise(analyse(store, cohort.code, tiny))
+    shown = finished >= 5
+    assert report["players"]["finished"] == finished
+    assert report["suppressed"] is not shown
+    assert (report["scores"]["overall"] is not None) is shown
+    assert (report["endings"] is not None) is shown
+    kickoff = next(d for d in report["decisions"] if d["scene"] == "kickoff")
+    assert kickoff["answered"] == finished and kickoff["suppressed"] is not shown
+    owner = next(o for o in kickoff["options"] if o["choice"] == "name-owner")
+    assert (owner["count"], owner["share"]) == ((5, 1.0) if shown else (None, None))
+    assert ("(withheld: fewer than 5)" in to_markdown(report)) is not shown

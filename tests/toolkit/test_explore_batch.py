@@ -14,11 +14,11 @@ from simgame.analysis.batch import explorer as explore_batch
 from simgame.analysis.batch import state as bs
 from simgame.analysis.keys import TooLarge
 from simgame.analysis.report import explore
-from simgame.analysis.search import build_graph, final_outcomes, values
 from simgame.authoring.scaffold import render
-from simgame.engine.rules import options
+from simgame.engine.rules import available
 from simgame.format.compiled import Scenario
 from simgame.format.loader import load_scenario
+from tests.oracle.explorer import build_graph, final_outcomes, values
 from tests.toolkit.helpers import write_variant
 
 LOOP = (
@@ -89,7 +89,7 @@ def compare(sc: Scenario) -> None:
     offered: Counter[str] = Counter()
     for node in old.nodes:
         if node.state.ending is None:
-            offered.update(c.id for c in options(sc, node.state))
+            offered.update(c.id for c in available(sc, node.state))
     assert offered == Counter({c: n for c, n in new.offered.items() if n}), sc.id
     assert sum(n.stuck for n in old.nodes) == sum(len(p.stuck) for p in new.scene_places()), sc.id
     # best and worst reachable final scores

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from simgame.analysis.batch import expr as expr_batch
 from simgame.analysis.batch.state import Env, Layout, Rows
 from simgame.analysis.keys import all_expressions, key_spec
-from simgame.engine.rules import PlayState
+from simgame.engine.evaluate import as_number, evaluate
+from simgame.engine.state import PlayState
 from simgame.format import expr
 from simgame.format.compiled import Scenario
 from tests.toolkit.test_fastplay import _scenarios
@@ -104,7 +105,7 @@ STATES = st.builds(
     scene=st.just(SCENE),
     metrics=st.fixed_dictionaries({m: METRIC_VALUES for m in METRICS}),
     flags=st.sets(st.sampled_from(FLAGS)),
-    seen=st.integers(0, 3).map(lambda k: {SCENE: k} if k else {}),
+    visit_counts=st.integers(0, 3).map(lambda k: {SCENE: k} if k else {}),
     chosen=st.booleans().map(lambda c: {CHOICE} if c else set()),
     turn=st.integers(0, 12),
 )
@@ -117,12 +118,12 @@ class ArrayEnv:
         self.size = len(states)
         self._metrics = {m: np.array([s.metrics[m] for s in states], np.float64) for m in METRICS}
         self._flags = {f: np.array([f in s.flags for s in states], np.bool_) for f in FLAGS}
-        self._visits = np.array([s.seen.get(SCENE, 0) for s in states], np.float64)
+        self._visits = np.array([s.visit_counts.get(SCENE, 0) for s in states], np.float64)
         self._chose = np.array([CHOICE in s.chosen for s in states], np.bool_)
         self._turn = np.array([s.turn for s in states], np.float64)
 
     def metric(self, name: str) -> npt.NDArray[np.float64]:
-        return self._metrics[name]  # KeyError for a flag, as expr.Env
+        return self._metrics[name]  # KeyError for a flag, as Env
 
     def flag(self, name: str) -> npt.NDArray[np.bool_]:
         return self._flags[name]
@@ -162,13 +163,13 @@ def mismatches(node: expr.Node, states: list[PlayState], env: expr_batch.BatchEn
     assert not np.isnan(number).any()
     found = []
     for i, state in enumerate(states):
-        one = expr.evaluate(node, state)
+        one = evaluate(node, state)
         if not same_value(one, value, i):
             found.append(f"evaluate state {i}: one-state {one!r}, batch {value[i]!r}")
         if bool(truth[i]) is not bool(one):
             found.append(f"truth state {i}: one-state {bool(one)!r}, batch {truth[i]!r}")
-        if float(number[i]).hex() != expr.as_number(one).hex():
-            found.append(f"number state {i}: one-state {expr.as_number(one)!r}, batch {number[i]!r}")
+        if float(number[i]).hex() != as_number(one).hex():
+            found.append(f"number state {i}: one-state {as_number(one)!r}, batch {number[i]!r}")
     return found
 
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from simgame.analysis.batch import score as score_batch
 from simgame.analysis.batch.state import Env, Rows
-from simgame.engine.rules import PlayState
 from simgame.engine.scoring import score
+from simgame.engine.state import PlayState
 from simgame.format.compiled import Scenario
 from tests.toolkit.test_expr_batch import SCENARIOS, batch_layout, build_states
 
@@ -63,7 +63,7 @@ def assert_scores_agree(sc: Scenario, rows: Rows, states: list[PlayState], piece
         assert fast.shape == (len(states),)
         problems += [
             f"state {i} {states[i].metrics} flags={sorted(states[i].flags)} chosen={sorted(states[i].chosen)}"
-            f" seen={states[i].seen}: score() {o.overall!r}, Scorer(piece={piece}) {fast[i]!r}"
+            f" seen={states[i].visit_counts}: score() {o.overall!r}, Scorer(piece={piece}) {fast[i]!r}"
             for i, o in enumerate(outcomes)
             if float(fast[i]).hex() != o.overall.hex()
         ]

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from simgame.analysis.search import path_to
 from simgame.engine.run import Run
 from simgame.engine.saves import write_save
 from simgame.format.loader import bundled_dir, load_glossary, load_scenario, scenario_files
 from simgame.tui import explore
 from simgame.tui.catalog import load_catalog, score_save
-from simgame.tui.pathfind import path_to
 from simgame.tui.reload import reload
 from simgame.tui.session import GameSession
 from simgame.tui.terms import split_terms, terms_met

@@ -1,6 +1,6 @@
 """Exhaustive exploration with every state at a scene handled as one batch of arrays.
 
-The one-state-at-a-time explorer (`simgame.analysis.search.build_graph`) manages about 20,000
+The one-state-at-a-time explorer (`tests.oracle.explorer.build_graph`) manages about 20,000
 states a second; the shipped scenarios have millions, because each path leaves the
 organisation's metrics a little different. Here the scenes are visited in the order of
 the story (strongly connected groups of scenes in topological order), so every state
@@ -32,7 +32,7 @@ from simgame.analysis.batch import state as bs
 from simgame.analysis.batch.state import F64, I64, U64, Bools, Layout, Rows
 from simgame.analysis.batch.tally import ValueCounts
 from simgame.analysis.keys import TooLarge, all_expressions, key_spec
-from simgame.engine.run import MAX_DIVERTS
+from simgame.engine.rules import MAX_DIVERTS
 from simgame.format.checks import default_ending
 from simgame.format.compiled import END, CompiledEvent, Scenario
 from simgame.format.expr import names_used

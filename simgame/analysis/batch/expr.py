@@ -1,6 +1,6 @@
 """Expressions evaluated over many states at once, as numpy arrays: what exhaustive exploration needs.
 
-`simgame.format.expr.evaluate` answers for one state; this answers for a batch of states with the
+`simgame.engine.evaluate` answers for one state; this answers for a batch of states with the
 same meaning, value for value (tests/toolkit/test_expr_batch.py compares the two on random
 expressions and states). Expressions are pure, so `and`/`or`/`if` evaluate both sides; a
 division by zero still yields 0, as in play.
@@ -37,13 +37,13 @@ def evaluate(node: expr.Node, env: BatchEnv) -> Array:
 
 
 def truth(node: expr.Node, env: BatchEnv) -> npt.NDArray[np.bool_]:
-    """A condition's truth for every state (as `bool(expr.evaluate(...))`)."""
+    """A condition's truth for every state (as `bool(evaluate(...))`)."""
     value = evaluate(node, env)
     return value if value.dtype == np.bool_ else value != 0  # type: ignore[return-value]
 
 
 def number(node: expr.Node, env: BatchEnv) -> npt.NDArray[np.float64]:
-    """A number for every state, non-finite values as 0 (as `expr.as_number`)."""
+    """A number for every state, non-finite values as 0 (as `as_number`)."""
     value = evaluate(node, env).astype(np.float64)
     return np.where(np.isfinite(value), value, 0.0)
 

@@ -163,7 +163,7 @@ class Env:
         return found
 
     def metric(self, name: str) -> F64:
-        return self.column(self._metric[name]).view(np.float64)  # KeyError for a flag name, as expr.Env
+        return self.column(self._metric[name]).view(np.float64)  # KeyError for a flag name, as Env
 
     def _bit(self, bits: Bits, at: int, name: str) -> Bools:
         w, mask = bits.where[name]

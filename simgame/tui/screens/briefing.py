@@ -11,12 +11,12 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from simgame.tui.messages import GlossaryRequested, PlayRequested
 from simgame.tui.widgets.keybar import KeyBar
 from simgame.tui.widgets.text import paragraphs
 
 if TYPE_CHECKING:
     from simgame.format.compiled import Scenario
-    from simgame.tui.app import SimgameApp
 
 
 def briefing_text(scenario: Scenario) -> Text:
@@ -69,8 +69,6 @@ class BriefingScreen(Screen[None]):
         Binding("g", "glossary", "Glossary", id="briefing.glossary", tooltip="The shared AI language"),
     ]
 
-    app: SimgameApp  # type: ignore[assignment]
-
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()
         self.scenario = scenario
@@ -86,13 +84,12 @@ class BriefingScreen(Screen[None]):
         self.query_one("#briefing-body").focus()
 
     def action_start(self) -> None:
-        self.app.start_new(self.scenario)
+        self.post_message(PlayRequested(self.scenario))
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.dismiss()
 
     def action_glossary(self) -> None:
-        from simgame.tui.screens.glossary import GlossaryScreen
         from simgame.tui.terms import glossary_for
 
-        self.app.push_screen(GlossaryScreen(glossary_for(self.scenario), set()))
+        self.post_message(GlossaryRequested(glossary_for(self.scenario), set()))

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
+from simgame.tui.messages import LibraryRequested, RewindRequested
 from simgame.tui.widgets.keybar import KeyBar
 from simgame.tui.widgets.text import bar, paragraphs
 
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from simgame.analysis.search import OutcomeRange
     from simgame.engine.scoring import Debrief
     from simgame.format.compiled import Scenario
-    from simgame.tui.app import SimgameApp
     from simgame.tui.session import GameSession
 
 TONE_WORDS = {"good": "a good ending", "mixed": "a mixed ending", "bad": "a bad ending"}
@@ -132,8 +132,6 @@ class DebriefScreen(Screen[None]):
         Binding("escape", "library", "Library", id="debrief.library", tooltip="Back to the scenario library"),
     ]
 
-    app: SimgameApp  # type: ignore[assignment]
-
     def __init__(self, session: GameSession) -> None:
         super().__init__()
         self.session = session
@@ -206,8 +204,7 @@ class DebriefScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#rewind")
     def _rewind(self, event: OptionList.OptionSelected) -> None:
         index = int((event.option.id or "rewind:0").split(":")[1])
-        branch = self.session.rewind(index, self.app.new_run_id)
-        self.app.play(branch)
+        self.post_message(RewindRequested(self.session, index))
 
     def action_export(self) -> None:
         from simgame.authoring.run_report import debrief_markdown
@@ -231,4 +228,4 @@ class DebriefScreen(Screen[None]):
         self.notify(f"Debrief saved to {path}", timeout=6)
 
     def action_library(self) -> None:
-        self.app.back_home()
+        self.post_message(LibraryRequested())

@@ -13,12 +13,12 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from simgame.tui.screens.terms import term_text
+from simgame.tui.host import host
 from simgame.tui.widgets.keybar import KeyBar
+from simgame.tui.widgets.terms import term_text
 
 if TYPE_CHECKING:
     from simgame.format.loader import Glossary
-    from simgame.tui.app import SimgameApp
 
 
 def matches(glossary: Glossary, term_id: str, query: str) -> bool:
@@ -38,8 +38,6 @@ class GlossaryScreen(Screen[None]):
         Binding("down", "to_list", "List", id="glossary.to_list", show=False, tooltip="Move to the term list"),
     ]
 
-    app: SimgameApp  # type: ignore[assignment]
-
     def __init__(self, glossary: Glossary | None, met: set[str]) -> None:
         super().__init__()
         self.glossary = glossary
@@ -58,7 +56,7 @@ class GlossaryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         search = self.query_one("#glossary-search", Input)
-        search.cursor_blink = self.app.options.cursor_blink
+        search.cursor_blink = host(self).options.cursor_blink
         self._fill("")
         search.focus()
 

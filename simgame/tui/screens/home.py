@@ -17,24 +17,22 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from simgame.tui.host import host
+from simgame.tui.messages import (
+    CatalogLoaded,
+    GlossaryRequested,
+    ProblemReported,
+    ResumeRequested,
+    SavedRunsRequested,
+    ScenarioChosen,
+)
 from simgame.tui.widgets.keybar import KeyBar
-from simgame.tui.widgets.text import paragraphs
+from simgame.tui.widgets.text import paragraphs, short_time
 
 if TYPE_CHECKING:
-    from simgame.tui.app import SimgameApp
     from simgame.tui.catalog import Catalog, CatalogEntry
 
 MAX_RESUME = 3
-
-
-def _when(stamp: str) -> str:
-    """An ISO time as '25 Nov 08:10' (no seconds, no zone: enough to recognise a run)."""
-    from datetime import datetime
-
-    try:
-        return datetime.fromisoformat(stamp).strftime("%d %b %H:%M")
-    except ValueError:
-        return stamp
 
 
 class HomeScreen(Screen[None]):
@@ -46,7 +44,9 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Quit simgame"),
     ]
 
-    app: SimgameApp  # type: ignore[assignment]
+    def __init__(self) -> None:
+        super().__init__()
+        self.catalog: Catalog | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("[b]simgame[/b]  ·  lead an organisation from AI pilots to operations", id="home-title")
@@ -76,12 +76,13 @@ class HomeScreen(Screen[None]):
     def _load_catalog(self) -> None:
         from simgame.tui.catalog import load_catalog
 
-        opts = self.app.options
+        opts = host(self).options
         catalog = load_catalog(opts.library_dir(), opts.saves_dir())
         self.app.call_from_thread(self._show_catalog, catalog)
 
     def _show_catalog(self, catalog: Catalog) -> None:
-        self.app.catalog = catalog
+        self.catalog = catalog
+        self.post_message(CatalogLoaded(catalog))
         library = self.query_one("#library", OptionList)
         highlighted = library.highlighted_option.id if library.highlighted_option else None
         options: list[Option | None] = []
@@ -92,7 +93,7 @@ class HomeScreen(Screen[None]):
                 label = Text.assemble(
                     "  ↻ ",
                     (entry.title, "bold"),
-                    f"\n    decision {len(save.choices) + 1}, saved {_when(save.updated)}",
+                    f"\n    decision {len(save.choices) + 1}, saved {short_time(save.updated)}",
                 )
                 options.append(Option(label, id=f"resume:{save.run_id}"))
             if len(resumable) > MAX_RESUME:
@@ -105,7 +106,7 @@ class HomeScreen(Screen[None]):
             options.append(self._entry_option(index, catalog.entries[index]))
         if not catalog.entries:
             options.append(
-                Option(f"  No scenarios found in {self.app.options.library_dir()}", id="head:none", disabled=True)
+                Option(f"  No scenarios found in {host(self).options.library_dir()}", id="head:none", disabled=True)
             )
         library.set_options([o for o in options if o is not None])
         target = highlighted if highlighted and not highlighted.startswith("head:") else None
@@ -138,7 +139,7 @@ class HomeScreen(Screen[None]):
 
     def _show_detail(self) -> None:
         detail = self.query_one("#detail", Static)
-        catalog = self.app.catalog
+        catalog = self.catalog
         oid = self._selected_id()
         if catalog is None or oid is None or oid.startswith("head:") or oid == "loading":
             detail.update(self._welcome())
@@ -154,7 +155,7 @@ class HomeScreen(Screen[None]):
                     (entry.title, "bold"),
                     "\n\n",
                     f"An unfinished run: {len(save.choices)} decision{'s' * (len(save.choices) != 1)} made, "
-                    f"last saved {_when(save.updated)}.\n\nPress Enter to continue it.",
+                    f"last saved {short_time(save.updated)}.\n\nPress Enter to continue it.",
                 )
             )
             return
@@ -207,7 +208,7 @@ class HomeScreen(Screen[None]):
         self.action_open()
 
     def action_open(self) -> None:
-        catalog = self.app.catalog
+        catalog = self.catalog
         oid = self._selected_id()
         if catalog is None or oid is None:
             return
@@ -216,33 +217,31 @@ class HomeScreen(Screen[None]):
             save = next((s for _, s in catalog.in_progress if s.run_id == key), None)
             if save is not None:
                 path = next((e.path for e in catalog.saves if e.save is not None and e.save.run_id == key), None)
-                self.app.resume(save, path)
+                self.post_message(ResumeRequested(save, path))
         elif kind == "scenario":
             entry = catalog.entries[int(key)]
             if entry.scenario is not None:
-                self.app.open_briefing(entry.scenario)
+                self.post_message(ScenarioChosen(entry.scenario))
         elif kind == "invalid":
             entry = catalog.entries[int(key)]
-            self.app.show_problem(
-                f"{entry.path.name} cannot be played",
-                f"{entry.problem}\n\n{entry.problem_count} problem(s) in all. "
-                f"Run `simgame validate {entry.path}` to see each one with a hint.",
+            self.post_message(
+                ProblemReported(
+                    f"{entry.path.name} cannot be played",
+                    f"{entry.problem}\n\n{entry.problem_count} problem(s) in all. "
+                    f"Run `simgame validate {entry.path}` to see each one with a hint.",
+                )
             )
 
     def action_load(self) -> None:
-        from simgame.tui.screens.load import LoadScreen
-
-        self.app.push_screen(LoadScreen())
+        self.post_message(SavedRunsRequested())
 
     def action_glossary(self) -> None:
-        from simgame.tui.screens.glossary import GlossaryScreen
-
-        glossary = self.app.catalog.glossary if self.app.catalog else None
-        self.app.push_screen(GlossaryScreen(glossary, set()))
+        glossary = self.catalog.glossary if self.catalog else None
+        self.post_message(GlossaryRequested(glossary, set()))
 
     def action_refresh(self) -> None:
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if self.app.catalog is not None:
+        if self.catalog is not None:
             self.reload()

@@ -13,12 +13,13 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from simgame.tui.screens.home import _when
+from simgame.tui.host import host
+from simgame.tui.messages import ProblemReported, ResumeRequested
 from simgame.tui.widgets.keybar import KeyBar
+from simgame.tui.widgets.text import short_time
 
 if TYPE_CHECKING:
     from simgame.engine.saves import SaveEntry
-    from simgame.tui.app import SimgameApp
 
 
 def save_label(entry: SaveEntry, titles: dict[str, str]) -> Text:
@@ -32,7 +33,7 @@ def save_label(entry: SaveEntry, titles: dict[str, str]) -> Text:
     else:
         progress = f"in progress: {len(save.choices)} decision{'s' * (len(save.choices) != 1)} made"
     who = f" · {save.player}" if save.player else ""
-    return Text.assemble((title, "bold"), f"\n   {progress} · {_when(save.updated)}{who}")
+    return Text.assemble((title, "bold"), f"\n   {progress} · {short_time(save.updated)}{who}")
 
 
 class LoadScreen(Screen[None]):
@@ -41,7 +42,9 @@ class LoadScreen(Screen[None]):
         Binding("escape", "close", "Back", id="load.close", tooltip="Back to the library"),
     ]
 
-    app: SimgameApp  # type: ignore[assignment]
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[SaveEntry] = []
 
     def compose(self) -> ComposeResult:
         yield Static("[b]Saved runs[/b]", id="load-title")
@@ -56,13 +59,13 @@ class LoadScreen(Screen[None]):
     def _read(self) -> None:
         from simgame.engine.saves import list_saves
 
-        folder = self.app.options.saves_dir()
+        folder = host(self).options.saves_dir()
         entries = list_saves(folder)
         self.app.call_from_thread(self._show, entries, folder)
 
     def _show(self, entries: list[SaveEntry], folder: Path) -> None:
         self.entries = entries
-        catalog = self.app.catalog
+        catalog = host(self).catalog
         titles = {e.scenario.id: e.scenario.title for e in catalog.entries if e.scenario} if catalog else {}
         listing = self.query_one("#saves", OptionList)
         options = [Option(save_label(e, titles), id=f"save:{i}") for i, e in enumerate(entries)]
@@ -87,16 +90,18 @@ class LoadScreen(Screen[None]):
             return
         entry = self.entries[int(option.id[5:])]
         if entry.save is None:
-            self.app.show_problem(
-                "This save is damaged",
-                f"{entry.error}\n\nThe file is {entry.path}. simgame never changes or deletes "
-                "a damaged save; move it away if you no longer need it.",
+            self.post_message(
+                ProblemReported(
+                    "This save is damaged",
+                    f"{entry.error}\n\nThe file is {entry.path}. simgame never changes or deletes "
+                    "a damaged save; move it away if you no longer need it.",
+                )
             )
             return
-        if self.app.catalog is None:
+        if host(self).catalog is None:
             self.query_one("#load-status", Static).update("The library is still loading; try again in a moment.")
             return
-        self.app.resume(entry.save, entry.path)
+        self.post_message(ResumeRequested(entry.save, entry.path))
 
     def action_close(self) -> None:
         self.dismiss(None)

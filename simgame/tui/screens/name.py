@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,16 +11,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-if TYPE_CHECKING:
-    from simgame.tui.app import SimgameApp
+from simgame.tui.host import host
 
 
 class NameScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="name.cancel", tooltip="Do not join; back to the library"),
     ]
-
-    app: SimgameApp  # type: ignore[assignment]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="name-box"):
@@ -34,7 +31,7 @@ class NameScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         field = self.query_one("#name-input", Input)
-        field.cursor_blink = self.app.options.cursor_blink
+        field.cursor_blink = host(self).options.cursor_blink
         field.focus()
 
     @on(Input.Submitted, "#name-input")

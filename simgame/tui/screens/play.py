@@ -15,14 +15,21 @@ from textual.timer import Timer
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from simgame.tui.host import host
+from simgame.tui.messages import (
+    DebriefRequested,
+    GlossaryRequested,
+    LibraryRequested,
+    ProblemReported,
+    TermsRequested,
+)
 from simgame.tui.widgets.dashboard import Dashboard
 from simgame.tui.widgets.keybar import KeyBar
 from simgame.tui.widgets.text import paragraphs
 
 if TYPE_CHECKING:
     from simgame.engine.run import EngineError
-    from simgame.engine.state import Decision
-    from simgame.tui.app import SimgameApp
+    from simgame.engine.state import Decision, EventRecord
     from simgame.tui.session import GameSession
 
 
@@ -90,8 +97,6 @@ class PlayScreen(Screen[None]):
         Binding("space", "next", "Continue", id="play.next_space", show=False, tooltip="On to the next scene"),
     ]
 
-    app: SimgameApp  # type: ignore[assignment]
-
     def __init__(self, session: GameSession) -> None:
         super().__init__()
         self.session = session
@@ -122,7 +127,7 @@ class PlayScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "diagnostics":
-            return bool(self.app.watch_diagnostics)
+            return bool(host(self).watch_diagnostics)
         if action == "next":
             return self.showing_consequence
         if action in ("choose", "terms"):
@@ -134,7 +139,7 @@ class PlayScreen(Screen[None]):
         self.session = session
         self._rendered_turn = None
         if session.run.ended and self.app.screen is self:
-            self.app.show_debrief(session)
+            self.post_message(DebriefRequested(session))
             return
         self.refresh_scene()
 
@@ -175,12 +180,11 @@ class PlayScreen(Screen[None]):
             f"  ·  {self.session.phase_label()}  ·  decision {self.session.decisions_made + 1}",
         )
 
-    def _event_line(self, event: object) -> str:
+    def _event_line(self, event: EventRecord) -> str:
         from simgame.authoring.run_report import deltas_text
 
-        e = event  # EventRecord
-        kind = f"Chance event ({e.probability:.0%} likely)" if e.is_chance else "Meanwhile"  # type: ignore[attr-defined]
-        return f"{kind}: {' '.join(e.text.split())} ({deltas_text(self.session.scenario, e.deltas)})"  # type: ignore[attr-defined]
+        kind = f"Chance event ({event.probability:.0%} likely)" if event.is_chance else "Meanwhile"
+        return f"{kind}: {' '.join(event.text.split())} ({deltas_text(self.session.scenario, event.deltas)})"
 
     def _fill_choices(self, focus: bool = True) -> None:
         choices = self.query_one("#choices", OptionList)
@@ -203,8 +207,9 @@ class PlayScreen(Screen[None]):
         parts = []
         if self.session.note:
             parts.append(self.session.note)
-        if self.app.watch_diagnostics:
-            count = len(self.app.watch_diagnostics)
+        diagnostics = host(self).watch_diagnostics
+        if diagnostics:
+            count = len(diagnostics)
             parts.append(
                 f"The scenario file has {count} error{'s' * (count != 1)}: still playing the last good "
                 "version. Press D to see them."
@@ -299,7 +304,7 @@ class PlayScreen(Screen[None]):
             return
         self.showing_consequence = False
         if self.session.run.ended:
-            self.app.show_debrief(self.session)
+            self.post_message(DebriefRequested(self.session))
             return
         self.query_one("#consequence-view").display = False
         self.query_one("#play-main").display = True
@@ -326,27 +331,25 @@ class PlayScreen(Screen[None]):
         self._open_terms(None)
 
     def _open_terms(self, focus: str | None) -> None:
-        from simgame.tui.screens.terms import TermsScreen
         from simgame.tui.terms import glossary_for
 
-        self.app.push_screen(
-            TermsScreen(glossary_for(self.session.scenario), list(self.session.run.scene.terms), focus)
+        self.post_message(
+            TermsRequested(glossary_for(self.session.scenario), list(self.session.run.scene.terms), focus)
         )
 
     def action_glossary(self) -> None:
-        from simgame.tui.screens.glossary import GlossaryScreen
         from simgame.tui.terms import glossary_for, terms_met
 
         run = self.session.run
-        self.app.push_screen(
-            GlossaryScreen(glossary_for(self.session.scenario), terms_met(self.session.scenario, run.visited))
+        self.post_message(
+            GlossaryRequested(glossary_for(self.session.scenario), terms_met(self.session.scenario, run.visited))
         )
 
     def action_diagnostics(self) -> None:
-        diags = self.app.watch_diagnostics
+        diags = host(self).watch_diagnostics
         if diags:
-            self.app.show_problem("Problems in the scenario file", "\n\n".join(d.render() for d in diags))
+            self.post_message(ProblemReported("Problems in the scenario file", "\n\n".join(d.render() for d in diags)))
 
     def action_leave(self) -> None:
         self.session.save()
-        self.app.back_home()
+        self.post_message(LibraryRequested())

@@ -11,23 +11,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from simgame.tui.widgets.terms import term_text
+
 if TYPE_CHECKING:
     from simgame.format.loader import Glossary
-
-
-def term_text(glossary: Glossary, term_id: str) -> Text:
-    term = glossary.doc.terms[term_id]
-    out = Text()
-    out.append(term.term + "\n", "bold underline")
-    out.append(" ".join(term.definition.split()) + "\n")
-    if term.why_it_matters:
-        out.append("Why it matters: ", "bold")
-        out.append(" ".join(term.why_it_matters.split()) + "\n")
-    if term.see_also:
-        names = [glossary.doc.terms[s].term for s in term.see_also if s in glossary.doc.terms]
-        out.append("See also: ", "italic")
-        out.append(", ".join(names) + "\n", "italic")
-    return out
 
 
 class TermsScreen(ModalScreen[None]):

@@ -1,4 +1,4 @@
-"""Text helpers: reflow author prose, draw bars that carry their number, describe changes in words."""
+"""Text helpers: reflow author prose, draw bars that carry their number, describe changes and times in words."""
 
 from __future__ import annotations
 
@@ -28,3 +28,13 @@ def change_words(change: float, good: bool | None) -> tuple[str, str]:
     arrow = "▲" if change > 0 else "▼"
     word = "better" if good else "worse"
     return f"{arrow}{change:+g} {word}", "green" if good else "red"
+
+
+def short_time(stamp: str) -> str:
+    """An ISO time as '25 Nov 08:10' (no seconds, no zone: enough to recognise a run)."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(stamp).strftime("%d %b %H:%M")
+    except ValueError:
+        return stamp

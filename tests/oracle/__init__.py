@@ -1,0 +1,1 @@
+"""The one-state-at-a-time reference explorer: the oracle the batch explorer is tested against."""
