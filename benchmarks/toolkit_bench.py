@@ -32,10 +32,10 @@ from benchmarks.common import Figure, Goal
 from simgame.analysis.batch import explorer as explore_batch
 from simgame.analysis.keys import TooLarge
 from simgame.analysis.play import random_play
-from tests.oracle.explorer import GraphPlayer, build_graph
 from simgame.authoring.lint import lint
 from simgame.engine.run import Run
 from simgame.format.loader import bundled_dir, check_file, load_scenario, scenario_files
+from tests.oracle.explorer import GraphPlayer, build_graph
 
 CHOICESCRIPT_PER_SECOND = 10_000 / 2.75
 

@@ -32,6 +32,12 @@ def tiny() -> Scenario:
 
 
 @pytest.fixture(autouse=True)
+def _private_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the machine's own config file (the theme switch writes one)."""
+    monkeypatch.setenv("SIMGAME_CONFIG", str(tmp_path_factory.mktemp("config") / "config.toml"))
+
+
+@pytest.fixture(autouse=True)
 def _transitions_warnings_fail() -> None:
     """A trigger silently not bound is only a logged warning in transitions; make warnings loud."""
     warnings.simplefilter("error", category=UserWarning)

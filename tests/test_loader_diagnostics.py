@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from simgame.format.diagnostics import LoadError, Severity
@@ -90,7 +93,7 @@ SEMANTIC_CASES = [
     ("expr-type", variant("when: value >= 40", "when: value + 40"), "SG503", line_of("when: value >= 40"), 15),
     (
         "reserved-id",
-        variant("  incident:\n", "  is-incident:\n").replace("goto: incident", "goto: is-incident"),
+        variant("  incident:\n", "  end:\n"),
         "SG206",
         line_of("  incident:", line_of("scenes:")),
         3,
@@ -210,3 +213,33 @@ def test_glossary_see_also_checked(tmp_path: pytest.TempPathFactory) -> None:
     with pytest.raises(LoadError) as info:
         load_glossary(path)
     assert info.value.diagnostics[0].code == "SG305"
+
+
+def test_no_author_id_is_reserved_by_the_state_machine() -> None:
+    """Ids that look like the machine's own words (`to-`, `is-`, `may-`, `state`, `trigger`) validate and play."""
+    from simgame.engine.run import Run
+    from simgame.format.loader import load_scenario
+
+    doc = (
+        variant("  incident:\n", "  to-market:\n")
+        .replace("goto: incident", "goto: to-market")
+        .replace("- id: measure\n", "- id: is-ready\n")
+        .replace("chose(measure)", "chose(is-ready)")
+        .replace("  rollout:\n", "  state:\n")
+        .replace("next: rollout", "next: state")
+        .replace("scene: rollout", "scene: state")
+    )
+    result = check_text(doc, "machine-words.yaml", None)
+    assert result.ok, "\n".join(d.render() for d in result.diagnostics)
+    path = Path(tempfile.mkdtemp()) / "machine-words.yaml"
+    path.write_text(doc, encoding="utf-8")
+    sc = load_scenario(path)
+    run = Run.start(sc, 1)  # seed 1: the drift event fires on arrival
+    run.choose("scale-now")
+    assert run.scene_id == "to-market" and run.phase == "incident"
+    states = {run.state}
+    run = Run.replay(sc, 2, ["scale-now"])  # seed 2: it does not
+    assert run.scene_id == "state"
+    states.add(run.state)
+    decision = run.choose("is-ready")
+    assert decision.choice == "is-ready" and states == {"scene:to-market", "scene:state"}

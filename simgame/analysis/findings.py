@@ -1,6 +1,6 @@
 """What an exhaustive exploration tells an author: best and worst outcomes, dominant options, loops.
 
-Everything here works on the arrays of a `simgame.analysis.batch.explorer.BatchGraph`, scene by scene,
+Everything here works on the arrays of a `simgame.analysis.batch.graph.BatchGraph`, scene by scene,
 so it keeps pace with exploring millions of states.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simgame.analysis.batch.explorer import BatchGraph, Step, strongly_connected
+from simgame.analysis.batch.graph import BatchGraph, Step, strongly_connected
 from simgame.analysis.batch.state import F64, I64
 
 

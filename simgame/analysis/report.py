@@ -6,7 +6,6 @@ random playthroughs. Every failure carries a command that re-runs it.
 
 from __future__ import annotations
 
-import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -16,11 +15,14 @@ import numpy as np
 
 from simgame.analysis import findings as ba
 from simgame.analysis.batch import explorer as explore_batch
-from simgame.analysis.batch.explorer import MAX_STATES, BatchGraph, Step
-from simgame.analysis.batch.tally import median
+from simgame.analysis.batch.explorer import MAX_STATES
+from simgame.analysis.batch.graph import BatchGraph, Step
+from simgame.analysis.distributions import Dist, dist, dist_counts
 from simgame.analysis.keys import TooLarge
-from simgame.analysis.personas import PERSONAS, Persona, metric_weights, pick
+from simgame.analysis.persona_plays import PersonaResult, play_persona
+from simgame.analysis.personas import PERSONAS
 from simgame.analysis.play import random_play, reproduce_seed
+from simgame.analysis.rerun import rerun_command
 from simgame.analysis.search import EXHAUSTIVE_BUDGET
 from simgame.engine.evaluate import evaluate
 from simgame.engine.scoring import Outcome, score
@@ -28,32 +30,6 @@ from simgame.engine.state import PlayState
 from simgame.format.compiled import Scenario
 
 Phase = Callable[[str, int, int], None]  # (what, done, total)
-
-
-@dataclass
-class Dist:
-    """min / median / max and a 10-bin histogram over [lo, hi]."""
-
-    min: float
-    median: float
-    max: float
-    count: int
-    lo: float
-    hi: float
-    histogram: list[int]
-
-
-def dist_counts(items: list[tuple[float, int]], lo: float, hi: float, bins: int = 10) -> Dist:
-    """`dist` from (value, count) pairs in increasing order: the same numbers without the full list."""
-    hist = [0] * bins
-    span = (hi - lo) or 1.0
-    for v, c in items:
-        hist[min(bins - 1, max(0, int((v - lo) / span * bins)))] += c
-    return Dist(items[0][0], round(median(items), 3), items[-1][0], sum(c for _, c in items), lo, hi, hist)
-
-
-def dist(values_: list[float], lo: float, hi: float, bins: int = 10) -> Dist:
-    return dist_counts(sorted(Counter(values_).items()), lo, hi, bins)
 
 
 @dataclass
@@ -71,18 +47,6 @@ class Finding:
     severity: str  # failure | warning
     message: str
     rerun: str = ""
-
-
-@dataclass
-class PersonaResult:
-    id: str
-    label: str
-    description: str
-    plays: int
-    endings: dict[str, int]
-    bands: dict[str, int]
-    score: Dist | None
-    example: str
 
 
 @dataclass
@@ -120,15 +84,6 @@ class _Final:
     outcome: Outcome
 
 
-def _cmd(sc: Scenario, seed: int | None, choices: list[str] | None = None, policy: bool = False) -> str:
-    parts = ["simgame run", sc.path or sc.id, f"--seed {seed if seed is not None else 0}"]
-    if choices:
-        parts.append("--choose " + ",".join(choices))
-    if policy:
-        parts.append("--policy random")
-    return " ".join(parts)
-
-
 def _rolls_text(rolls: tuple[tuple[str, bool], ...]) -> list[str]:
     return [f"{event} {'fires' if fired else 'does not fire'}" for event, fired in rolls]
 
@@ -157,7 +112,7 @@ def explore(
         why = "random play was asked for"
     report = _from_batches(sc, graph, seed) if graph is not None else _from_plays(sc, seed, plays, why, progress)
     del graph  # millions of states: free them before the persona plays
-    report.personas = [_persona(sc, p, seed, persona_plays) for p in PERSONAS]
+    report.personas = [play_persona(sc, p, seed, persona_plays) for p in PERSONAS]
     if progress:
         progress("personas", 1, 1)
     _common_findings(sc, report)
@@ -266,14 +221,16 @@ def _batch_failures(sc: Scenario, graph: BatchGraph) -> list[Finding]:
         choices, rolls, _ = graph.step_path(step, pos)
         seed = reproduce_seed(sc, choices, rolls)
         if src < 0:
-            findings.append(Finding("engine-error", "failure", f"entering the first scene: {error}", _cmd(sc, seed)))
+            findings.append(
+                Finding("engine-error", "failure", f"entering the first scene: {error}", rerun_command(sc, seed))
+            )
         else:
             findings.append(
                 Finding(
                     "engine-error",
                     "failure",
                     f"choosing `{choice}` in `{graph.places[src].id}`: {error}",
-                    _cmd(sc, seed, choices),
+                    rerun_command(sc, seed, choices),
                 )
             )
     return findings
@@ -281,7 +238,7 @@ def _batch_failures(sc: Scenario, graph: BatchGraph) -> list[Finding]:
 
 def _batch_path(sc: Scenario, choices: list[str], rolls: tuple[tuple[str, bool], ...], prob: float) -> PathInfo:
     seed = reproduce_seed(sc, choices, rolls)
-    return PathInfo(choices, _rolls_text(rolls), round(prob, 6), seed, _cmd(sc, seed, choices))
+    return PathInfo(choices, _rolls_text(rolls), round(prob, 6), seed, rerun_command(sc, seed, choices))
 
 
 # -- random play ---------------------------------------------------------------------------------
@@ -306,13 +263,13 @@ def _from_plays(sc: Scenario, seed: int, plays: int, why: str, progress: Phase |
             kind = "loop-limit" if "still playing" in error else "stuck" if "no choice" in error else "engine-error"
             if kind not in failed_kinds:  # one example of each kind is enough to act on
                 failed_kinds.add(kind)
-                findings.append(Finding(kind, "failure", f"seed {s}: {error}", _cmd(sc, s, policy=True)))
+                findings.append(Finding(kind, "failure", f"seed {s}: {error}", rerun_command(sc, s, policy=True)))
             continue
         assert st.ending is not None
         finals.append(_Final(st.ending, st, score(sc, st, st.metrics)))
         known = shortest.get(st.ending)
         if known is None or len(made) < len(known.choices):
-            shortest[st.ending] = PathInfo(made, [], 0.0, s, _cmd(sc, s, made))
+            shortest[st.ending] = PathInfo(made, [], 0.0, s, rerun_command(sc, s, made))
         if progress and k % 500 == 0:
             progress("plays", k, plays)
     endings, bands, per_ending = _tables(sc, finals)
@@ -429,39 +386,3 @@ def _common_findings(sc: Scenario, report: Report) -> None:
 
 def _objectives_met(sc: Scenario, finals: list[_Final]) -> dict[str, set[bool]]:
     return {oid: {bool(evaluate(node, f.state)) for f in finals} for oid, node in sc.objectives if node is not None}
-
-
-def _persona(sc: Scenario, persona: Persona, seed: int, plays: int) -> PersonaResult:
-    weights = metric_weights(persona, sc)
-    endings: Counter[str] = Counter()
-    bands: Counter[str] = Counter()
-    scores: list[float] = []
-    example = ""
-    for k in range(plays):
-        s = seed + k
-        if persona.random:
-            st, made, error = random_play(sc, s)
-        else:
-
-            def policy(ids: list[str], rng: random.Random) -> str:
-                return pick(persona, sc, [sc.choices[i] for i in ids], weights, rng).id
-
-            st, made, error = random_play(sc, s, policy)
-        if not example:
-            example = _cmd(sc, s, None if persona.random else made, policy=persona.random)
-        if error or st.ending is None:
-            continue
-        outcome = score(sc, st, st.metrics)
-        endings[st.ending] += 1
-        bands[outcome.band] += 1
-        scores.append(outcome.overall)
-    return PersonaResult(
-        persona.id,
-        persona.label,
-        persona.description,
-        plays,
-        dict(endings),
-        dict(bands),
-        dist(scores, 0, 100) if scores else None,
-        example,
-    )

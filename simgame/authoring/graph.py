@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from simgame.format.checks import default_ending, reachability
 from simgame.format.model import ScenarioDoc
+from simgame.format.story import default_ending, reachability
 
 END = "end"
 

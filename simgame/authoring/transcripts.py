@@ -84,11 +84,12 @@ def read(path: Path) -> Transcript:
     return Transcript(path, str(data["scenario"]), seed, list(choices), dict(data["expect"]), data.get("fixture"))
 
 
-def scenario_path(t: Transcript) -> Path:
+def scenario_path(t: Transcript, scenarios: Path | None = None) -> Path:
+    """The scenario a transcript plays: a file beside it, or a bundled id looked up in ``scenarios``."""
     ref = t.scenario
     if ref.endswith((".yaml", ".yml")):
         return (t.path.parent / ref).resolve()
-    return resolve(ref, bundled_dir())
+    return resolve(ref, bundled_dir(scenarios))
 
 
 def play(
@@ -139,9 +140,9 @@ def _dump(data: dict[str, Any]) -> list[str]:
     return yaml.safe_dump(data, sort_keys=False, default_flow_style=False, allow_unicode=True).splitlines()
 
 
-def check(t: Transcript) -> Result:
+def check(t: Transcript, scenarios: Path | None = None) -> Result:
     try:
-        sc = load_scenario(scenario_path(t))
+        sc = load_scenario(scenario_path(t, scenarios))
     except LoadError as exc:
         raise TranscriptError(f"{t.path}: the scenario {t.scenario} does not load:\n{exc.render()}") from None
     try:
@@ -162,12 +163,21 @@ def find(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*.y*ml") if p.suffix in (".yaml", ".yml"))
 
 
-def record(target: Path, scenario_ref: str, seed: int, choices: list[str], fixture: str | None = None) -> Path:
+def record(
+    target: Path,
+    scenario_ref: str,
+    seed: int,
+    choices: list[str],
+    fixture: str | None = None,
+    scenarios: Path | None = None,
+) -> Path:
     """Play the choices with the real engine and write what happened as an expected transcript."""
-    source = resolve(scenario_ref)
+    source = resolve(scenario_ref, bundled_dir(scenarios))
     sc = load_scenario(source)
     actual = play(sc, seed, choices, fixture)
-    is_bundled = source.resolve().parent == bundled_dir().resolve() and not scenario_ref.endswith((".yaml", ".yml"))
+    is_bundled = source.resolve().parent == bundled_dir(scenarios).resolve() and not scenario_ref.endswith(
+        (".yaml", ".yml")
+    )
     ref = sc.id if is_bundled else Path(os.path.relpath(source.resolve(), target.resolve().parent)).as_posix()
     data: dict[str, Any] = {"scenario": ref, "seed": seed}
     if fixture:

@@ -14,8 +14,9 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 
 from simgame.analysis.batch.explorer import MAX_STATES
+from simgame.analysis.distributions import Dist
 from simgame.analysis.personas import PERSONAS
-from simgame.analysis.report import Dist, Phase, Report, explore
+from simgame.analysis.report import Phase, Report, explore
 from simgame.analysis.search import EXHAUSTIVE_BUDGET
 from simgame.cli.common import CliError, fail, load
 

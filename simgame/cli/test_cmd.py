@@ -10,6 +10,7 @@ from pathlib import Path
 from simgame.authoring.transcripts import TranscriptError, check, find, read, record
 from simgame.engine.run import EngineError
 from simgame.format.diagnostics import LoadError
+from simgame.settings import load_settings
 
 EXAMPLE = """examples:
   simgame test                                   every transcript under tests/transcripts/
@@ -52,7 +53,8 @@ def _record(args: argparse.Namespace) -> int:
         return 2
     choices = [c.strip() for c in args.choose.split(",") if c.strip()]
     try:
-        path = record(Path(args.record), args.scenario, args.seed, choices, args.fixture)
+        scenarios = load_settings().scenarios_dir
+        path = record(Path(args.record), args.scenario, args.seed, choices, args.fixture, scenarios)
     except LoadError as exc:
         print(exc.render(), file=sys.stderr)
         return 1
@@ -78,7 +80,7 @@ def handle(args: argparse.Namespace) -> int:
     failed = 0
     for f in files:
         try:
-            result = check(read(f))
+            result = check(read(f), load_settings().scenarios_dir)
         except TranscriptError as exc:
             failed += 1
             rows.append({"file": str(f), "passed": False, "error": str(exc)})

@@ -12,9 +12,9 @@ import math
 import statistics
 from dataclasses import dataclass, field
 
+from simgame.analysis.seeded import DEFAULT_BUDGET, BestOutcomes, best_outcomes
 from simgame.cohort.progress import PlayerProgress, fold
 from simgame.cohort.room import MIN_GROUP
-from simgame.cohort.search import DEFAULT_BUDGET, BestOutcomes, best_outcomes
 from simgame.cohort.store import Cohort, CohortStore, Player
 from simgame.engine import rules
 from simgame.engine.scoring import Outcome, score

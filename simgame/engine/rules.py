@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from simgame.engine.evaluate import Env, as_number, evaluate
 from simgame.engine.state import EngineError, Option, PlayState
-from simgame.format.checks import default_ending
 from simgame.format.compiled import END, CompiledChoice, CompiledEvent, Effect, Scenario
+from simgame.format.story import default_ending
 
 MAX_DIVERTS = 50
 

@@ -1,7 +1,11 @@
-"""Semantic checks and compilation: references, expressions, reachability, id clashes.
+"""Semantic checks: references, expressions, reachability, id clashes.
 
 Runs after the shape check. Collects every problem (not just the first), each located
-through the SourceMap, and builds the compiled :class:`Scenario` when there are no errors.
+through the SourceMap, filling in the compiled :class:`Scenario` as it goes;
+`simgame.format.compile` runs the passes and keeps the result when there are no errors.
+
+A little over 400 lines on purpose: one `Checker` whose passes share the name tables,
+the source map and the list of diagnostics.
 """
 
 from __future__ import annotations
@@ -11,13 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from simgame.format import expr
-from simgame.format.compiled import CONTINUE_SUFFIX, END, CompiledChoice, CompiledEvent, Effect, Reads, Scenario
+from simgame.format.compiled import END, CompiledChoice, CompiledEvent, Effect, Scenario
 from simgame.format.diagnostics import Diagnostic
-from simgame.format.model import Choice, ScenarioDoc
+from simgame.format.model import ScenarioDoc
+from simgame.format.story import continue_choice, default_ending, reachability, reads_of
 from simgame.format.yamlsource import PathKey, SourceMap
 
-RESERVED = {"state", "trigger", "end", "start", "initial", "machine", "models"}
-RESERVED_PREFIXES = ("is_", "may_", "to_")
+RESERVED = {"end"}  # `next: end` settles the ending, so no scene or ending may be called `end`
 EXPR_WORDS = expr.KEYWORDS | set(expr.ID_FUNCTIONS) | set(expr.NUM_FUNCTIONS) | {"turn", "if"}
 
 
@@ -34,7 +38,7 @@ def _hint(name: str, pool: Iterable[str], fallback: str) -> str:
     return f"did you mean `{close[0]}`?" if close else fallback
 
 
-class _Checker:
+class Checker:
     def __init__(self, doc: ScenarioDoc, smap: SourceMap, glossary: frozenset[str] | None) -> None:
         self.doc = doc
         self.smap = smap
@@ -125,10 +129,10 @@ class _Checker:
         doc = self.doc
         for name in [*doc.metrics, *doc.flags]:
             kind = "metrics" if name in doc.metrics else "flags"
-            if name in EXPR_WORDS or name in RESERVED or name.startswith(RESERVED_PREFIXES):
+            if name in EXPR_WORDS:
                 self.err(
                     "SG206",
-                    f"`{name}` is a reserved word and cannot name a metric or flag",
+                    f"`{name}` is a word of the condition language and cannot name a metric or flag",
                     (kind, name),
                     key=True,
                     hint="choose another name, e.g. add a suffix",
@@ -138,13 +142,13 @@ class _Checker:
                 self.err("SG207", f"`{name}` is both a metric and a flag", ("flags", name), key=True)
         for sid in [*doc.scenes, *doc.endings]:
             kind = "scenes" if sid in doc.scenes else "endings"
-            if sid in RESERVED or sid.replace("-", "_").startswith(RESERVED_PREFIXES) or sid.startswith("@"):
+            if sid in RESERVED:
                 self.err(
                     "SG206",
-                    f"`{sid}` clashes with a state-machine word",
+                    f'`{sid}` is a reserved word: `next: end` means "settle the ending"',
                     (kind, sid),
                     key=True,
-                    hint="rename it; `state`, `trigger`, `end`, and ids starting is-/may-/to- are reserved",
+                    hint="rename it, for example `wrap-up`",
                 )
         for eid in doc.endings:
             if eid in doc.scenes:
@@ -236,7 +240,7 @@ class _Checker:
                         hint="remove `next`, or move it onto a choice",
                     )
                 else:
-                    cc = _continue_choice(sid, scene.next)
+                    cc = continue_choice(sid, scene.next)
                     compiled.append(cc)
                     sc.choices[cc.id] = cc
             elif not scene.choices:
@@ -291,7 +295,7 @@ class _Checker:
                     self.flag_ref(f, (*p, "clear"))
                 if ev.goto is not None:
                     self.target_ref(ev.goto, (*p, "goto"), allow_end=False)
-                reads = _reads(
+                reads = reads_of(
                     [n for n in (when, chance) if n is not None and not isinstance(n, float)], self.names.flags
                 )
                 events.append(
@@ -430,75 +434,3 @@ class _Checker:
         if default:
             targets.add(default)
         return targets
-
-
-def reachability(edges: dict[str, set[str]], start: str, endings: set[str]) -> tuple[set[str], set[str]]:
-    """(nodes reachable from ``start``, nodes from which some ending can be reached) of a story graph."""
-    reached = {start}
-    stack = [start]
-    while stack:
-        for nxt in edges.get(stack.pop(), ()):
-            if nxt not in reached:
-                reached.add(nxt)
-                stack.append(nxt)
-    can_finish = set(endings)
-    changed = True
-    while changed:
-        changed = False
-        for node, outs in edges.items():
-            if node not in can_finish and outs & can_finish:
-                can_finish.add(node)
-                changed = True
-    return reached, can_finish
-
-
-def _continue_choice(scene_id: str, target: str) -> CompiledChoice:
-    """The single implicit choice of a pass-through scene: the player reads on."""
-    cid = scene_id + CONTINUE_SUFFIX
-    model = Choice.model_construct(
-        id=cid,
-        label="Continue",
-        when=None,
-        locked=None,
-        once=False,
-        effects={},
-        set=[],
-        clear=[],
-        next=target,
-        feedback="",
-        debrief="",
-        practice="rethink-work",
-    )
-    return CompiledChoice(cid, scene_id, 0, model, None, (), (), (), target, synthetic=True)
-
-
-def default_ending(doc: ScenarioDoc) -> str | None:
-    """The ending `next: end` falls back to: the last one without a `when`."""
-    defaults = [eid for eid, ending in doc.endings.items() if not ending.when]
-    return defaults[-1] if defaults else None
-
-
-def _reads(nodes: list[expr.Node], declared_flags: frozenset[str]) -> Reads:
-    flags: set[str] = set()
-    choices: set[str] = set()
-    for node in nodes:
-        names, _scenes, chosen = expr.names_used(node)
-        flags |= names
-        choices |= chosen
-    return Reads(frozenset(flags & declared_flags), frozenset(choices))
-
-
-def compile_scenario(
-    doc: ScenarioDoc, smap: SourceMap, digest: str, path: str, glossary: frozenset[str] | None
-) -> tuple[Scenario | None, list[Diagnostic]]:
-    checker = _Checker(doc, smap, glossary)
-    sc = Scenario(doc=doc, smap=smap, content_hash=digest, path=path)
-    checker.check_ids()
-    checker.check_metrics()
-    checker.compile_scenes(sc)
-    checker.compile_rest(sc)
-    checker.check_structure()
-    diags = checker.diags
-    if any(d.is_error for d in diags):
-        return None, diags
-    return sc, diags

@@ -37,7 +37,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG203": (Severity.ERROR, "value out of range or not allowed"),
     "SG204": (Severity.ERROR, "badly formed id"),
     "SG205": (Severity.ERROR, "unsupported format version"),
-    "SG206": (Severity.ERROR, "id clashes with a state-machine word"),
+    "SG206": (Severity.ERROR, "id is a reserved word"),
     "SG207": (Severity.ERROR, "duplicate id"),
     # SG3xx: references
     "SG300": (Severity.ERROR, "unknown scene or ending"),

@@ -1,5 +1,7 @@
 """The condition language: parsed once into an AST, type-checked, evaluated without eval.
 
+Over 400 lines on purpose: one grammar, so its tokens, parser and type checker stay together.
+
 Grammar (lowest precedence first)::
 
     expr    := or

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from simgame.format.checks import compile_scenario
+from simgame.format.compile import compile_scenario
 from simgame.format.compiled import Scenario, content_hash
 from simgame.format.diagnostics import Diagnostic, LoadError, make
 from simgame.format.errors import describe

@@ -131,7 +131,7 @@ class SimgameApp(App[int]):
         from simgame.format.loader import load_scenario, resolve
 
         try:
-            path = resolve(name_or_path, self.options.scenarios_dir)
+            path = resolve(name_or_path, self.options.library_dir())
             scenario = load_scenario(path)
         except LoadError as exc:
             if self.options.watch and Path(name_or_path).exists():
@@ -325,7 +325,7 @@ class SimgameApp(App[int]):
         from simgame.tui.session import GameSession
 
         try:
-            scenario = load_scenario(resolve(observer.scenario_id, opts.scenarios_dir))
+            scenario = load_scenario(resolve(observer.scenario_id, opts.library_dir()))
             run = Run.replay(scenario, observer.seed, list(observer.resume))
         except (LoadError, EngineError) as exc:
             observer.close()
@@ -425,6 +425,16 @@ class SimgameApp(App[int]):
         current = names.index(self.theme) if self.theme in names else -1
         self.theme = names[(current + 1) % len(names)]
         self.notify(f"Theme: {self.theme}", timeout=2)
+        self._remember_theme()
+
+    def _remember_theme(self) -> None:
+        """Keep the chosen theme for the next start (a preference that cannot be saved is only a warning)."""
+        from simgame.settings import SettingsError, remember
+
+        try:
+            remember(theme=self.theme)
+        except (SettingsError, OSError) as exc:
+            self.notify(f"The theme applies now but could not be kept for next time: {exc}", severity="warning")
 
     def on_unmount(self) -> None:
         if self.session is not None:

@@ -52,11 +52,12 @@ class LaunchOptions:
         return load_settings().saves_dir
 
     def library_dir(self) -> Path:
+        """The scenario library: the given folder, else the scenarios setting, else the bundled folder."""
         if self.scenarios_dir is not None:
             return self.scenarios_dir
-        from simgame.format.loader import bundled_dir
+        from simgame.settings import load_settings
 
-        return bundled_dir()
+        return load_settings().scenarios_dir
 
     @property
     def author_mode(self) -> bool:

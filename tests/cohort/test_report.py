@@ -9,11 +9,11 @@ import re
 
 import pytest
 
+from simgame.analysis.seeded import best_outcomes
 from simgame.cohort.analytics import analyse
 from simgame.cohort.events import CHOSE, FINISHED, make_event
 from simgame.cohort.html import to_html
 from simgame.cohort.render import to_csv, to_json, to_markdown
-from simgame.cohort.search import best_outcomes
 from simgame.cohort.sessions import create
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort

@@ -12,6 +12,7 @@ from benchmarks.toolkit_bench import generate
 from simgame.analysis import findings as ba
 from simgame.analysis.batch import explorer as explore_batch
 from simgame.analysis.batch import state as bs
+from simgame.analysis.batch.graph import BatchGraph, Place
 from simgame.analysis.keys import TooLarge
 from simgame.analysis.report import explore
 from simgame.authoring.scaffold import render
@@ -62,7 +63,7 @@ def scenarios(tmp: Path) -> list[Scenario]:
     return found
 
 
-def metric_rows(graph: explore_batch.BatchGraph, place: explore_batch.Place) -> list[tuple[float, ...]]:
+def metric_rows(graph: BatchGraph, place: Place) -> list[tuple[float, ...]]:
     k = len(graph.layout.metrics)
     return sorted(map(tuple, np.ascontiguousarray(place.rows.data[:, :k]).view(np.float64).tolist()))
 

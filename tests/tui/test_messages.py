@@ -151,3 +151,23 @@ async def test_the_app_answers_requests_posted_by_a_screen(
         await pilot.press("escape")
         await until_screen(pilot, "HomeScreen")
         assert screen_name(app) == "HomeScreen"
+
+
+async def test_the_theme_switch_is_remembered_for_the_next_start(library: Path, tmp_path: Path, monkeypatch) -> None:
+    """F2 writes the theme to the config file, and the next start reads it from there."""
+    from simgame.settings import load_settings
+
+    config = tmp_path / "config.toml"
+    config.write_text('# my settings\nhub = "http://127.0.0.1:9"\n', encoding="utf-8")
+    monkeypatch.setenv("SIMGAME_CONFIG", str(config))
+    app = make_app(library, tmp_path / "saves")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = app.theme
+        await pilot.press("f2")
+        await pilot.pause()
+        chosen = app.theme
+    assert chosen != first
+    text = config.read_text(encoding="utf-8")
+    assert "# my settings" in text and 'hub = "http://127.0.0.1:9"' in text
+    assert load_settings().theme == chosen

@@ -12,7 +12,10 @@ are expanded depth by depth, so every state is first found by a shortest path.
 The result keeps, per scene and ending, the distinct states with their depth and the
 edge that first reached them, and, per step taken, arrays of source and target states.
 That is enough for coverage, shortest paths, best and worst outcomes, dominance and loops
-(`simgame.analysis.findings`).
+(`simgame.analysis.findings`). The result's data structures are in `graph`, the row helpers in `rows`.
+
+Longer than the 400-line rule on purpose: `Explorer` is one algorithm over shared state (the places,
+steps, tallies and limits it fills in as it goes), and its methods only make sense together.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -29,269 +31,21 @@ import numpy.typing as npt
 from simgame.analysis.batch import expr as expr_batch
 from simgame.analysis.batch import score as score_batch
 from simgame.analysis.batch import state as bs
+from simgame.analysis.batch.graph import Arrival, BatchGraph, Finals, Place, Step, Tally, strongly_connected
+from simgame.analysis.batch.rows import as_pick, compact, dedupe, whole_metrics
 from simgame.analysis.batch.state import F64, I64, U64, Bools, Layout, Rows
-from simgame.analysis.batch.tally import ValueCounts
 from simgame.analysis.keys import TooLarge, all_expressions, key_spec
 from simgame.engine.rules import MAX_DIVERTS
-from simgame.format.checks import default_ending
 from simgame.format.compiled import END, CompiledEvent, Scenario
 from simgame.format.expr import names_used
+from simgame.format.story import default_ending
 
 MAX_STATES = 40_000_000
 CHUNK = 65_536  # states expanded together: numpy's temporaries stay in cache
-SCORE_CHUNK = 8192
 THREADS = 2
 Progress = Callable[[int, int], None]
 NO_DEFAULT = "`next: end` found no ending whose condition holds and there is no default"
 DIVERT_LOOP = "chance events keep diverting play in a circle; the scenario needs a fix"
-
-
-@dataclass
-class Step:
-    """Many states taking the same step: one choice, with the same chance outcomes and events on the way."""
-
-    src: int  # place of the states before the step; -1 for the opening (entering the first scene)
-    src_rows: I64
-    choice: str  # "" for the opening
-    rolls: tuple[tuple[str, bool], ...]  # chance outcomes, in order: (event, fired)
-    fired: tuple[str, ...]  # events that fired on the way, chance or certain
-    passed: tuple[str, ...]  # scenes entered and left again by an event's goto
-    prob: F64 | None  # probability of these chance outcomes, per state (None: no chance involved)
-    dst: int  # place where play rests; -1 when play failed (see error)
-    dst_rows: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
-    error: str = ""
-    finals: Finals | None = None  # when play ends here: what each state ends with
-
-    def chance(self, pos: int) -> float:
-        return 1.0 if self.prob is None else float(self.prob[pos])
-
-
-@dataclass
-class Finals:
-    """How each state of a step that ends play finishes: overall score (in tenths) and debrief band."""
-
-    tenths: npt.NDArray[np.int16]  # the overall score times ten: scores are rounded to one decimal
-    band: npt.NDArray[np.int8]
-
-    @property
-    def score(self) -> F64:
-        return self.tenths / 10.0  # the same float as round(score, 1)
-
-
-class Tally:
-    """Exact counts of what the states reaching one ending end with: scores, metrics, bands."""
-
-    def __init__(self, sc: Scenario) -> None:
-        self.scores = ValueCounts(0, 1000)  # tenths of a point
-        self.metrics = [ValueCounts(float(m.min), float(m.max)) for m in sc.doc.metrics.values()]
-        self.bands = np.zeros(len(sc.doc.debrief.bands), np.int64)
-
-    @staticmethod
-    def add_grouped(tallies: list[Tally], group: I64, finals: Finals, metrics: F64, whole: bool = False) -> None:
-        """Add row i to ``tallies[group[i]]`` for every row, a few array steps for all endings at once.
-
-        ``whole``: every metric is known to be a whole number within its range (skips checking it).
-        """
-        ValueCounts.add_grouped([t.scores for t in tallies], group, finals.tenths.astype(np.float64))
-        if not Tally._add_whole_metrics(tallies, group, metrics, whole):
-            for i in range(metrics.shape[1]):
-                ValueCounts.add_grouped([t.metrics[i] for t in tallies], group, metrics[:, i])
-        size = len(tallies[0].bands)
-        table = np.bincount(group * size + finals.band, minlength=len(tallies) * size).reshape(len(tallies), size)
-        for t, row in zip(tallies, table, strict=True):
-            t.bands += row
-
-    @staticmethod
-    def _add_whole_metrics(tallies: list[Tally], group: I64, metrics: F64, known: bool) -> bool:
-        """Every metric of every row a whole number in its range: count them all with one bincount."""
-        counts = tallies[0].metrics
-        if not counts or any(c.dense is None for c in counts):
-            return False
-        lo = np.array([c.lo for c in counts])
-        hi = np.array([c.hi for c in counts])
-        if not known and not ((metrics == np.floor(metrics)) & (metrics >= lo) & (metrics <= hi)).all():
-            return False
-        sizes = [len(c.dense) for c in counts if c.dense is not None]
-        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        total = int(sum(sizes))
-        key = group[:, None] * total + offsets[None, :] + (metrics - lo).astype(np.int64)
-        table = np.bincount(key.ravel(), minlength=len(tallies) * total).reshape(len(tallies), total)
-        for t, row in zip(tallies, table, strict=True):
-            for c, at, size in zip(t.metrics, offsets.tolist(), sizes, strict=True):
-                assert c.dense is not None
-                c.dense += row[at : at + size]
-        return True
-
-    def merge(self, other: Tally) -> None:
-        self.scores.merge(other.scores)
-        for mine, theirs in zip(self.metrics, other.metrics, strict=True):
-            mine.merge(theirs)
-        self.bands += other.bands
-
-
-class Grow:
-    """An array that grows at its end without copying everything each time (capacity doubles)."""
-
-    def __init__(self, dtype: type, width: int = 0) -> None:
-        shape = (16, width) if width else (16,)
-        self.buf: np.ndarray = np.empty(shape, dtype)
-        self.n = 0
-
-    def append(self, values: np.ndarray) -> None:
-        if self.n == 0:  # the first part is adopted as it is, not copied
-            self.buf = values.astype(self.buf.dtype, copy=False)
-            self.n = len(values)
-            return
-        need = self.n + len(values)
-        if need > len(self.buf):
-            bigger = np.empty((max(need, 2 * len(self.buf)), *self.buf.shape[1:]), self.buf.dtype)
-            bigger[: self.n] = self.buf[: self.n]
-            self.buf = bigger
-        self.buf[self.n : need] = values
-        self.n = need
-
-    @property
-    def values(self) -> np.ndarray:
-        return self.buf[: self.n]
-
-    def trim(self) -> None:
-        self.buf = self.buf[: self.n].copy() if len(self.buf) > self.n else self.buf
-
-
-class Place:
-    """A scene or an ending, with the distinct states that rest there."""
-
-    def __init__(self, id_: str, ending: bool, width: int) -> None:
-        self.id = id_
-        self.ending = ending
-        self.width = width
-        self._segments: list[tuple[int, I64]] = []  # (first row, rows) as admitted; dropped once expanded
-        self._depth = Grow(np.int32)
-        self._parent_step = Grow(np.int32)
-        self._parent_pos = Grow(np.int32)
-        self.stuck_parts: list[I64] = []  # rows where no choice is available
-        self.arrivals: list[int] = []  # an ending: the steps that end here (endings are not memoised)
-        self.arrived = 0
-        self.tally: Tally | None = None
-        self.incoming: list[_Arrival] = []
-        self.hashes: list[tuple[U64, I64]] = []  # sorted hashes and the row of each (scenes on a loop)
-
-    @property
-    def count(self) -> int:
-        """Distinct states at a scene; ways of reaching an ending."""
-        return self.arrived if self.ending else len(self._depth.values)
-
-    @property
-    def rows(self) -> Rows:
-        if len(self._segments) > 1:
-            self._segments = [(0, np.concatenate([d for _, d in self._segments]))]
-        return Rows(self._segments[0][1] if self._segments else np.zeros((0, self.width), np.int64))
-
-    def segment(self, a: int, b: int) -> Rows:
-        """Rows ``a:b``: usually exactly the batch admitted last, so nothing is copied."""
-        for base, data in self._segments:
-            if base <= a and b <= base + len(data):
-                return Rows(data[a - base : b - base])
-        raise IndexError(f"rows {a}:{b} of `{self.id}` were dropped")
-
-    @property
-    def depth(self) -> np.ndarray:
-        return self._depth.values
-
-    @property
-    def parent_step(self) -> np.ndarray:
-        return self._parent_step.values
-
-    @property
-    def parent_pos(self) -> np.ndarray:
-        return self._parent_pos.values
-
-    @property
-    def stuck(self) -> I64:
-        return np.concatenate(self.stuck_parts) if self.stuck_parts else np.zeros(0, np.int64)
-
-    def add(self, data: I64, depth: I64, step: I64, pos: I64) -> None:
-        self._segments.append((self.count, data))
-        self._depth.append(depth)
-        self._parent_step.append(step)
-        self._parent_pos.append(pos)
-
-    def forget_rows(self, keep: bool = False) -> None:
-        """Drop the states themselves once expanded: depths and parent links are all that is needed later."""
-        if keep:
-            return
-        self._segments = []
-        self.hashes = []
-
-    def finish(self) -> None:
-        """Give back the spare capacity (after exploration)."""
-        for grown in (self._depth, self._parent_step, self._parent_pos):
-            grown.trim()
-        self.hashes = []
-
-
-@dataclass
-class BatchGraph:
-    scenario: Scenario
-    layout: Layout
-    places: list[Place]
-    index: dict[str, int]
-    steps: list[Step]
-    order: list[list[int]]  # scene places in groups, in the order explored (a group is a loop)
-    offered: dict[str, int]  # choice -> states where it is available
-    objectives: dict[str, set[bool]]  # objective -> met (True) / missed (False) at some ending
-    moved: set[str]  # metrics some reachable state has at another value than at the start
-    seconds: float = 0.0
-
-    @property
-    def states(self) -> int:
-        return sum(p.count for p in self.places)
-
-    @cached_property
-    def by_src(self) -> dict[int, list[Step]]:
-        """The steps taken from each place (-1: the opening)."""
-        out: dict[int, list[Step]] = {}
-        for step in self.steps:
-            out.setdefault(step.src, []).append(step)
-        return out
-
-    def scene_places(self) -> list[Place]:
-        return [p for p in self.places if not p.ending]
-
-    def ending_places(self) -> list[Place]:
-        return [p for p in self.places if p.ending and p.count]
-
-    def path(self, place: int, row: int) -> tuple[list[str], tuple[tuple[str, bool], ...], float]:
-        """Choices, chance outcomes and probability of the shortest path found to a state."""
-        choices: list[str] = []
-        rolls: tuple[tuple[str, bool], ...] = ()
-        prob = 1.0
-        while True:
-            p = self.places[place]
-            step = self.steps[int(p.parent_step[row])]
-            pos = int(p.parent_pos[row])
-            prob *= step.chance(pos)
-            rolls = step.rolls + rolls
-            if step.choice:
-                choices.append(step.choice)
-            if step.src < 0:
-                break
-            place, row = step.src, int(step.src_rows[pos])
-        choices.reverse()
-        return choices, rolls, prob
-
-    def step_path(self, step: Step, pos: int) -> tuple[list[str], tuple[tuple[str, bool], ...], float]:
-        """The path that takes a step (one that ends play, or fails), and its probability."""
-        if step.src < 0:
-            return [], step.rolls, step.chance(pos)
-        choices, rolls, prob = self.path(step.src, int(step.src_rows[pos]))
-        return [*choices, step.choice], rolls + step.rolls, prob * step.chance(pos)
-
-    def depth_of(self, step: Step) -> I64:
-        """Decisions made by the end of a step, per state."""
-        if step.src < 0:
-            return np.zeros(len(step.src_rows), np.int64)
-        return self.places[step.src].depth[step.src_rows].astype(np.int64) + 1
 
 
 @dataclass
@@ -351,27 +105,6 @@ class _Work:
 
 
 @dataclass
-class _Arrival:
-    """States waiting at a place: positions ``pos`` of a step, picked from ``rows`` by ``index``."""
-
-    step: int
-    pos: I64
-    rows: Rows
-    index: I64 | None
-    depth: I64
-
-    def part(self, mask: Bools) -> _Arrival:
-        picked = np.nonzero(mask)[0]
-        return _Arrival(
-            self.step,
-            self.pos[picked],
-            self.rows,
-            picked if self.index is None else self.index[picked],
-            self.depth[picked],
-        )
-
-
-@dataclass
 class _Expanded:
     """What expanding one chunk of a scene's states produced, to be recorded in order."""
 
@@ -426,7 +159,7 @@ class Explorer:
         self.by_depth: set[int] = set()  # scenes on a loop explored depth by depth (states looked up by hash)
         self.loops: set[int] = set()  # scenes on a loop (set by `scene_groups`)
         self.scorer = score_batch.Scorer(sc, self.layout)
-        self.whole_metrics = _whole_metrics(sc)
+        self.whole_metrics = whole_metrics(sc)
 
     # -- the order scenes are explored in ---------------------------------------------------
 
@@ -523,7 +256,7 @@ class Explorer:
     def run_levels(self, order: list[int], cols: list[int]) -> None:
         """Expand a loop level by level (see `level_plan`): no state can come back to a level once it is done."""
 
-        def level(item: _Arrival) -> I64:
+        def level(item: Arrival) -> I64:
             data = item.rows.data if item.index is None else item.rows.data[item.index]
             return data[:, cols].sum(axis=1)  # type: ignore[no-any-return]
 
@@ -534,7 +267,7 @@ class Explorer:
         self.by_depth.update(group)
         self.rounds(group, lambda item: item.depth)
 
-    def rounds(self, order: list[int], key: Callable[[_Arrival], I64]) -> None:
+    def rounds(self, order: list[int], key: Callable[[Arrival], I64]) -> None:
         """Take the waiting states with the lowest ``key`` across ``order``, scene by scene, until none wait."""
         while True:
             lows = [int(key(item).min()) for p in order for item in self.places[p].incoming]
@@ -543,8 +276,8 @@ class Explorer:
             low = min(lows)
             for p in order:
                 place = self.places[p]
-                now: list[_Arrival] = []
-                later: list[_Arrival] = []
+                now: list[Arrival] = []
+                later: list[Arrival] = []
                 for item in place.incoming:
                     at = key(item) == low
                     if at.all():
@@ -597,7 +330,7 @@ class Explorer:
         elif landing.dst >= 0:
             step.dst_rows = np.full(len(w), -1, np.int32)
             self.places[landing.dst].incoming.append(
-                _Arrival(len(self.steps) - 1, np.arange(len(w), dtype=np.int32), w.rows, w.index, depth)
+                Arrival(len(self.steps) - 1, np.arange(len(w), dtype=np.int32), w.rows, w.index, depth)
             )
 
     def score(self, rows: Rows) -> tuple[Finals, F64, dict[str, set[bool]]]:
@@ -613,7 +346,7 @@ class Explorer:
         finals = Finals(np.rint(scores * 10).astype(np.int16), score_batch.bands(self.sc, scores).astype(np.int8))
         return finals, metrics, met
 
-    def admit(self, p: int, incoming: list[_Arrival]) -> tuple[int, int]:
+    def admit(self, p: int, incoming: list[Arrival]) -> tuple[int, int]:
         """Add the distinct new states among ``incoming`` to place ``p``; point every step at its target row."""
         place = self.places[p]
         if not incoming:
@@ -640,7 +373,7 @@ class Explorer:
         spans = [(0, half), (half, len(incoming))] if 0 < half < len(incoming) else [(0, len(incoming))]
         moved = list(self.pool.map(fill, spans)) if self.pool is not None and n > CHUNK else [fill(s) for s in spans]
         depth = np.concatenate([item.depth for item in incoming])
-        inverse, leaders = _dedupe(data, hashes, depth)
+        inverse, leaders = dedupe(data, hashes, depth)
         target = self.lookup(place, data, hashes, leaders) if place.hashes else np.full(len(leaders), -1, np.int64)
         new = target < 0
         base = place.count
@@ -656,7 +389,7 @@ class Explorer:
             for m in moved:
                 self.moved |= m
             place.add(
-                data if all_new else _compact(data, fresh),
+                data if all_new else compact(data, fresh),
                 depth if all_new else depth[fresh],
                 step_of if all_new else step_of[fresh],
                 pos if all_new else pos[fresh],
@@ -797,7 +530,7 @@ class Explorer:
         for members in by_rows.values():
             rows = out.landings[members[0]][1].work.rows
             if sum(len(out.landings[i][1].work) for i in members) == len(rows):
-                batches.append((rows, [(i, _picks(out.landings[i][1].work.index)) for i in members]))
+                batches.append((rows, [(i, as_pick(out.landings[i][1].work.index)) for i in members]))
             else:
                 gathered += members
         if gathered:
@@ -918,85 +651,6 @@ class Explorer:
         return found
 
 
-def _whole_metrics(sc: Scenario) -> bool:
-    """Whether every metric can only ever be a whole number: whole starts and bounds, whole constant effects."""
-
-    def whole(x: float) -> bool:
-        return float(x) == int(x)
-
-    if not all(whole(m.start) and whole(m.min) and whole(m.max) for m in sc.doc.metrics.values()):
-        return False
-    effects = [e for c in sc.choices.values() for e in c.effects]
-    effects += [e for events in sc.scene_events.values() for ev in events for e in ev.effects]
-    return all(e.constant is not None and whole(e.constant) for e in effects)
-
-
-def _compact(data: I64, keep: I64, block: int = 65_536) -> I64:
-    """``data[keep]`` for increasing ``keep``, written over ``data`` itself a block at a time.
-
-    Row keep[j] >= j, so a block only reads rows no earlier block has overwritten; no second
-    full-size array is allocated (fresh memory is costly: every page must be faulted in).
-    """
-    for a in range(0, len(keep), block):
-        rows = keep[a : a + block]
-        data[a : a + len(rows)] = data[rows]
-    return data[: len(keep)]
-
-
-def _picks(index: I64 | None) -> I64 | slice:
-    return slice(None) if index is None else index
-
-
-def _dedupe(data: I64, hashes: U64, depth: I64) -> tuple[I64, I64]:
-    """Exact groups of equal rows: (group of each row, the shallowest row of each group).
-
-    One plain sort of (hash | depth | row) words, which numpy does far faster than an argsort;
-    rows that share the hash bits are compared in full, and a group whose rows differ is
-    split exactly (np.unique on its rows), so a collision can never merge two states.
-    """
-    n = len(depth)
-    row_bits = max(1, (n - 1).bit_length())
-    depth_bits = max(1, int(depth.max()).bit_length()) if n else 1
-    hash_bits = 64 - row_bits - depth_bits
-    if hash_bits < 16:  # absurdly large batches: sort rows exactly instead
-        return _dedupe_exact(data, depth)
-    low = np.uint64(row_bits + depth_bits)
-    words = ((hashes >> low) << low) | (depth.astype(np.uint64) << np.uint64(row_bits)) | np.arange(n, dtype=np.uint64)
-    words.sort()
-    order = (words & np.uint64((1 << row_bits) - 1)).astype(np.int64)
-    top = words >> low
-    first = np.empty(n, np.bool_)
-    first[:1] = True
-    np.not_equal(top[1:], top[:-1], out=first[1:])
-    group = np.cumsum(first) - 1
-    leaders = order[first]
-    later = np.nonzero(~first)[0]
-    if len(later):
-        differs = later[(data[order[later]] != data[leaders[group[later]]]).any(axis=1)]
-        if len(differs):  # same hash bits, different states: split those groups exactly
-            bad_group = np.zeros(len(leaders), np.bool_)
-            bad_group[group[differs]] = True
-            positions = np.nonzero(bad_group[group])[0]  # sorted positions, shallowest first per hash
-            _, first_at, sub = np.unique(data[order[positions]], axis=0, return_index=True, return_inverse=True)
-            starts = positions[first_at]
-            # a part holding its group's first row keeps the group's number; the others get new ones
-            keeps = first[starts]
-            number = np.where(keeps, group[starts], len(leaders) + np.cumsum(~keeps) - 1)
-            group[positions] = number[sub.reshape(-1)]
-            leaders = np.concatenate([leaders, order[starts[~keeps]]])
-    inverse = np.empty(n, np.int64)
-    inverse[order] = group
-    return inverse, leaders
-
-
-def _dedupe_exact(data: I64, depth: I64) -> tuple[I64, I64]:
-    _, inverse = np.unique(data, axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    order = np.lexsort((depth, inverse))
-    first = np.r_[True, inverse[order][1:] != inverse[order][:-1]]
-    return inverse, order[first]
-
-
 def explore(
     sc: Scenario,
     max_states: int = MAX_STATES,
@@ -1006,46 +660,3 @@ def explore(
 ) -> BatchGraph:
     """Every reachable state of a scenario; raises `TooLarge` past ``max_states`` or ``budget`` seconds."""
     return Explorer(sc, max_states, budget, progress, keep_rows).run()
-
-
-def strongly_connected(n: int, succ: list[list[int]]) -> list[list[int]]:
-    """Tarjan's strongly connected components, iteratively (no recursion limit); reverse topological order."""
-    index = [-1] * n
-    low = [0] * n
-    on = [False] * n
-    stack: list[int] = []
-    out: list[list[int]] = []
-    counter = 0
-    for root in range(n):
-        if index[root] != -1:
-            continue
-        work = [(root, 0)]
-        while work:
-            v, pi = work[-1]
-            if pi == 0:
-                index[v] = low[v] = counter
-                counter += 1
-                stack.append(v)
-                on[v] = True
-            if pi < len(succ[v]):
-                work[-1] = (v, pi + 1)
-                w = succ[v][pi]
-                if index[w] == -1:
-                    work.append((w, 0))
-                elif on[w]:
-                    low[v] = min(low[v], index[w])
-                continue
-            work.pop()
-            if work:
-                u = work[-1][0]
-                low[u] = min(low[u], low[v])
-            if low[v] == index[v]:
-                comp = []
-                while True:
-                    w = stack.pop()
-                    on[w] = False
-                    comp.append(w)
-                    if w == v:
-                        break
-                out.append(sorted(comp))
-    return out

@@ -1,4 +1,6 @@
-"""The best outcome reachable through each choice: a bounded, memoised depth-first search.
+"""The cohort's reference: the best outcome reachable through each choice under the cohort's seed.
+
+A bounded, memoised depth-first search over the engine's rules.
 
 Cohorts share one seed, so play is deterministic and the search is exact when it
 finishes within its budget. Past the budget, unexplored states count at their current
