@@ -2,6 +2,9 @@
 
 Only Textual and the home screen are imported at start; the engine loads in a worker after
 the first frame, so the library is on screen as quickly as a bare Textual app.
+
+It is longer than the project's 400-line guide on purpose: it is the one place that decides
+where to go, so every handler of a screen's message (`simgame.tui.messages`) lives here.
 """
 
 from __future__ import annotations
