@@ -39,10 +39,6 @@ class Fired:
     deltas: dict[str, float]
     turn: int  # decisions made before it fired
 
-    @property
-    def chance(self) -> bool:
-        return self.roll is not None
-
 
 # -- metrics and chance -------------------------------------------------------------
 
@@ -160,16 +156,16 @@ def refusal(sc: Scenario, st: PlayState, choice_id: str) -> str | None:
     """Why this choice cannot be taken now (written for the player), or None when it can."""
     if st.ending is not None:
         return f"the run has ended ({st.ending}); rewind to choose again"
-    here = ", ".join(c.id for c in available(sc, st)) or "none"
     choice = sc.choices.get(choice_id)
+    if choice is not None and choice.scene == st.scene and is_available(st, choice):
+        return None
+    here = ", ".join(c.id for c in available(sc, st)) or "none"
     if choice is None:
         return f"there is no choice `{choice_id}` in this scenario; choices here: {here}"
     if choice.scene != st.scene:
         return f"`{choice_id}` belongs to scene `{choice.scene}`, not `{st.scene}`; choices here: {here}"
-    if not is_available(st, choice):
-        reason = f" ({choice.model.locked})" if choice.model.locked else ""
-        return f"`{choice_id}` is not available now{reason}; choices here: {here}"
-    return None
+    reason = f" ({choice.model.locked})" if choice.model.locked else ""
+    return f"`{choice_id}` is not available now{reason}; choices here: {here}"
 
 
 # -- choosing, entering, settling -----------------------------------------------------------
