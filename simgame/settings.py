@@ -16,6 +16,8 @@ and flag that win over it::
     theme = "simgame-light"        # $SIMGAME_THEME, --theme: colour theme (F2 in the game remembers it)
     cohort_db = "~/cohorts.sqlite" # $SIMGAME_COHORT_DB, --store: the cohort store (default SAVES/cohorts.sqlite)
     hub = "http://10.0.0.5:8765"   # $SIMGAME_HUB, --hub: the cohort hub players join through
+    maps = "~/simgame/maps"        # $SIMGAME_MAPS: outcome maps (default: the user cache folder)
+    map_memory_mb = 8192           # $SIMGAME_MAP_MEMORY_MB: memory cap of the process that builds a map
 
 Paths in the file may start with ``~``; relative ones are relative to the file's folder. Only the
 environment sets ``SIMGAME_FACILITATOR_KEY`` (a secret never belongs in a file) and
@@ -33,7 +35,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 import platformdirs
-from pydantic import SecretStr, TypeAdapter, ValidationError
+from pydantic import Field, SecretStr, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -45,8 +47,8 @@ ENV_PREFIX = "SIMGAME_"
 CONFIG_ENV = "SIMGAME_CONFIG"
 CONFIG_NAME = "config.toml"
 COHORT_DB_FILE = "cohorts.sqlite"
-FILE_KEYS = ("saves", "scenarios", "theme", "cohort_db", "hub")
-PATH_KEYS = ("saves", "scenarios", "cohort_db")
+FILE_KEYS = ("saves", "scenarios", "theme", "cohort_db", "hub", "maps", "map_memory_mb")
+PATH_KEYS = ("saves", "scenarios", "cohort_db", "maps")
 ENV_ONLY = ("facilitator_key", "cohort_origin")
 FLAGS = {"saves": "--saves", "theme": "--theme", "cohort_db": "--store", "hub": "--hub"}
 
@@ -89,6 +91,8 @@ class Settings(BaseSettings):
     hub: str | None = None
     facilitator_key: SecretStr | None = None
     cohort_origin: str = "terminal"
+    maps: Path | None = None
+    map_memory_mb: int = Field(default=8192, ge=256)
 
     @classmethod
     def settings_customise_sources(
@@ -121,6 +125,13 @@ class Settings(BaseSettings):
         if self.cohort_db is not None:
             return self.cohort_db
         return (saves or self.saves_dir) / COHORT_DB_FILE
+
+    @property
+    def maps_dir(self) -> Path:
+        """Outcome maps: the setting, else ``outcome-maps`` in the user cache folder."""
+        if self.maps is not None:
+            return self.maps
+        return Path(platformdirs.user_cache_dir("simgame")) / "outcome-maps"
 
     @property
     def key(self) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -11,6 +12,10 @@ from hypothesis import HealthCheck, settings
 from simgame.format.compiled import Scenario
 from simgame.format.loader import load_scenario
 from tests.support import TINY
+
+# Outcome maps are built once per scenario version and shared by every test worker (and kept
+# between local runs): a map is keyed by the scenario's content hash, so a stale one is never read.
+os.environ.setdefault("SIMGAME_MAPS", str(Path(__file__).resolve().parent.parent / ".pytest_cache" / "outcome-maps"))
 
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.register_profile(

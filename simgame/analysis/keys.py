@@ -54,6 +54,7 @@ def all_expressions(sc: Scenario) -> list[expr.Node]:
     nodes += [n for _, n in sc.objectives if n is not None]
     for adjust in sc.adjustments.values():
         nodes += list(adjust)
+    nodes += [line.when for line in sc.red_lines]  # a red line caps the score, so the state it reads is kept
     return nodes
 
 

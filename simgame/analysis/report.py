@@ -9,16 +9,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from simgame.analysis import balance
 from simgame.analysis import findings as ba
 from simgame.analysis.batch import explorer as explore_batch
 from simgame.analysis.batch.explorer import MAX_STATES
 from simgame.analysis.batch.graph import BatchGraph, Step
 from simgame.analysis.distributions import Dist, dist, dist_counts
 from simgame.analysis.keys import TooLarge
+from simgame.analysis.outcomes.write import save_map
 from simgame.analysis.persona_plays import PersonaResult, play_persona
 from simgame.analysis.personas import PERSONAS
 from simgame.analysis.play import random_play, reproduce_seed
@@ -97,25 +100,38 @@ def explore(
     persona_plays: int = 100,
     mode: str = "auto",
     progress: Phase | None = None,
+    maps: Path | None = None,
 ) -> Report:
-    """Explore a scenario: exhaustively when it fits (``mode`` auto/exhaustive), else by seeded random play."""
+    """Explore a scenario: exhaustively when it fits (``mode`` auto/exhaustive), else by seeded random play.
+
+    With ``maps`` (a folder), an exhaustive exploration also writes the scenario's outcome map
+    there, which the balance checks (SG7xx) read and every later debrief and report reuses.
+    """
     graph: BatchGraph | None = None
     why = ""
     if mode != "random":
         try:
             graph = explore_batch.explore(
-                sc, max_states, budget, (lambda d, t: progress("states", d, t)) if progress else None
+                sc,
+                max_states,
+                budget,
+                (lambda d, t: progress("states", d, t)) if progress else None,
+                keep_keys=maps is not None,
             )
         except TooLarge as exc:
             why = str(exc)
     else:
         why = "random play was asked for"
     report = _from_batches(sc, graph, seed) if graph is not None else _from_plays(sc, seed, plays, why, progress)
+    outcomes = save_map(maps, sc, graph) if graph is not None and maps is not None else None
     del graph  # millions of states: free them before the persona plays
     report.personas = [play_persona(sc, p, seed, persona_plays) for p in PERSONAS]
     if progress:
         progress("personas", 1, 1)
     _common_findings(sc, report)
+    report.findings += [
+        Finding(b.code, "warning", f"{b.message}. Fix: {b.fix}", b.rerun) for b in balance.check(sc, outcomes)
+    ]
     return report
 
 

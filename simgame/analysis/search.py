@@ -8,31 +8,19 @@ A scenario too large to explore falls back to sampled play (`simgame.analysis.pl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from simgame.analysis import findings
 from simgame.analysis.batch import explorer
 from simgame.analysis.keys import TooLarge
 from simgame.analysis.play import reproduce_seed, sampled_range
+from simgame.analysis.ranges import OutcomeRange
 from simgame.engine.rules import Roller, available, choose, seeded_roller, start
 from simgame.engine.state import EngineError, PlayState
 from simgame.format.compiled import Scenario
 
 EXHAUSTIVE_BUDGET = 60.0  # seconds of exhaustive exploration before falling back to random play
 PATH_CANDIDATES = 2_000  # shortest paths tried, nearest first, for one that a given seed plays out
-
-
-@dataclass(frozen=True)
-class OutcomeRange:
-    """Best and worst reachable overall scores, with a choice sequence reaching each."""
-
-    best: float
-    worst: float
-    best_choices: list[str]
-    worst_choices: list[str]
-    exhaustive: bool
 
 
 def outcome_range(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+from simgame.engine.causes import Named, because_words, earlier_causes, named, review_heading
 from simgame.engine.run import Run
-from simgame.engine.scoring import Debrief, debrief
+from simgame.engine.scoring import Debrief, debrief, red_line_sentences, score_text
 from simgame.engine.state import Decision, EventRecord
 from simgame.format.compiled import Scenario
 from simgame.format.model import PRACTICES
@@ -34,9 +35,23 @@ def deltas_text(scenario: Scenario, deltas: dict[str, float]) -> str:
     return ", ".join(parts) or "no change to the numbers"
 
 
-def event_text(scenario: Scenario, event: EventRecord) -> str:
-    kind = f"chance event, {event.probability:.0%} likely" if event.is_chance else "consequence"
+def event_text(scenario: Scenario, event: EventRecord, cause: str = "") -> str:
+    """One event on a line; ``cause`` names earlier decisions behind it ("because at decision 1 you chose …")."""
+    kind = "consequence" if event.caused_by else "meanwhile"  # a timed event is nobody's consequence
+    kind = f"chance event, {event.probability:.0%} likely" if event.is_chance else kind
+    kind += f", {cause}" if cause else ""
     return f"[{kind}] {' '.join(event.text.split())} ({deltas_text(scenario, event.deltas)})"
+
+
+def _review_names(d: Debrief) -> Named:
+    """The debrief's decisions by index, with the numbers and labels causes are named by."""
+    return {r.decision.index: (r.number, r.decision.label) for r in d.decisions}
+
+
+def _review_line(names: Named, event: EventRecord, owner: int, scenario: Scenario) -> tuple[str, str]:
+    """(heading, text) of an event under decision ``owner``'s review: what caused it, and its effects."""
+    text = f"{' '.join(event.text.split())} ({deltas_text(scenario, event.deltas)})"
+    return review_heading(names, event, owner), text
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
@@ -49,6 +64,7 @@ def _wrap(text: str, indent: str = "  ") -> str:
 def transcript_text(run: Run, steps: list[tuple[str, list[str], Decision | None]]) -> str:
     """Human-readable transcript: each scene, the options shown, the choice and what followed."""
     sc = run.scenario
+    names = named(sc, run.choice_log)
     out = [f"{sc.title} (seed {run.seed}{', fixture ' + run.fixture if run.fixture else ''})", ""]
     for event in run.opening_events:
         out.append(event_text(sc, event))
@@ -66,7 +82,7 @@ def transcript_text(run: Run, steps: list[tuple[str, list[str], Decision | None]
                 out.append(_wrap(decision.feedback))
             out.append(f"  Effect: {deltas_text(sc, decision.deltas)}")
             for event in decision.events:
-                out.append("  " + event_text(sc, event))
+                out.append("  " + event_text(sc, event, because_words(names, earlier_causes(event, decision.index))))
         out.append("")
     return "\n".join(out)
 
@@ -78,23 +94,26 @@ def debrief_text(d: Debrief, scenario: Scenario) -> str:
         lines.append(_wrap(d.ending_text))
     if d.ending_debrief:
         lines += ["", _wrap(d.ending_debrief)]
-    lines += ["", f"Overall score: {o.overall:.0f}/100, band: {o.band_label}"]
+    lines += ["", f"Overall score: {score_text(o.overall)}/100, band: {o.band_label}"]
+    lines += [_wrap(sentence) for sentence in red_line_sentences(o)]
     if o.band_text:
         lines.append(_wrap(o.band_text))
     for dim in o.dimensions:
-        lines.append(f"  {dim.label:<24} {dim.score:5.0f}  ({dim.explain()})")
+        lines.append(f"  {dim.label:<24} {score_text(dim.score):>5}  ({dim.explain()})")
     if d.objectives:
         lines.append("Objectives:")
-        for _oid, text, met in d.objectives:
+        for oid, text, met in d.objectives:
             lines.append(f"  [{'met' if met else 'not met'}] {text}")
+            if oid in d.missed:
+                lines.append(f"      Why: {d.missed[oid]}")
     lines.append("Decisions:")
+    names = _review_names(d)
     for r in d.decisions:
         lines.append(f"  {r.number}. {r.scene_title}: {r.decision.label} [{r.practice_label}]")
         lines.append(f"     at once: {deltas_text(scenario, r.decision.deltas)}")
-        for ev in r.immediate:
-            lines.append(f"     then: {event_text(scenario, ev)}")
-        for ev in r.later:
-            lines.append(f"     later: {' '.join(ev.text.split())} ({deltas_text(scenario, ev.deltas)})")
+        for ev in (*r.immediate, *r.later):
+            heading, text = _review_line(names, ev, r.decision.index, scenario)
+            lines.append(f"     {heading[:1].lower() + heading[1:]}: {text}")
         if r.note:
             lines.append(_wrap(r.note, "     "))
     return "\n".join(lines)
@@ -118,18 +137,24 @@ def debrief_markdown(d: Debrief, run: Run) -> str:
         md += [d.ending_text.strip(), ""]
     if d.ending_debrief:
         md += [f"> {' '.join(d.ending_debrief.split())}", ""]
-    md += [f"## Outcome profile: {o.overall:.0f}/100 ({o.band_label})", ""]
+    md += [f"## Outcome profile: {score_text(o.overall)}/100 ({o.band_label})", ""]
+    md += [f"{sentence}  " for sentence in red_line_sentences(o)]
+    md += [""] if o.red_lines else []
     if o.band_text:
         md += [o.band_text.strip(), ""]
     md += ["| Dimension | Score | How it was reached |", "| --- | ---: | --- |"]
     for dim in o.dimensions:
-        md.append(f"| {dim.label} | {dim.score:.0f} | {dim.explain()} |")
+        md.append(f"| {dim.label} | {score_text(dim.score)} | {dim.explain()} |")
     md.append("")
     if d.objectives:
         md += ["## Objectives", ""]
-        md += [f"- [{'x' if met else ' '}] {text}" for _oid, text, met in d.objectives]
+        md += [
+            f"- [{'x' if met else ' '}] {text}{' — ' + d.missed[oid] if oid in d.missed else ''}"
+            for oid, text, met in d.objectives
+        ]
         md.append("")
     md += ["## Decisions by leadership practice", ""]
+    names = _review_names(d)
     for practice, reviews in d.by_practice().items():
         if not reviews:
             continue
@@ -137,10 +162,9 @@ def debrief_markdown(d: Debrief, run: Run) -> str:
         for r in reviews:
             md.append(f"**{r.number}. {r.scene_title}:** {r.decision.label}  ")
             md.append(f"At once: {deltas_text(sc, r.decision.deltas)}  ")
-            for ev in r.immediate:
-                md.append(f"Then: {event_text(sc, ev)}  ")
-            for ev in r.later:
-                md.append(f"Later: {' '.join(ev.text.split())} ({deltas_text(sc, ev.deltas)})  ")
+            for ev in (*r.immediate, *r.later):
+                heading, text = _review_line(names, ev, r.decision.index, sc)
+                md.append(f"{heading}: {text}  ")
             if r.note:
                 md.append(f"*Note:* {' '.join(r.note.split())}")
             md.append("")
@@ -148,6 +172,7 @@ def debrief_markdown(d: Debrief, run: Run) -> str:
 
 
 def run_json(run: Run, steps: list[tuple[str, list[str], Decision | None]]) -> dict[str, Any]:
+    """The run for machines: ids everywhere; `available` and each step's `shown` in display order."""
     d = debrief(run)
     o = d.outcome
     return {
@@ -159,13 +184,14 @@ def run_json(run: Run, steps: list[tuple[str, list[str], Decision | None]]) -> d
         "ended": run.ended,
         "ending": run.ending,
         "scene": None if run.ended else run.scene_id,
-        "available": run.available(),
+        "available": run.available(),  # in the order the player sees them
         "metrics": {k: round(v, 3) for k, v in run.metrics.items()},
         "flags": sorted(run.flags),
         "steps": [
             {
                 "scene": scene_id,
                 "choice": dec.choice if dec else None,
+                "shown": list(dec.shown) if dec else [o.id for o in run.options()],
                 "deltas": dec.deltas if dec else {},
                 "events": [
                     {
@@ -184,6 +210,7 @@ def run_json(run: Run, steps: list[tuple[str, list[str], Decision | None]]) -> d
         "debrief": {
             "score": o.overall,
             "band": o.band,
+            "red_lines": [line.id for line in o.red_lines],
             "dimensions": {dim.id: round(dim.score, 1) for dim in o.dimensions},
             "objectives": {oid: met for oid, _t, met in d.objectives},
         },

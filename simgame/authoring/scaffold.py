@@ -70,7 +70,7 @@ scenes:
       asks you to take it live for everyone next month.
     choices:                   # 1-4 choices; each has an id unique in the whole file
       - id: go-live-now
-        label: Go live for everyone next month
+        label: Go live for everyone next month, on the board's date
         effects: {{value: 20, risk: 20}}     # metric changes; numbers or expressions
         set: [rushed]                       # flags to set (clear: [...] clears them)
         next: first-week                    # a scene, an ending, or `end`
@@ -85,6 +85,13 @@ scenes:
         feedback: Dana accepts the role and the authority that comes with it.
         debrief: A named owner with real authority is the control that matters most in an incident.
         practice: rethink-work
+      - id: extend-pilot
+        label: Keep it in the pilot team for another quarter
+        effects: {{risk: -15}}              # options are shown in a shuffled order per run;
+        next: first-week                    # no option is right because of its place or length
+        feedback: The pilot team carries on; the other teams wait.
+        debrief: The safest move looked prudent, but a pilot that never scales delivers no value.
+        practice: experimentation
 
   first-week:
     phase: live
@@ -111,7 +118,7 @@ scenes:
         label: Announce success at the all-hands
         when: value >= 45                  # a condition on the state
         locked: Needs value of at least 45 # shown greyed out with this reason; omit to hide it
-        effects: {{value: 20, risk: 15}}
+        effects: {{value: 5, risk: 15}}
         next: end
         feedback: Applause, and a few raised eyebrows.
         debrief: Announcing before measuring spends trust you may need later.

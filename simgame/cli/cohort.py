@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -150,6 +151,7 @@ def handle_create(args: argparse.Namespace) -> int:
 
     def body(store: CohortStore) -> int:
         cohort, key = create(store, args.scenario, args.name, args.pace, args.seed)
+        _prepare_reference(cohort)
         print(
             f"Session created: {cohort.name}\n"
             f"  Join code        {cohort.code}\n"
@@ -163,6 +165,17 @@ def handle_create(args: argparse.Namespace) -> int:
         return 0
 
     return _run(args, body)
+
+
+def _prepare_reference(cohort: Cohort) -> None:
+    """Start building the scenario's outcome map now, so the room debrief is ready when the room is."""
+    from simgame.analysis.outcomes.cache import prepare_map
+    from simgame.cohort.sessions import scenario_of
+    from simgame.format.diagnostics import LoadError
+    from simgame.settings import SettingsError
+
+    with contextlib.suppress(SettingsError, OSError, CohortError, LoadError):
+        prepare_map(load_settings().maps_dir, scenario_of(cohort))
 
 
 def handle_list(args: argparse.Namespace) -> int:
@@ -324,7 +337,7 @@ def play_in_cohort(args: argparse.Namespace) -> int:
     import time
 
     from simgame.authoring.run_report import debrief_text, run_json, transcript_text
-    from simgame.cli.headless import MAX_STEPS
+    from simgame.cli.headless import MAX_STEPS, pick
     from simgame.cli.headless import option_lines as _options
     from simgame.cohort.client import observer_for
     from simgame.engine.run import EngineError, Run
@@ -344,7 +357,7 @@ def play_in_cohort(args: argparse.Namespace) -> int:
     try:
         if args.scenario and args.scenario not in (observer.scenario_id, observer.scenario.path):
             return fail(f"session {args.join} plays `{observer.scenario_id}`, not `{args.scenario}`")
-        run = Run.replay(observer.scenario, observer.seed, observer.resume)
+        run = Run.replay(observer.scenario, observer.seed, observer.resume, order_key=observer.player)
         observer.started(run)
         steps: list[tuple[str, list[str], Decision | None]] = []
         wanted = [c.strip() for c in args.choose.split(",") if c.strip()][len(observer.resume) :]
@@ -360,17 +373,17 @@ def play_in_cohort(args: argparse.Namespace) -> int:
                     return fail("stopped waiting for the facilitator")
                 time.sleep(POLL)
             if wanted:
-                pick = wanted.pop(0)
+                choice = wanted.pop(0)
             elif args.policy:
-                available = run.available()
-                if not available:
+                found = pick(run, args.policy, rng)  # in this player's own order
+                if found is None:
                     return fail(f"no choice is available in scene `{run.scene_id}`")
-                pick = available[0] if args.policy == "first" else rng.choice(available)
+                choice = found
             else:
                 break
             scene, opts = run.scene_id, _options(run)
             try:
-                decision = run.choose(pick)
+                decision = run.choose(choice)
             except EngineError as exc:
                 return fail(f"step {len(run.history) + 1} (scene `{run.scene_id}`): {exc}")
             observer.chose(run, decision)

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 
 from rich.console import Console
 from rich.markup import escape
@@ -15,10 +16,13 @@ from rich.table import Table
 
 from simgame.analysis.batch.explorer import MAX_STATES
 from simgame.analysis.distributions import Dist
+from simgame.analysis.outcomes.cache import open_map
+from simgame.analysis.outcomes.mapfile import OutcomeMap
 from simgame.analysis.personas import PERSONAS
 from simgame.analysis.report import Phase, Report, explore
 from simgame.analysis.search import EXHAUSTIVE_BUDGET
 from simgame.cli.common import CliError, fail, load
+from simgame.settings import load_settings
 
 EXAMPLE = (
     """examples:
@@ -112,15 +116,44 @@ def handle(args: argparse.Namespace) -> int:
             persona_plays=args.persona_plays,
             mode="random" if args.random else "auto",
             progress=progress,
+            maps=load_settings().maps_dir,
         )
+    outcomes = open_map(load_settings().maps_dir, scenario)
     if args.format == "json":
-        print(json.dumps(report.to_json(), indent=2))
+        data = report.to_json()
+        if outcomes is not None:
+            data["outcome_map"] = {
+                "start": asdict(outcomes.start),
+                "endings_best_play": outcomes.endings_best,
+                "endings_random_play": outcomes.endings_random,
+                "states": outcomes.states,
+            }
+        print(json.dumps(data, indent=2))
     else:
         # Piped output keeps wide tables on one line each (rich would wrap at 80 columns).
-        render(report, Console(highlight=False, width=None if sys.stdout.isatty() else 160), show_hits=args.hits)
+        console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+        render(report, console, show_hits=args.hits)
+        if outcomes is not None:
+            render_odds(outcomes, console)
     if report.failures or (args.strict and report.findings):
         return 1
     return 0
+
+
+def render_odds(outcomes: OutcomeMap, console: Console) -> None:
+    """What the outcome map says: expected scores of best and random play, and each ending's odds."""
+    s = outcomes.start
+    if s.expected_best_play is not None and s.expected_random_play is not None:
+        console.print(
+            f"Expected final score: best play {s.expected_best_play:.1f}, random play {s.expected_random_play:.1f} "
+            "(chance events weighted by their odds)"
+        )
+    t = Table(title="Each ending's probability (chance weighted)")
+    for col in ("ending", "random play", "best play"):
+        t.add_column(col)
+    for eid in sorted(set(outcomes.endings_random) | set(outcomes.endings_best)):
+        t.add_row(eid, f"{outcomes.endings_random.get(eid, 0.0):.1%}", f"{outcomes.endings_best.get(eid, 0.0):.1%}")
+    console.print(t)
 
 
 def _dist(d: Dist | None) -> str:

@@ -7,10 +7,12 @@ import json
 import random
 import sys
 
+from simgame.analysis.outcomes.reference import RunReference
+from simgame.authoring.reference_text import decision_json, reference_json, reference_lines
 from simgame.authoring.run_report import debrief_text, run_json, transcript_text
 from simgame.cli.cohort import play_in_cohort
 from simgame.cli.common import CliError, fail, load, saves_dir
-from simgame.cli.headless import MAX_STEPS, passage
+from simgame.cli.headless import MAX_STEPS, POLICIES, passage, pick
 from simgame.cli.headless import option_lines as _options
 from simgame.engine.run import EngineError, Run
 from simgame.engine.saves import new_run_id, write_save
@@ -20,6 +22,7 @@ from simgame.engine.state import Decision
 EXAMPLE = """examples:
   simgame run pilot-to-production --seed 7 --choose scale-now,measure
   simgame run scenarios/tiny.yaml --policy random --seed 3 --format json
+  simgame run pilot-to-production --policy longest     (does the wordiest answer always win?)
   simgame run my.yaml --fixture mid-scale --choose keep-running
   simgame run --join K7QF3M --name bot-01 --policy random     (a simulated player in a cohort)
 """
@@ -38,7 +41,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--seed", type=int, default=0, help="seed for chance events (default 0)")
     p.add_argument("--choose", default="", help="comma-separated choice ids to make in order")
     p.add_argument(
-        "--policy", choices=["random", "first"], help="after the given choices, keep choosing this way until an ending"
+        "--policy",
+        choices=POLICIES,
+        help="after the given choices, keep choosing this way until an ending: at random, the first or last "
+        "option as the player sees them (options are shuffled per seed), the longest or shortest label, or "
+        "the most cautious option (what the risk-averse persona takes)",
+    )
+    p.add_argument(
+        "--no-reference",
+        action="store_true",
+        help="leave out the reference points (best and worst reachable, what each decision gave up), which "
+        "need the scenario's outcome map (built once per version of the scenario, in another process)",
     )
     p.add_argument("--fixture", help="start from a named fixture state")
     p.add_argument("--format", choices=["text", "json"], default="text")
@@ -49,6 +62,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--team", help="the player's team in the cohort (with --join)")
     p.add_argument("--hub", metavar="URL", help="send events to the cohort hub at URL instead of the local store")
     p.set_defaults(handler=handle)
+
+
+def _reference(run: Run) -> RunReference | str:
+    """The run against the scenario's outcome map, or why there is none (in words)."""
+    from simgame.analysis.outcomes.cache import ensure_map
+    from simgame.analysis.outcomes.mapfile import OutcomeMap
+    from simgame.analysis.outcomes.reference import review
+    from simgame.settings import SettingsError, load_settings
+
+    try:
+        found = ensure_map(load_settings().maps_dir, run.scenario)
+    except SettingsError as exc:
+        return str(exc)
+    if not isinstance(found, OutcomeMap):
+        return found.reason
+    return review(found, run.scenario, run.seed, list(run.choice_log), run.fixture)
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -78,22 +107,34 @@ def handle(args: argparse.Namespace) -> int:
     while not run.ended and passage(run) is not None and len(steps) < MAX_STEPS:
         steps.append((run.scene_id, _options(run), run.choose(passage(run) or "")))
     while args.policy and not run.ended and len(steps) < MAX_STEPS:
-        available = run.available()
-        if not available:
+        choice = pick(run, args.policy, rng)
+        if choice is None:
             return fail(f"no choice is available in scene `{run.scene_id}`: the scenario has a dead end")
-        pick = available[0] if args.policy == "first" else rng.choice(available)
-        steps.append((run.scene_id, _options(run), run.choose(pick)))
+        steps.append((run.scene_id, _options(run), run.choose(choice)))
     if not run.ended:
         steps.append((run.scene_id, _options(run), None))
     if args.save:
         path = write_save(run, saves_dir(args.saves), new_run_id(scenario.id))
         print(f"saved to {path}", file=sys.stderr)
+    reference = None if args.no_reference else _reference(run)
     if args.format == "json":
-        print(json.dumps(run_json(run, steps), indent=2))
+        data = run_json(run, steps)
+        if reference is not None:
+            data["reference"] = reference_json(reference)
+            if not isinstance(reference, str):
+                by_index = {d.index: d for d in reference.decisions}
+                for step, (_scene, _opts, dec) in zip(data["steps"], steps, strict=True):
+                    cost = by_index.get(dec.index) if dec is not None else None
+                    step["quality"] = decision_json(cost) if cost is not None else None
+        print(json.dumps(data, indent=2))
         return 0
     print(transcript_text(run, steps))
     if run.ended:
-        print(debrief_text(debrief(run), scenario))
+        d = debrief(run)
+        print(debrief_text(d, scenario))
+        if reference is not None:
+            numbers = {r.decision.index: r.number for r in d.decisions}
+            print("\n".join(reference_lines(reference, d.outcome.overall, scenario, numbers)))
     else:
         print(f"Stopped before the end at scene `{run.scene_id}`. Choices here: {', '.join(run.available())}")
     return 0

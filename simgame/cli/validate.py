@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from simgame.authoring.lint import lint, terms_used, unused_glossary_terms
+from simgame.format.compiled import Scenario
 from simgame.format.diagnostics import Diagnostic, LoadError, make, sort_key, summary
 from simgame.format.loader import GLOSSARY_FILE, CheckResult, Glossary, check_file, find_glossary, load_glossary
 
@@ -15,9 +16,11 @@ EXAMPLE = """examples:
   simgame validate scenarios/                 every scenario in a folder
   simgame validate my-scenario.yaml --strict  fail on warnings too
   simgame validate scenarios/ --format json   for CI and editors
-  simgame validate my.yaml --no-lint          only the engine's checks (no SG6xx quality warnings)
+  simgame validate my.yaml --no-lint          only the engine's checks (no SG6xx/SG7xx warnings)
 
-Quality warnings (SG6xx) run after a clean engine check. Every code is explained,
+Quality warnings (SG6xx) run after a clean engine check. With --strict, balance checks
+(SG7xx: can a habit such as "always the longest option" win?) run too; they read the
+scenario's outcome map, built once per version of the scenario. Every code is explained,
 with a failing example and the fix, in docs/diagnostics.md.
 
 exit codes: 0 clean, 1 errors (or warnings with --strict), 2 usage
@@ -35,8 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("paths", nargs="+", help="scenario files or folders")
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--strict", action="store_true", help="treat warnings as failures")
-    p.add_argument("--no-lint", action="store_true", help="skip the SG6xx quality warnings")
+    p.add_argument(
+        "--strict", action="store_true", help="treat warnings as failures, and run the balance checks (SG7xx)"
+    )
+    p.add_argument("--no-lint", action="store_true", help="skip the quality and balance warnings (SG6xx, SG7xx)")
     p.set_defaults(handler=handle)
 
 
@@ -69,8 +74,9 @@ def _glossary_for(path: Path, cache: dict[Path, Glossary | None]) -> Glossary | 
     return cache[gpath]
 
 
-def check_paths(paths: list[str], quality: bool = True) -> list[CheckResult]:
-    """Engine checks for every file, then (if clean) the quality warnings of simgame.authoring.lint."""
+def check_paths(paths: list[str], quality: bool = True, balanced: bool = False) -> list[CheckResult]:
+    """Engine checks for every file, then (if clean) the quality warnings of simgame.authoring.lint,
+    and with ``balanced`` the balance checks of simgame.analysis.balance."""
     files, problems = expand(paths)
     results = [CheckResult(d.file, None, [d]) for d in problems]
     glossaries: dict[Path, Glossary | None] = {}
@@ -86,10 +92,25 @@ def check_paths(paths: list[str], quality: bool = True) -> list[CheckResult]:
         result = check_file(f, glossary) if glossary is not None else check_file(f)
         if quality and result.scenario is not None:
             result.diagnostics += lint(result.scenario, glossary)
+        if balanced and result.scenario is not None and not any(d.is_error for d in result.diagnostics):
+            result.diagnostics += _balance(result.scenario, str(f))
         results.append(result)
     if quality:
         results += _unused_terms(paths, results)
     return results
+
+
+def _balance(scenario: Scenario, name: str) -> list[Diagnostic]:
+    """SG7xx for one scenario, reading its outcome map (built in another process the first time)."""
+    from simgame.analysis import balance
+    from simgame.analysis.outcomes.cache import ensure_map
+    from simgame.analysis.outcomes.mapfile import OutcomeMap
+    from simgame.settings import load_settings
+
+    found = ensure_map(load_settings().maps_dir, scenario)
+    if not isinstance(found, OutcomeMap):
+        print(f"{name}: balance checks without the outcome map ({found.reason})", file=sys.stderr)
+    return balance.findings(scenario, found if isinstance(found, OutcomeMap) else None, name=name)
 
 
 def _unused_terms(paths: list[str], results: list[CheckResult]) -> list[CheckResult]:
@@ -115,7 +136,7 @@ def _unused_terms(paths: list[str], results: list[CheckResult]) -> list[CheckRes
 
 
 def handle(args: argparse.Namespace) -> int:
-    results = check_paths(args.paths, quality=not args.no_lint)
+    results = check_paths(args.paths, quality=not args.no_lint, balanced=args.strict and not args.no_lint)
     diags = sorted((d for r in results for d in r.diagnostics), key=sort_key)
     if args.format == "json":
         print(

@@ -1,18 +1,21 @@
 """The room's results: every player's run replayed from the log, scored, and compared decision by decision.
 
-Runs are replayed deterministically from (scenario, seed, choices) on the engine's fast
-path and scored with `simgame.engine.scoring.score`. A decision a player timed out on still
-shapes their run, but is left out of distributions and choice quality.
+Runs are replayed deterministically from (scenario, seed, choices) on the engine's rules and
+scored with `simgame.engine.scoring.score`. Each decision is measured against the scenario's
+outcome map (`simgame.analysis.outcomes`): the expected points it gave up against the best
+option at that state, the same figure the solo debrief shows. A decision a player timed out on
+still shapes their run, but is left out of distributions and choice quality.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import statistics
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from simgame.analysis.seeded import DEFAULT_BUDGET, BestOutcomes, best_outcomes
+from simgame.analysis.outcomes.cache import Unavailable, ensure_map
+from simgame.analysis.outcomes.mapfile import OutcomeMap, StartFigures
 from simgame.cohort.progress import PlayerProgress, fold
 from simgame.cohort.room import MIN_GROUP
 from simgame.cohort.store import Cohort, CohortStore, Player
@@ -28,7 +31,29 @@ class StepResult:
     choice: str
     available: tuple[str, ...]
     timed_out: bool
-    quality: float | None  # share of the best reachable outcome the choice kept; None when timed out
+    options: dict[str, float]  # option -> expected final score under best play after it ({} unknown)
+
+    @property
+    def rated(self) -> bool:
+        """On time, a real choice between options, and measured by the outcome map."""
+        return not self.timed_out and len(self.options) > 1 and self.choice in self.options
+
+    @property
+    def given_up(self) -> float | None:
+        """Expected points given up against the best option here (0 for the best); None unrated."""
+        if not self.rated:
+            return None
+        return max(0.0, round(max(self.options.values()) - self.options[self.choice], 2))
+
+    @property
+    def quality(self) -> float | None:
+        """Where the choice sits between the worst option here (0) and the best (100); None unrated."""
+        if not self.rated:
+            return None
+        top, low = max(self.options.values()), min(self.options.values())
+        if top - low < 0.005:
+            return 100.0
+        return round(100 * (self.options[self.choice] - low) / (top - low), 1)
 
 
 @dataclass
@@ -46,8 +71,15 @@ class PlayerResult:
 
     @property
     def choice_quality(self) -> float | None:
-        values = [s.quality for s in self.steps if s.quality is not None]
+        """Mean position of the player's choices between the worst (0) and best (100) option."""
+        values = [q for s in self.steps if (q := s.quality) is not None]
         return round(statistics.fmean(values), 1) if values else None
+
+    @property
+    def given_up(self) -> float | None:
+        """Expected points the player's decisions gave up against best play, summed."""
+        values = [g for s in self.steps if (g := s.given_up) is not None]
+        return round(sum(values), 1) if values else None
 
     @property
     def timed_out(self) -> int:
@@ -59,7 +91,7 @@ class OptionStat:
     choice: str
     label: str
     count: int
-    best_after: float | None
+    expected: float | None  # mean expected final score after it, over the states the room chose at
 
 
 @dataclass
@@ -69,6 +101,7 @@ class DecisionStat:
     first_step: int
     options: list[OptionStat]
     timed_out: int
+    given_up: float = 0.0  # mean expected points the room's on-time choices here gave up
 
     @property
     def answered(self) -> int:
@@ -86,20 +119,12 @@ class DecisionStat:
 
     @property
     def best_option(self) -> OptionStat | None:
-        rated = [o for o in self.options if o.best_after is not None]
-        return max(rated, key=lambda o: o.best_after or 0.0) if rated else None
+        rated = [o for o in self.options if o.expected is not None]
+        return max(rated, key=lambda o: o.expected or 0.0) if rated else None
 
     @property
     def popular(self) -> OptionStat | None:
         return max(self.options, key=lambda o: o.count) if self.answered else None
-
-    @property
-    def gap(self) -> float:
-        """How much best reachable outcome the room's most popular choice gave up."""
-        best, pop = self.best_option, self.popular
-        if best is None or pop is None or pop.best_after is None or best.best_after is None:
-            return 0.0
-        return round(best.best_after - pop.best_after, 1)
 
 
 @dataclass
@@ -108,7 +133,8 @@ class CohortAnalysis:
     scenario: Scenario
     players: list[PlayerResult]
     decisions: list[DecisionStat]
-    best: BestOutcomes
+    reference: StartFigures | None  # the outcome map's figures from the start; None without a map
+    unavailable: str  # why there is no outcome map ("" when there is one)
     teams: dict[str, list[PlayerResult]] = field(default_factory=dict)
 
     @property
@@ -120,23 +146,21 @@ class CohortAnalysis:
         return sorted(shown, key=lambda d: (-d.divergence, -d.answered, d.first_step))[:n]
 
     def instructive(self, n: int = 3) -> list[DecisionStat]:
-        """Where the room's favourite choice gave up most of the best outcome: open the hot wash here."""
-        shown = [d for d in self.decisions if d.answered >= MIN_GROUP and d.gap > 0]
-        return sorted(shown, key=lambda d: (-d.gap, d.first_step))[:n]
+        """Where the room's choices gave up the most expected points: open the hot wash here."""
+        shown = [d for d in self.decisions if d.answered >= MIN_GROUP and d.given_up >= 0.05]
+        return sorted(shown, key=lambda d: (-d.given_up, d.first_step))[:n]
 
 
-def cached_best(store: CohortStore, cohort: Cohort, scenario: Scenario, budget: int = DEFAULT_BUDGET) -> BestOutcomes:
-    """The best-outcome search for this scenario and seed, computed once per store."""
-    key = f"best:{scenario.content_hash}:{cohort.seed}:{budget}"
-    hit = store.cached(key)
-    if hit is not None:
-        return BestOutcomes.from_json(json.loads(hit))
-    best = best_outcomes(scenario, cohort.seed, budget)
-    store.remember(key, json.dumps(best.to_json()))
-    return best
+def reference_map(scenario: Scenario, maps: Path | None = None) -> OutcomeMap | Unavailable:
+    """The scenario's outcome map, built next door on first use (never explored in this process)."""
+    if maps is None:
+        from simgame.settings import load_settings
+
+        maps = load_settings().maps_dir
+    return ensure_map(maps, scenario)
 
 
-def replay(scenario: Scenario, seed: int, prog: PlayerProgress, best: BestOutcomes) -> PlayerResult:
+def replay(scenario: Scenario, seed: int, prog: PlayerProgress, outcomes: OutcomeMap | None) -> PlayerResult:
     roller = rules.seeded_roller(seed)
     st, _ = rules.start(scenario, roller)
     steps: list[StepResult] = []
@@ -148,31 +172,42 @@ def replay(scenario: Scenario, seed: int, prog: PlayerProgress, best: BestOutcom
             problem = f"decision {step + 1} (`{choice_id}`) is not possible in this scenario"
             break
         available = tuple(c.id for c in options)
-        late = step in prog.timed_out
-        quality = None if late else best.quality(st.scene, choice_id, list(available))
-        steps.append(StepResult(step, st.scene, choice_id, available, late, quality))
+        found = outcomes.at(st) if outcomes is not None else None
+        values = dict(found.options) if found is not None else {}
+        steps.append(StepResult(step, st.scene, choice_id, available, step in prog.timed_out, values))
         rules.choose(scenario, st, chosen, roller)
     outcome = score(scenario, st, st.metrics)
     return PlayerResult(prog.player, steps, st.ending is not None, st.ending, outcome, problem)
 
 
-def analyse(store: CohortStore, code: str, scenario: Scenario, budget: int = DEFAULT_BUDGET) -> CohortAnalysis:
+def analyse(store: CohortStore, code: str, scenario: Scenario, maps: Path | None = None) -> CohortAnalysis:
     cohort = store.cohort(code)
-    best = cached_best(store, cohort, scenario, budget)
+    found = reference_map(scenario, maps)
+    outcomes = found if isinstance(found, OutcomeMap) else None
     progress = fold(store.players(code), store.events(code))
-    players = [replay(scenario, cohort.seed, prog, best) for prog in progress.values()]
+    players = [replay(scenario, cohort.seed, prog, outcomes) for prog in progress.values()]
     teams: dict[str, list[PlayerResult]] = {}
     for p in players:
         teams.setdefault(p.team, []).append(p)
-    return CohortAnalysis(cohort, scenario, players, decision_stats(scenario, players, best), best, teams)
+    return CohortAnalysis(
+        cohort,
+        scenario,
+        players,
+        decision_stats(scenario, players),
+        outcomes.start if outcomes is not None else None,
+        found.reason if isinstance(found, Unavailable) else "",
+        teams,
+    )
 
 
-def decision_stats(scenario: Scenario, players: list[PlayerResult], best: BestOutcomes) -> list[DecisionStat]:
+def decision_stats(scenario: Scenario, players: list[PlayerResult]) -> list[DecisionStat]:
     """Per scene where anyone decided: the split of on-time choices over every option offered there."""
     counts: dict[str, dict[str, int]] = {}
     offered: dict[str, list[str]] = {}
     first: dict[str, int] = {}
     late: dict[str, int] = {}
+    values: dict[str, dict[str, list[float]]] = {}
+    lost: dict[str, list[float]] = {}
     for p in players:
         for s in p.steps:
             first[s.scene] = min(first.get(s.scene, s.step), s.step)
@@ -183,13 +218,26 @@ def decision_stats(scenario: Scenario, players: list[PlayerResult], best: BestOu
                 continue
             bucket = counts.setdefault(s.scene, {})
             bucket[s.choice] = bucket.get(s.choice, 0) + 1
+            for c, v in s.options.items():
+                values.setdefault(s.scene, {}).setdefault(c, []).append(v)
+            if (g := s.given_up) is not None:
+                lost.setdefault(s.scene, []).append(g)
     out = []
     for scene, step in sorted(first.items(), key=lambda kv: (kv[1], kv[0])):
+        here = values.get(scene, {})
         options = [
-            OptionStat(c, scenario.choices[c].model.label, counts.get(scene, {}).get(c, 0), best.best_after(scene, c))
-            for c in offered[scene]
+            OptionStat(
+                c,
+                scenario.choices[c].model.label,
+                counts.get(scene, {}).get(c, 0),
+                round(statistics.fmean(here[c]), 2) if here.get(c) else None,
+            )
+            for c in sorted(offered[scene], key=lambda c: scenario.choices[c].index)  # authored: no one's shuffle
         ]
-        out.append(DecisionStat(scene, scenario.scene(scene).title or scene, step, options, late.get(scene, 0)))
+        given_up = round(statistics.fmean(lost[scene]), 2) if lost.get(scene) else 0.0
+        out.append(
+            DecisionStat(scene, scenario.scene(scene).title or scene, step, options, late.get(scene, 0), given_up)
+        )
     return out
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from simgame.cohort.render import WITHHELD, stats_text
+from simgame.cohort.render import WITHHELD, reference_text, stats_text
 from simgame.cohort.room import MIN_GROUP
+from simgame.engine.scoring import score_text
 
 CSS = """
 :root { --ink: #1d2733; --muted: #5b6775; --accent: #2f6f9f; --best: #2e7d4f; --line: #d9dee4; }
@@ -84,7 +85,8 @@ def to_html(report: dict[str, Any]) -> str:
     out.append("<h2>Score profile</h2>")
     scores = report["scores"]
     rows = [("Overall", scores["overall"])] + [(d["label"], d["stats"]) for d in scores["dimensions"]]
-    rows.append(("Choice quality", scores["choice_quality"]))
+    rows.append(("Choice quality (0 worst option, 100 best)", scores["choice_quality"]))
+    rows.append(("Expected points given up against best play", scores["given_up"]))
     out.append("<table><tr><th>measure</th><th>room</th></tr>")
     out += [f"<tr><td>{e(label)}</td><td>{e(stats_text(s))}</td></tr>" for label, s in rows]
     out.append("</table>")
@@ -100,13 +102,11 @@ def to_html(report: dict[str, Any]) -> str:
     ranked = [t for t in report["teams"] if t["overall"] is not None]
     if len(ranked) > 1:
         out.append(_bars([(t["team"], t["overall"]["mean"], f"{t['overall']['mean']:g}", False) for t in ranked], 100))
-    out.append("<h2>Every decision against the best reachable outcome</h2>")
+    out.append("<h2>Every decision against best play</h2>")
     out += [_decision(d) for d in report["decisions"]]
-    b = report["best_outcome"]
-    bound = "" if b["exact"] else f" (a lower bound: the search stopped after {b['states_searched']} states)"
     out.append(
-        f'<p class="muted">Best reachable outcome from the start: {b["best_start"]:.0f}/100{e(bound)}. '
-        "Green bars mark the choice with the best outcome still reachable after it.</p>"
+        f'<p class="muted">{e(reference_text(report["best_outcome"]))} '
+        "Green bars mark the choice with the best expected final score under best play after it.</p>"
     )
     out.append("</body></html>")
     return "\n".join(out) + "\n"
@@ -144,13 +144,13 @@ def _decision(d: dict[str, Any]) -> str:
     )
     if d["suppressed"]:
         listing = "".join(
-            f"<li>{e(o['label'])}{' (best)' if o['is_best'] else ''}: best reachable "
-            f"{'beyond the search' if o['best_after'] is None else format(o['best_after'], '.0f')}</li>"
+            f"<li>{e(o['label'])}{' (best)' if o['is_best'] else ''}: expected "
+            f"{'not mapped' if o['expected'] is None else score_text(o['expected'])}</li>"
             for o in d["options"]
         )
         return head + f'<p class="muted">Split {e(WITHHELD)}</p><ul>{listing}</ul></div>'
     rows = []
     for o in d["options"]:
-        best = "beyond the search" if o["best_after"] is None else f"best after: {o['best_after']:.0f}"
+        best = "not mapped" if o["expected"] is None else f"expected: {score_text(o['expected'])}"
         rows.append((o["label"], o["share"] or 0.0, f"{(o['share'] or 0):.0%} · {best}", o["is_best"]))
     return head + _bars(rows, 1.0) + "</div>"

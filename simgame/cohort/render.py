@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from simgame.cohort.room import MIN_GROUP
+from simgame.engine.scoring import score_text
 
 WITHHELD = f"(withheld: fewer than {MIN_GROUP})"
 
@@ -33,6 +34,7 @@ def to_csv(report: dict[str, Any]) -> str:
             "overall",
             "band",
             "choice_quality",
+            "points_given_up",
             *dims,
             "problem",
         ]
@@ -50,6 +52,7 @@ def to_csv(report: dict[str, Any]) -> str:
                 row["overall"],
                 row["band"],
                 "" if row["choice_quality"] is None else row["choice_quality"],
+                "" if row["given_up"] is None else row["given_up"],
                 *(row["dimensions"].get(d, "") for d in dims),
                 _cell(row["problem"]),
             ]
@@ -99,8 +102,9 @@ def to_markdown(report: dict[str, Any]) -> str:
     out += ["## Score profile", "", f"- Overall: {stats_text(report['scores']['overall'])}"]
     out += [f"- {_md(d['label'])}: {stats_text(d['stats'])}" for d in report["scores"]["dimensions"]]
     out += [
-        f"- Choice quality (share of the best reachable outcome kept): "
+        f"- Choice quality (0 = always the worst option on the table, 100 = always the best): "
         f"{stats_text(report['scores']['choice_quality'])}",
+        f"- Expected points given up against best play: {stats_text(report['scores']['given_up'])}",
         "",
     ]
     if report["scores"]["histogram"]:
@@ -110,27 +114,34 @@ def to_markdown(report: dict[str, Any]) -> str:
     out += ["## By team", "", "| team | players | finished | overall |", "| --- | --- | --- | --- |"]
     for t in report["teams"]:
         out.append(f"| {_md(t['team'])} | {t['players']} | {t['finished']} | {stats_text(t['overall'])} |")
-    out += ["", "## Every decision against the best reachable outcome", ""]
+    out += ["", "## Every decision against best play", ""]
     for d in report["decisions"]:
         out += [
             f"### {_md(d['title'])} (from decision {d['first_step'] + 1})",
             "",
             f"{d['answered']} on time, {d['timed_out']} timed out; divergence {d['divergence']:.2f}.",
             "",
-            "| choice | share | best outcome reachable after it |",
+            "| choice | share | expected final score, best play after it |",
             "| --- | --- | --- |",
         ]
         for o in d["options"]:
             share = WITHHELD if o["share"] is None else f"{o['share']:.0%}"
-            best = "beyond the search" if o["best_after"] is None else f"{o['best_after']:.0f}/100"
+            best = "not mapped" if o["expected"] is None else f"{score_text(o['expected'])}/100"
             out.append(f"| {_md(o['label'])}{' (best)' if o['is_best'] else ''} | {share} | {best} |")
         out.append("")
-    b = report["best_outcome"]
-    out.append(
-        f"Best reachable outcome from the start: {b['best_start']:.0f}/100"
-        + ("." if b["exact"] else f" (a lower bound: the search stopped after {b['states_searched']} states).")
-    )
+    out.append(reference_text(report["best_outcome"]))
     return "\n".join(out) + "\n"
+
+
+def reference_text(b: dict[str, Any]) -> str:
+    """The reference points from the start, in one sentence (or why there are none)."""
+    if not b["exact"]:
+        return f"No reference points: {b['unavailable']}."
+    return (
+        f"Best reachable outcome from the start: {score_text(b['best_start'])}/100 "
+        f"(worst {score_text(b['worst_start'])}/100). Expected final score with best play: "
+        f"{score_text(b['expected_best_play'])}/100; choosing at random: {score_text(b['expected_random_play'])}/100."
+    )
 
 
 def _what_happened(report: dict[str, Any]) -> list[str]:

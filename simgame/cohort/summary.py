@@ -11,6 +11,7 @@ from typing import Any
 
 from simgame.cohort.analytics import CohortAnalysis, DecisionStat, PlayerResult
 from simgame.cohort.room import MIN_GROUP
+from simgame.engine.scoring import score_text
 
 FORMAT = "simgame-cohort-report/1"
 
@@ -82,7 +83,7 @@ def _decision(d: DecisionStat) -> dict[str, Any]:
         "answered": d.answered,
         "timed_out": d.timed_out,
         "divergence": d.divergence,
-        "gap": d.gap,
+        "given_up": d.given_up,
         "suppressed": hidden,
         "options": [
             {
@@ -90,7 +91,7 @@ def _decision(d: DecisionStat) -> dict[str, Any]:
                 "label": o.label,
                 "count": None if hidden else o.count,
                 "share": None if hidden or not d.answered else round(o.count / d.answered, 3),
-                "best_after": o.best_after,
+                "expected": o.expected,
                 "is_best": best is not None and o.choice == best.choice,
             }
             for o in d.options
@@ -106,8 +107,8 @@ def prompt(d: DecisionStat) -> str:
     ]
     text = f"At “{d.title}” the room split: " + ", ".join(parts) + "."
     best = d.best_option
-    if best is not None and best.best_after is not None:
-        text += f" The best outcome still reachable was {best.best_after:.0f}/100, after “{best.label}”."
+    if best is not None and best.expected is not None:
+        text += f" With best play after it, “{best.label}” was expected to end at {score_text(best.expected)}/100."
     return text + " What did each group see that the other did not?"
 
 
@@ -115,9 +116,23 @@ def failure_prompt(d: DecisionStat) -> str:
     pop, best = d.popular, d.best_option
     assert pop is not None and best is not None
     return (
-        f"At “{d.title}” most of the room chose “{pop.label}”, which gave up {d.gap:.0f} points of the best "
-        f"reachable outcome compared with “{best.label}”. What made it the attractive choice in the moment?"
+        f"At “{d.title}” the room's choices gave up {d.given_up:.1f} expected points each on average against "
+        f"“{best.label}”; most chose “{pop.label}”. What made it the attractive choice in the moment?"
     )
+
+
+def _reference(a: CohortAnalysis) -> dict[str, Any]:
+    """The outcome map's figures from the start, exact; or why there are none."""
+    r = a.reference
+    if r is None:
+        return {"exact": False, "unavailable": a.unavailable or "no outcome map"}
+    return {
+        "exact": True,
+        "best_start": r.best,
+        "worst_start": r.worst,
+        "expected_best_play": r.expected_best_play,
+        "expected_random_play": r.expected_random_play,
+    }
 
 
 def summarise(a: CohortAnalysis) -> dict[str, Any]:
@@ -166,6 +181,7 @@ def summarise(a: CohortAnalysis) -> dict[str, Any]:
             "histogram": histogram(overall) if enough else None,
             "dimensions": _dimensions(a, done),
             "choice_quality": stats([q for p in done if (q := p.choice_quality) is not None]),
+            "given_up": stats([g for p in done if (g := p.given_up) is not None]),
         },
         "endings": [
             {
@@ -179,7 +195,7 @@ def summarise(a: CohortAnalysis) -> dict[str, Any]:
         if enough
         else None,
         "teams": teams,
-        "best_outcome": {"best_start": a.best.best_start, "exact": a.best.exact, "states_searched": a.best.expanded},
+        "best_outcome": _reference(a),
         "decisions": [_decision(d) for d in a.decisions],
         "discussion": [{"scene": d.scene, "title": d.title, "prompt": prompt(d)} for d in a.most_divergent()],
         "instructive": [{"scene": d.scene, "title": d.title, "prompt": failure_prompt(d)} for d in a.instructive()],
@@ -201,6 +217,7 @@ def player_row(a: CohortAnalysis, p: PlayerResult) -> dict[str, Any]:
         "overall": p.outcome.overall,
         "band": p.outcome.band_label,
         "choice_quality": p.choice_quality,
+        "given_up": p.given_up,
         "dimensions": {d.id: round(d.score, 1) for d in p.outcome.dimensions},
         "problem": p.problem or "",
     }

@@ -1,7 +1,7 @@
 """The rules of play for one state: the single implementation every caller uses.
 
 `Run` sequences a playthrough with its `transitions` machine and calls these functions from
-the machine's guards and callbacks; replay for analytics, random play and seeded searches
+the machine's guards and callbacks; replay for analytics and random play
 call them directly, without the machine, because they play millions of steps. The numpy
 batch explorer (`simgame.analysis.batch`) is the only other copy, written for arrays, and
 property tests keep it equal value for value.
@@ -17,6 +17,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from simgame.engine import causes
 from simgame.engine.evaluate import Env, as_number, evaluate
 from simgame.engine.state import EngineError, Option, PlayState
 from simgame.format.compiled import END, CompiledChoice, CompiledEvent, Effect, Scenario
@@ -38,6 +39,7 @@ class Fired:
     roll: float | None  # None when the event was certain
     deltas: dict[str, float]
     turn: int  # decisions made before it fired
+    caused_by: tuple[int, ...] = ()  # indexes of the decisions that made it fire (simgame.engine.causes)
 
 
 # -- metrics and chance -------------------------------------------------------------
@@ -141,7 +143,9 @@ def options(sc: Scenario, st: PlayState) -> list[Option]:
         ok = is_available(st, choice)
         if ok or choice.model.locked:
             reason = None if ok else choice.model.locked
-            shown.append(Option(choice.id, choice.model.label, ok, reason, len(shown) + 1))
+            by = () if ok else causes.lock_causes(sc, st, choice)
+            words = causes.chose_words(causes.named(sc, st.log), by) if by else ""
+            shown.append(Option(choice.id, choice.model.label, ok, reason, len(shown) + 1, by, words))
     return shown
 
 
@@ -174,11 +178,11 @@ def refusal(sc: Scenario, st: PlayState, choice_id: str) -> str | None:
 def apply_choice(sc: Scenario, st: PlayState, choice: CompiledChoice) -> dict[str, float]:
     """A choice's own consequences (effects, flags, the turn); return its clamped metric deltas."""
     deltas = apply_effects(sc, st.metrics, choice.effects, st)
-    for flag in choice.sets:
-        st.flags.add(flag)
-        st.flag_source[flag] = st.turn  # the index of the decision being made
+    causes.record(st, (st.turn,), choice.sets, choice.clears, deltas)  # st.turn: the decision being made
+    st.flags.update(choice.sets)
     st.flags.difference_update(choice.clears)
     st.chosen.add(choice.id)
+    st.log.append(choice.id)
     st.turn += 1
     return deltas
 
@@ -195,6 +199,7 @@ def enter(sc: Scenario, st: PlayState, scene_id: str, roller: Roller, fired: lis
     """Enter a scene and run its events in order; return the scene an event diverts play to."""
     st.scene = scene_id
     st.visit_counts[scene_id] = st.visit_counts.get(scene_id, 0) + 1
+    causes.record_entry(st, scene_id)
     for event in sc.scene_events[scene_id]:
         probability = event_probability(event, st)
         if probability is None or probability <= 0.0:
@@ -204,10 +209,12 @@ def enter(sc: Scenario, st: PlayState, scene_id: str, roller: Roller, fired: lis
             roll = roller(st, event, probability)
             if roll >= probability:
                 continue
+        caused_by = causes.event_causes(sc, st, event)  # read before the event changes anything
         deltas = apply_effects(sc, st.metrics, event.effects, st)
+        causes.record(st, caused_by, event.sets, event.clears, deltas)
         st.flags.update(event.sets)
         st.flags.difference_update(event.clears)
-        fired.append(Fired(event, scene_id, probability, roll, deltas, st.turn))
+        fired.append(Fired(event, scene_id, probability, roll, deltas, st.turn, caused_by))
         if event.goto:
             return event.goto
     return None

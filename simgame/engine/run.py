@@ -22,7 +22,7 @@ from typing import Any, cast
 from transitions import EventData, Machine, MachineError
 from transitions.extensions.states import Tags, add_state_features
 
-from simgame.engine import rules
+from simgame.engine import order, rules
 from simgame.engine.rules import Fired
 from simgame.engine.state import Decision, EngineError, EventRecord, Option, PlayState
 from simgame.format.compiled import END, CompiledChoice, Scenario
@@ -146,10 +146,11 @@ def _detach(machine: Machine, stand: _Stand) -> None:
 class Run:
     """One playthrough. Create with :meth:`start` or :meth:`replay`; drive with :meth:`choose`."""
 
-    def __init__(self, scenario: Scenario, seed: int, fixture: str | None = None) -> None:
+    def __init__(self, scenario: Scenario, seed: int, fixture: str | None = None, order_key: str = "") -> None:
         self.scenario = scenario
         self.seed = int(seed)
         self.fixture = fixture
+        self.order_key = order_key  # whose option order (a cohort player's id); empty for solo play
         self.history: list[Decision] = []
         self.opening_events: tuple[EventRecord, ...] = ()
         self._st, scene = rules.initial_state(scenario, fixture)
@@ -163,16 +164,23 @@ class Run:
         self._release = weakref.finalize(self, _detach, machine, self._stand)
         self._enter(scene)
         self._settle()
-        self.opening_events = self._records(None)
+        self.opening_events = self._records()
 
     # -- construction ----------------------------------------------------
     @classmethod
-    def start(cls, scenario: Scenario, seed: int = 0, fixture: str | None = None) -> Run:
-        return cls(scenario, seed, fixture)
+    def start(cls, scenario: Scenario, seed: int = 0, fixture: str | None = None, order_key: str = "") -> Run:
+        return cls(scenario, seed, fixture, order_key)
 
     @classmethod
-    def replay(cls, scenario: Scenario, seed: int, choices: Iterable[str], fixture: str | None = None) -> Run:
-        run = cls(scenario, seed, fixture)
+    def replay(
+        cls,
+        scenario: Scenario,
+        seed: int,
+        choices: Iterable[str],
+        fixture: str | None = None,
+        order_key: str = "",
+    ) -> Run:
+        run = cls(scenario, seed, fixture, order_key)
         for choice in choices:
             run.choose(choice)
         return run
@@ -181,7 +189,7 @@ class Run:
         """A new run that has made only the first ``decisions`` choices of this one."""
         if not 0 <= decisions <= len(self.history):
             raise EngineError(f"cannot rewind to decision {decisions}: this run has {len(self.history)}")
-        return Run.replay(self.scenario, self.seed, self.choice_log[:decisions], self.fixture)
+        return Run.replay(self.scenario, self.seed, self.choice_log[:decisions], self.fixture, self.order_key)
 
     def close(self) -> None:
         """Leave the shared machine now (a dropped run leaves it on its own)."""
@@ -242,11 +250,12 @@ class Run:
         return self._st.flag_source.get(flag)
 
     def options(self) -> list[Option]:
-        """The choices shown now: available ones, and locked ones whose author gave a reason."""
-        return rules.options(self.scenario, self._st)
+        """The choices shown now (available ones, and locked ones with a reason), in display order."""
+        return order.shown(self.scenario, self._st, self.seed, self.order_key)
 
     def available(self) -> list[str]:
-        return [c.id for c in rules.available(self.scenario, self._st)]
+        """The ids the player may take now, in display order."""
+        return order.available(self.scenario, self._st, self.seed, self.order_key)
 
     @property
     def is_stuck(self) -> bool:
@@ -265,6 +274,7 @@ class Run:
             raise EngineError(refusal)
         choice = self.scenario.choices[choice_id]
         index = len(self.history)
+        shown = order.shown_ids(self.scenario, self._st, self.seed, self.order_key)
         self._fired.clear()
         try:
             if not self._stand.trigger("take_choice", choice=choice_id):  # type: ignore[attr-defined]
@@ -283,7 +293,8 @@ class Run:
             flags_cleared=choice.clears,
             feedback=choice.model.feedback,
             next=self._st.ending or self._st.scene,
-            events=self._records(choice),
+            events=self._records(),
+            shown=shown,
         )
         self.history.append(decision)
         return decision
@@ -307,18 +318,14 @@ class Run:
             else:
                 return
 
-    def _records(self, choice: CompiledChoice | None) -> tuple[EventRecord, ...]:
-        """What fired while play settled, each with the decisions whose flags or choices it read."""
-        records = tuple(self._record(f, choice) for f in self._fired)
+    def _records(self) -> tuple[EventRecord, ...]:
+        """What fired while play settled, each with the decisions that caused it (`engine.causes`)."""
+        records = tuple(self._record(f) for f in self._fired)
         self._fired.clear()
         return records
 
-    def _record(self, fired: Fired, choice: CompiledChoice | None) -> EventRecord:
-        event, st = fired.event, self._st
-        causes = {st.flag_source[f] for f in event.reads.flags if st.flag_source.get(f, -1) >= 0}
-        causes |= {d.index for d in self.history if d.choice in event.reads.choices}
-        if choice is not None and choice.id in event.reads.choices:
-            causes.add(len(self.history))  # the choice being made right now
+    def _record(self, fired: Fired) -> EventRecord:
+        event = fired.event
         return EventRecord(
             id=event.id,
             scene=fired.scene,
@@ -330,7 +337,7 @@ class Run:
             probability=fired.probability,
             roll=fired.roll,
             turn=fired.turn,
-            caused_by=tuple(sorted(causes)),
+            caused_by=fired.caused_by,
         )
 
     # -- expression environment (a run can be asked what its state can) ----------------

@@ -134,8 +134,23 @@ def render_save(run: Run, run_id: str, created: str | None = None, player: str =
         created=created or now,
         updated=now,
         player=player,
+        extra=order_record(run),
     )
     return json.dumps(payload.model_dump(), indent=2, ensure_ascii=False) + "\n"
+
+
+def order_record(run: Run) -> dict[str, Any]:
+    """What the player saw, for readers of the file: the options' order at each decision (and whose
+    order it was). A load re-derives the order from the seed, so an old save without it still loads."""
+    record: dict[str, Any] = {"shown": [list(d.shown) for d in run.history]}
+    if run.order_key:
+        record["order_key"] = run.order_key
+    return record
+
+
+def _order_key(save: SaveFile) -> str:
+    key = save.extra.get("order_key", "")
+    return key if isinstance(key, str) else ""
 
 
 def read_save(path: Path) -> SaveFile:
@@ -183,7 +198,7 @@ def restore(save: SaveFile, scenario: Scenario, path: Path | None = None) -> Run
             path,
         )
     try:
-        run = Run.replay(scenario, save.seed, save.choices, save.fixture)
+        run = Run.replay(scenario, save.seed, save.choices, save.fixture, _order_key(save))
     except EngineError:
         raise SaveError("the saved choices no longer replay; the save is damaged", "mismatch", path) from None
     if run.snapshot().to_json() != save.snapshot:
@@ -194,7 +209,8 @@ def restore(save: SaveFile, scenario: Scenario, path: Path | None = None) -> Run
 
 def replay_prefix(save: SaveFile, scenario: Scenario) -> tuple[Run, int]:
     """The longest prefix of the saved choices the current scenario accepts: the safe way on."""
-    run = Run.start(scenario, save.seed, save.fixture if save.fixture in scenario.doc.fixtures else None)
+    fixture = save.fixture if save.fixture in scenario.doc.fixtures else None
+    run = Run.start(scenario, save.seed, fixture, _order_key(save))
     for count, choice in enumerate(save.choices):
         if choice not in run.available():
             return run, count

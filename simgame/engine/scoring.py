@@ -2,7 +2,9 @@
 
 Finishing earns nothing by itself. Each dimension is a weighted average of normalised
 metrics (0-100, inverted where higher is worse) plus explained modifiers; the overall
-score is the weighted mean of the dimensions. Every number carries its explanation.
+score is the weighted mean of the dimensions, rounded to one decimal, then lowered to the
+ceiling of every red line the run crossed. The band is read from that final score, and every
+screen shows that very number (`score_text`). Every number carries its explanation.
 """
 
 from __future__ import annotations
@@ -10,10 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from simgame.engine.evaluate import Env, evaluate
+from simgame.engine.explain import number_text, why_not
 from simgame.engine.run import Run
 from simgame.engine.state import Decision, EventRecord
 from simgame.format.compiled import Scenario
 from simgame.format.model import PRACTICES
+
+TIMES = {3: "three", 4: "four"}
+
+
+def score_text(value: float) -> str:
+    """A score or metric as every screen shows it: rounded to one decimal as `score` rounds, ".0" dropped.
+
+    One rule everywhere, so "79.5/100 · Solid" is never shown as "80/100 · Solid".
+    """
+    return number_text(value)
 
 
 @dataclass(frozen=True)
@@ -23,6 +36,20 @@ class Component:
     value: float
     normalised: float  # 0-100, 100 = best
     weight: float
+    lower_is_better: bool = False
+    scale: tuple[float, float] = (0.0, 100.0)  # the metric's min and max
+
+    def phrase(self) -> str:
+        """The metric's value and, when it is not read as is, what it counts as."""
+        text = f"{self.label} at {score_text(self.value)}"
+        lo, hi = self.scale
+        if (lo, hi) != (0.0, 100.0):
+            text += f" on a scale of {score_text(lo)} to {score_text(hi)}"
+        if self.lower_is_better:
+            return text + f", which counts as {score_text(self.normalised)} of 100 because lower is better"
+        if (lo, hi) != (0.0, 100.0):
+            return text + f", which counts as {score_text(self.normalised)} of 100"
+        return text
 
 
 @dataclass(frozen=True)
@@ -42,11 +69,53 @@ class DimensionScore:
     modifiers: tuple[Modifier, ...]
 
     def explain(self) -> str:
-        parts = [f"{c.label} {c.value:.0f} -> {c.normalised:.0f}/100 (weight {c.weight:g})" for c in self.components]
-        text = "weighted average of " + "; ".join(parts)
+        """How the score was reached, for an executive: how much each metric counts, modifiers as sentences."""
+        comps = self.components
+        if len(comps) == 1:
+            text = f"Based on {comps[0].phrase()}."
+        else:
+            words = _weights_in_words(comps)
+            parts = [c.phrase() + (f" ({w})" if w else "") for c, w in zip(comps, words, strict=True)]
+            sep = "; " if len(parts) > 2 and any("," in part for part in parts) else ", "
+            last = "; and " if sep == "; " else " and "
+            text = f"The average of {sep.join(parts[:-1])}{last}{parts[-1]}."
         for m in self.modifiers:
-            text += f"; {m.points:+g} because {m.why[0].lower() + m.why[1:] if m.why else ''}"
+            size = abs(m.points)
+            why = m.why.strip().rstrip(".")
+            text += f" {'Plus' if m.points >= 0 else 'Minus'} {score_text(size)} point{'s' * (size != 1)}: {why}."
+        base = sum(c.normalised * c.weight for c in comps) / sum(c.weight for c in comps)
+        raw = base + sum(m.points for m in self.modifiers)
+        if raw > 100:
+            text += " A score cannot go above 100."
+        elif raw < 0:
+            text += " A score cannot go below 0."
         return text
+
+
+def _weights_in_words(comps: tuple[Component, ...]) -> list[str]:
+    """How much each metric counts: nothing when all count the same, "counts double" for simple
+    multiples of the lightest, else each one's share of the dimension."""
+    weights = [c.weight for c in comps]
+    lightest, total = min(weights), sum(weights)
+    ratios = [w / lightest for w in weights]
+    if all(r == 1 for r in ratios):
+        return ["" for _ in comps]
+    if all(r == int(r) and r <= 4 for r in ratios):
+        return [
+            "" if r == 1 else "counts double" if r == 2 else f"counts {TIMES[int(r)]} times as much" for r in ratios
+        ]
+    return [f"counts for {w / total:.0%} of this score" for w in weights]
+
+
+@dataclass(frozen=True)
+class CrossedRedLine:
+    """A red line the run crossed: why it matters and the best band such a run can get."""
+
+    id: str
+    why: str
+    cap: str
+    cap_label: str
+    ceiling: float  # the highest overall score such a run can show
 
 
 @dataclass(frozen=True)
@@ -54,10 +123,12 @@ class Outcome:
     """Scores of one final state: what explorer, cohort reports and the debrief share."""
 
     dimensions: tuple[DimensionScore, ...]
-    overall: float
+    overall: float  # rounded to one decimal and capped by red lines: the score the band is read from
     band: str
     band_label: str
     band_text: str
+    red_lines: tuple[CrossedRedLine, ...] = ()
+    capped_from: float | None = None  # the profile's own score, when a red line lowered it
 
 
 @dataclass
@@ -86,12 +157,29 @@ class Debrief:
     metrics: dict[str, float]
     objectives: list[tuple[str, str, bool]]
     decisions: list[DecisionReview]
+    missed: dict[str, str] = field(default_factory=dict)  # objective id -> why it was not met, in plain words
 
     def by_practice(self) -> dict[str, list[DecisionReview]]:
         groups: dict[str, list[DecisionReview]] = {p: [] for p in PRACTICES}
         for review in self.decisions:
             groups.setdefault(review.practice, []).append(review)
         return groups
+
+
+def red_line_sentences(outcome: Outcome) -> list[str]:
+    """What every debrief says about crossed red lines: each one's why and cap, then what the profile alone scored."""
+    out = []
+    for line in outcome.red_lines:
+        why = " ".join(line.why.split())
+        why += "" if why.endswith((".", "!", "?")) else "."
+        out.append(f"Red line crossed: {why} Whatever the numbers, such a run can reach at most {line.cap_label}.")
+    if outcome.capped_from is not None:
+        out.append(
+            f"Your outcome profile alone scored {score_text(outcome.capped_from)}/100; "
+            f"{'the red lines hold' if len(outcome.red_lines) > 1 else 'the red line holds'} it at "
+            f"{score_text(outcome.overall)}."
+        )
+    return out
 
 
 def normalise(scenario: Scenario, metric: str, value: float) -> float:
@@ -106,8 +194,17 @@ def score(scenario: Scenario, env: Env, metrics: dict[str, float]) -> Outcome:
     dims: list[DimensionScore] = []
     for did, dim in config.dimensions.items():
         comps = tuple(
-            Component(mid, scenario.doc.metrics[mid].label, metrics[mid], normalise(scenario, mid, metrics[mid]), w)
+            Component(
+                mid,
+                m.label,
+                metrics[mid],
+                normalise(scenario, mid, metrics[mid]),
+                w,
+                m.higher_is == "worse",
+                (float(m.min), float(m.max)),
+            )
             for mid, w in dim.from_.items()
+            for m in (scenario.doc.metrics[mid],)
         )
         total_w = sum(c.weight for c in comps)
         base = sum(c.normalised * c.weight for c in comps) / total_w
@@ -120,9 +217,17 @@ def score(scenario: Scenario, env: Env, metrics: dict[str, float]) -> Outcome:
         dims.append(DimensionScore(did, dim.label, dim.description, dim.weight, value, comps, mods))
     weights = sum(d.weight for d in dims)
     overall = (sum(d.score * d.weight for d in dims) / weights) if weights else sum(d.score for d in dims) / len(dims)
-    overall = round(overall, 1)
+    profile = round(overall, 1)
+    labels = {b.id: b.label for b in config.bands}
+    crossed = tuple(
+        CrossedRedLine(line.id, line.why, line.cap, labels[line.cap], line.ceiling)
+        for line in scenario.red_lines
+        if evaluate(line.when, env)
+    )
+    overall = min([profile, *(line.ceiling for line in crossed)])
     band = next((b for b in config.bands if overall >= b.min), config.bands[-1])
-    return Outcome(tuple(dims), overall, band.id, band.label, band.text)
+    capped_from = profile if overall < profile else None
+    return Outcome(tuple(dims), overall, band.id, band.label, band.text, crossed, capped_from)
 
 
 def debrief(run: Run) -> Debrief:
@@ -134,6 +239,11 @@ def debrief(run: Run) -> Debrief:
         (obj.id, obj.text, bool(node is not None and evaluate(node, run)))
         for obj, (_, node) in zip(sc.doc.objectives, sc.objectives, strict=True)
     ]
+    missed = {
+        oid: why_not(sc, node, run)
+        for (oid, node), (_, _, met) in zip(sc.objectives, objectives, strict=True)
+        if node is not None and not met
+    }
     by_index: dict[int, DecisionReview] = {}
     for d in run.history:
         compiled = sc.choices[d.choice]
@@ -172,4 +282,5 @@ def debrief(run: Run) -> Debrief:
         metrics=run.metrics,
         objectives=objectives,
         decisions=reviews,
+        missed=missed,
     )

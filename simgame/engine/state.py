@@ -20,7 +20,7 @@ class EventRecord:
     probability: float
     roll: float | None  # None when the event was certain
     turn: int  # decisions made before it fired
-    caused_by: tuple[int, ...]  # indexes of the decisions whose flags/choices its condition read
+    caused_by: tuple[int, ...]  # indexes of the real decisions that made it fire (simgame.engine.causes)
 
     @property
     def is_chance(self) -> bool:
@@ -42,6 +42,12 @@ class Decision:
     feedback: str
     next: str  # where play went: a scene or ending id
     events: tuple[EventRecord, ...] = ()  # what fired on arriving at the next scene(s)
+    shown: tuple[str, ...] = ()  # the options' choice ids in the order the player saw them
+
+    @property
+    def position(self) -> int | None:
+        """Where the chosen option stood in the list the player saw (1-based), if recorded."""
+        return self.shown.index(self.choice) + 1 if self.choice in self.shown else None
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,18 @@ class Option:
     label: str
     available: bool
     locked_reason: str | None
-    number: int  # 1-based position among the shown options
+    number: int  # 1-based position in display order (see simgame.engine.order): what key picks it
+    locked_by: tuple[int, ...] = ()  # indexes of the decisions that locked it (simgame.engine.causes)
+    locked_cause: str = ""  # those decisions for the player: 'you chose “A” at decision 2'
+
+    @property
+    def why_locked(self) -> str | None:
+        """What the player reads about a lock: the decision that caused it, then the author's reason."""
+        if self.available:
+            return None
+        if not self.locked_cause:
+            return self.locked_reason
+        return f"{self.locked_cause}. {self.locked_reason}" if self.locked_reason else self.locked_cause
 
 
 class EngineError(Exception):
@@ -74,7 +91,12 @@ class PlayState:
     chosen: set[str] = field(default_factory=set)
     turn: int = 0
     ending: str | None = None
-    flag_source: dict[str, int] = field(default_factory=dict)  # flag -> index of the decision that set it
+    flag_source: dict[str, int] = field(default_factory=dict)  # flag -> decision that last set or cleared it
+    # Who did what, to name the causes of events and locks (simgame.engine.causes); -1 is no decision.
+    # Not part of the state's identity: two states that differ only here play the same.
+    log: list[str] = field(default_factory=list, compare=False)  # the choice made at each decision
+    entered_by: dict[str, int] = field(default_factory=dict, compare=False)  # scene -> decision that last entered it
+    moved_by: dict[str, tuple[int, float]] = field(default_factory=dict, compare=False)  # metric -> (decision, move)
 
     def copy(self) -> PlayState:
         return PlayState(
@@ -86,6 +108,9 @@ class PlayState:
             self.turn,
             self.ending,
             dict(self.flag_source),
+            list(self.log),
+            dict(self.entered_by),
+            dict(self.moved_by),
         )
 
     def to_json(self) -> dict[str, Any]:

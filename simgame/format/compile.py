@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from simgame.format.checks import Checker
-from simgame.format.compiled import Scenario
+import math
+
+from simgame.format.checks import Checker, _hint
+from simgame.format.compiled import CompiledRedLine, Scenario
 from simgame.format.diagnostics import Diagnostic
 from simgame.format.model import ScenarioDoc
-from simgame.format.yamlsource import SourceMap
+from simgame.format.yamlsource import PathKey, SourceMap
 
 
 def compile_scenario(
@@ -18,8 +20,58 @@ def compile_scenario(
     checker.check_metrics()
     checker.compile_scenes(sc)
     checker.compile_rest(sc)
+    compile_red_lines(checker, sc)
     checker.check_structure()
     diags = checker.diags
     if any(d.is_error for d in diags):
         return None, diags
     return sc, diags
+
+
+def ceiling_below(limit: float) -> float:
+    """The highest score a run can show below ``limit``: the largest one-decimal number under it (at least 0).
+
+    Scores are rounded to one decimal, so a run capped below a band that starts at 60 shows
+    59.9, and the band computed from that score is the capped band.
+    """
+    tenths = math.ceil(limit * 10) + 1
+    while tenths / 10 >= limit:
+        tenths -= 1
+    return max(0.0, tenths / 10)
+
+
+def compile_red_lines(checker: Checker, sc: Scenario) -> None:
+    """Check each red line (unique id, a condition, a declared band, a reason) and compile its ceiling."""
+    bands = checker.doc.debrief.bands
+    band_ids = [b.id for b in bands]
+    seen: set[str] = set()
+    compiled: list[CompiledRedLine] = []
+    for i, line in enumerate(checker.doc.debrief.red_lines):
+        base: PathKey = ("debrief", "red_lines", i)
+        if line.id in seen:
+            checker.err(
+                "SG207", f"red line id `{line.id}` is used twice", (*base, "id"), hint="give each red line its own id"
+            )
+        seen.add(line.id)
+        node = checker.compile_expr(line.when, (*base, "when"), "bool")
+        if not line.why.strip():
+            checker.err(
+                "SG203",
+                f"red line `{line.id}` does not say why it matters",
+                (*base, "why"),
+                hint="the debrief shows `why` to the player: name the rule or duty and what crossing it costs",
+            )
+        if line.cap not in band_ids:
+            checker.err(
+                "SG306",
+                f"`{line.cap}` is not a band of this debrief",
+                (*base, "cap"),
+                hint=_hint(line.cap, band_ids, "name one of the bands under `debrief: bands:`"),
+            )
+            continue
+        if node is None:
+            continue
+        at = band_ids.index(line.cap)
+        ceiling = 100.0 if at == 0 else ceiling_below(bands[at - 1].min)
+        compiled.append(CompiledRedLine(line.id, node, line.cap, ceiling, line.why))
+    sc.red_lines = tuple(compiled)

@@ -60,6 +60,21 @@ class CompiledEvent:
     reads: Reads
 
 
+@dataclass(frozen=True, slots=True)
+class CompiledRedLine:
+    """A red line: when `when` holds at the end, the overall score is at most `ceiling`.
+
+    `ceiling` is the highest score a run can show inside band `cap`: the largest one-decimal
+    score below the next band's `min` (100 for the top band, which caps nothing).
+    """
+
+    id: str
+    when: expr.Node
+    cap: str
+    ceiling: float
+    why: str
+
+
 @dataclass
 class Scenario:
     """A scenario ready to play; build it with :func:`simgame.format.loader.load_scenario`."""
@@ -74,6 +89,7 @@ class Scenario:
     endings_by_condition: tuple[tuple[str, expr.Node | None], ...] = ()
     objectives: tuple[tuple[str, expr.Node | None], ...] = ()
     adjustments: dict[str, tuple[expr.Node, ...]] = field(default_factory=dict)
+    red_lines: tuple[CompiledRedLine, ...] = ()
     warnings: list[Any] = field(default_factory=list)
     _machine: Any = None
 

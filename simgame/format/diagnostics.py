@@ -69,6 +69,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG606": (Severity.WARNING, "text longer than an executive reads in a minute"),
     "SG607": (Severity.WARNING, "choice without feedback or debrief note"),
     "SG608": (Severity.WARNING, "glossary term in the text but not in the scene's terms"),
+    # SG7xx: balance (simgame explore, simgame validate --strict): can a habit win where judgement should?
+    "SG700": (Severity.WARNING, "position tell: where an option is shown predicts the best one"),
+    "SG701": (Severity.WARNING, "label-length tell: the longest (or shortest) label predicts the best option"),
+    "SG702": (Severity.WARNING, "a simple habit reaches the top band"),
+    "SG703": (Severity.WARNING, "an ending's tone contradicts the band it can be reached in"),
+    "SG704": (Severity.WARNING, "a run that crossed a red line can score in the top two bands"),
+    "SG705": (Severity.WARNING, "a decision whose options barely differ and have no later consequence"),
 }
 
 

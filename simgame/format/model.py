@@ -104,6 +104,12 @@ class Scene(_Strict):
     events: list[Event] = Field(default_factory=list)
     choices: list[Choice] = Field(default_factory=list)
     next: Slug | None = None  # a pass-through scene: no choices, the player reads it and continues
+    order: Literal["shuffled", "authored"] = Field(
+        default="shuffled",
+        description="How the choices are listed: `shuffled` (the default) in an order derived from each "
+        "run's seed, so a position means nothing; `authored` as written, when the order itself means "
+        "something (a scale from cautious to bold).",
+    )
 
 
 class Ending(_Strict):
@@ -137,9 +143,27 @@ class Band(_Strict):
     text: Text = ""
 
 
+class RedLine(_Strict):
+    """A condition that caps the band whatever the metrics: a prohibited practice used, a legal duty skipped.
+
+    When `when` holds on the final state, the overall score is lowered to the highest score of the
+    band `cap` (just below the next band's `min`), and the debrief shows `why`.
+    """
+
+    id: Slug
+    when: ExprText
+    cap: Slug
+    why: Text
+
+
 class DebriefConfig(_Strict):
     dimensions: dict[Slug, Dimension] = Field(min_length=1)
     bands: list[Band] = Field(min_length=1)
+    red_lines: list[RedLine] = Field(
+        default_factory=list,
+        description="Conditions that cap the band whatever the metrics (a prohibited practice used, a legal "
+        "duty skipped); each crossed red line is shown in the debrief with its `why`.",
+    )
 
 
 class Fixture(_Strict):
@@ -202,6 +226,7 @@ ALL_FIELDS: frozenset[str] = frozenset(
         Adjust,
         Dimension,
         Band,
+        RedLine,
         DebriefConfig,
         Fixture,
         ScenarioDoc,

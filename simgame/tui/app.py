@@ -9,6 +9,7 @@ where to go, so every handler of a screen's message (`simgame.tui.messages`) liv
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -174,7 +175,7 @@ class SimgameApp(App[int]):
         note = ""
         choices: list[str] = []
         if self.options.start_scene:
-            from simgame.tui.explore import path_to
+            from simgame.analysis.search import path_to  # an author's --from: this process may explore
 
             if self.options.start_scene not in scenario.doc.scenes:
                 self.show_problem(
@@ -212,6 +213,15 @@ class SimgameApp(App[int]):
         self.session = session
         self._pop_to_home()
         self.push_screen(PlayScreen(session))
+        self._prepare_reference(session.scenario)
+
+    def _prepare_reference(self, scenario: Scenario) -> None:
+        """Have the outcome map built in the background while the player plays, so the debrief is instant."""
+        from simgame.analysis.outcomes.cache import prepare_map
+        from simgame.settings import SettingsError, load_settings
+
+        with contextlib.suppress(SettingsError, OSError):
+            prepare_map(load_settings().maps_dir, scenario)
 
     def _pop_to_home(self) -> None:
         while len(self.screen_stack) > 2:
@@ -329,7 +339,9 @@ class SimgameApp(App[int]):
 
         try:
             scenario = load_scenario(resolve(observer.scenario_id, opts.library_dir()))
-            run = Run.replay(scenario, observer.seed, list(observer.resume))
+            # Each player sees their own option order: the cohort's seed plus who they are.
+            whose = str(getattr(observer, "player", "") or name)
+            run = Run.replay(scenario, observer.seed, list(observer.resume), order_key=whose)
         except (LoadError, EngineError) as exc:
             observer.close()
             self.call_from_thread(self.show_problem, "The cohort's scenario cannot be played", str(exc))

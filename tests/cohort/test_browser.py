@@ -100,8 +100,17 @@ class Screen:
         return words in self.text
 
 
+def _key_for(cohort: Cohort, player_id: str, choice_id: str) -> str:
+    """The number this player sees for a choice: each player has their own option order."""
+    from simgame.cohort.sessions import scenario_of
+    from simgame.engine.run import Run
+
+    run = Run.start(scenario_of(cohort), cohort.seed, order_key=player_id)
+    return str(next(o.number for o in run.options() if o.id == choice_id))
+
+
 def _play_one_decision(browser: webdriver.Chrome, hub: HubProcess, store: SqliteStore, cohort: Cohort) -> None:
-    """Join with the code form, type a name in the game, press 2: as a person at a laptop would."""
+    """Join with the code form, type a name in the game, press a number: as a person at a laptop would."""
     browser.get(f"{hub.url}/")  # no code: a form asks for it, and nothing is spawned
     assert "Join the session" in browser.page_source
     browser.find_element(By.NAME, "code").send_keys(cohort.code.lower() + "\n")
@@ -111,5 +120,6 @@ def _play_one_decision(browser: webdriver.Chrome, hub: HubProcess, store: Sqlite
     keys.send_keys("Browser Bea\n")
     wait_for(lambda: any(p.name == "Browser Bea" for p in store.players(cohort.code)), 30, "the player to join")
     wait_for(lambda: screen.shows("Scale to every region"), 30, "the first decision on screen")
-    keys.send_keys("2")
+    (player,) = store.players(cohort.code)
+    keys.send_keys(_key_for(cohort, player.id, "name-owner"))
     wait_for(lambda: any(e.kind == CHOSE for e in store.events(cohort.code)), 30, "the decision to be stored")

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from simgame.analysis.seeded import best_outcomes
+from simgame.analysis.search import outcome_range
 from simgame.cohort.analytics import analyse
 from simgame.cohort.events import CHOSE, FINISHED, make_event
 from simgame.cohort.html import to_html
@@ -19,10 +19,12 @@ from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort
 from simgame.cohort.summary import summarise
 from simgame.engine.run import Run
-from simgame.engine.scoring import score
+from simgame.engine.scoring import score_text
 from simgame.format.compiled import Scenario
 from simgame.format.loader import load_scenario
 from tests.support import DATA
+
+SHIPPED = DATA.parent.parent / "scenarios"
 
 # (name, team, choices): 6 Blue players mostly name an owner; 3 Red players scale at once.
 ROOM = [(f"b{i}", "Blue", ["name-owner", "measure"]) for i in range(5)] + [("b5", "Blue", ["scale-now", "measure"])]
@@ -45,47 +47,18 @@ def _play(store: SqliteStore, cohort: Cohort, tiny: Scenario, room: list[tuple[s
         run.close()
 
 
-def _all_paths(tiny: Scenario, seed: int) -> list[tuple[list[str], float]]:
-    """Every complete path of the tiny scenario, by brute force through the real engine."""
-    out = []
-    frontier = [[]]
-    while frontier:
-        prefix = frontier.pop()
-        run = Run.replay(tiny, seed, prefix)
-        if run.ended:
-            out.append((prefix, score(tiny, run, run.metrics).overall))
-        else:
-            frontier += [[*prefix, c] for c in run.available()]
-        run.close()
-    return out
-
-
-@pytest.mark.parametrize("seed", [0, 1, 7])
-def test_best_reachable_matches_brute_force_through_the_engine(tiny: Scenario, seed: int) -> None:
-    paths = _all_paths(tiny, seed)
-    best = best_outcomes(tiny, seed)
-    assert best.exact
-    assert best.best_start == max(v for _, v in paths)
-    for scene_choice, value in best.by_choice.items():
-        scene, choice = scene_choice
-        through = [
-            v
-            for p, v in paths
-            for i, c in enumerate(p)
-            if c == choice and Run.replay(tiny, seed, p[:i]).scene_id == scene
-        ]
-        assert value == max(through)
-
-
-@pytest.mark.parametrize("budget", [1, 2])
-def test_a_search_over_budget_says_so_and_values_only_what_it_finished(tiny: Scenario, budget: int) -> None:
-    exact = best_outcomes(tiny, 0)
-    best = best_outcomes(tiny, 0, budget=budget)
-    assert not best.exact and best.expanded == budget
-    assert ("kickoff", "name-owner") not in best.by_choice  # cut off: no value rather than an unfair one
-    assert (("kickoff", "scale-now") in best.by_choice) == (budget == 2)  # searched to its ends with 2 states
-    assert all(exact.by_choice[slot] == value for slot, value in best.by_choice.items())
-    assert best.quality("kickoff", "name-owner", ["scale-now", "name-owner"]) is None
+def test_the_reference_points_are_the_exhaustive_ones(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario
+) -> None:
+    cohort, _ = free_cohort
+    _play(store, cohort, tiny, ROOM)
+    report = summarise(analyse(store, cohort.code, tiny))
+    exhaustive = outcome_range(tiny)
+    b = report["best_outcome"]
+    assert b["exact"] and (b["best_start"], b["worst_start"]) == (exhaustive.best, exhaustive.worst)
+    assert b["expected_random_play"] < b["expected_best_play"] <= b["best_start"]
+    expected = f"Best reachable outcome from the start: {score_text(60.0)}/100 (worst {score_text(41.7)}/100)"
+    assert expected in to_markdown(report)
 
 
 def test_report_content(store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario) -> None:
@@ -95,8 +68,10 @@ def test_report_content(store: SqliteStore, free_cohort: tuple[Cohort, str], tin
 
     assert report["players"] == {"joined": 9, "finished": 9, "in_progress": 0, "timed_out_decisions": 0}
     kickoff = next(d for d in report["decisions"] if d["scene"] == "kickoff")
-    shares = {o["choice"]: (o["count"], o["best_after"], o["is_best"]) for o in kickoff["options"]}
-    assert shares == {"scale-now": (4, 41.7, False), "name-owner": (5, 60.0, True)}
+    shares = {o["choice"]: (o["count"], o["expected"], o["is_best"]) for o in kickoff["options"]}
+    # Expected final scores under best play after each option (scaling now risks a drift event).
+    assert shares == {"scale-now": (4, 48.45, False), "name-owner": (5, 60.0, True)}
+    assert kickoff["given_up"] == pytest.approx(4 * 11.55 / 9, abs=0.01)
     assert report["discussion"][0]["scene"] == "kickoff"
     unanimous = {d["scene"] for d in report["decisions"] if d["divergence"] == 0}
     assert unanimous and not unanimous & {d["scene"] for d in report["discussion"]}  # nothing to discuss there
@@ -113,7 +88,9 @@ def test_report_content(store: SqliteStore, free_cohort: tuple[Cohort, str], tin
     endings = {e["id"]: e["count"] for e in report["endings"]}
     assert sum(endings.values()) == 9
     owners = [p for p in report["player_results"] if p["player"].startswith("b") and p["player"] != "b5"]
-    assert all(p["choice_quality"] == 100.0 for p in owners)
+    assert all(p["choice_quality"] == 100.0 and p["given_up"] == 0.0 for p in owners)
+    scalers = [p for p in report["player_results"] if p["player"].startswith("r")]
+    assert all(p["choice_quality"] == 0.0 and p["given_up"] == 11.6 for p in scalers)
 
 
 def test_the_most_instructive_failure_opens_the_analysis(
@@ -124,9 +101,20 @@ def test_the_most_instructive_failure_opens_the_analysis(
     _play(store, cohort, tiny, room)
     report = summarise(analyse(store, cohort.code, tiny))
     assert report["instructive"][0]["scene"] == "kickoff"
-    assert "gave up 18 points" in report["instructive"][0]["prompt"]
+    assert "gave up 9.6 expected points each on average" in report["instructive"][0]["prompt"]
     md = to_markdown(report)
     assert md.index("Open with the most instructive failures") < md.index("The most divided decisions, as")
+
+
+def test_a_decision_that_gave_up_nothing_is_never_an_instructive_failure(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario
+) -> None:
+    cohort, _ = free_cohort
+    _play(store, cohort, tiny, [(f"o{i}", "", ["name-owner", "measure"]) for i in range(6)])
+    report = summarise(analyse(store, cohort.code, tiny))
+    kickoff = next(d for d in report["decisions"] if d["scene"] == "kickoff")
+    assert kickoff["answered"] == 6 and kickoff["given_up"] == 0.0
+    assert report["instructive"] == []
 
 
 def test_small_rooms_are_suppressed_in_shared_views(
@@ -173,13 +161,18 @@ def test_names_are_escaped_in_html(store: SqliteStore, free_cohort: tuple[Cohort
     assert "<b>team</b>" not in html and "&lt;b&gt;team&lt;/b&gt;" in html
 
 
-def test_the_search_result_is_cached_in_the_store(
-    store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario
+def test_the_report_reads_the_outcome_map_and_never_explores(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cohort, _ = free_cohort
-    analyse(store, cohort.code, tiny)
-    keys = [r[0] for r in store._db.execute("SELECT key FROM cache")]
-    assert keys == [f"best:{tiny.content_hash}:0:1500"]
+    analyse(store, cohort.code, tiny)  # the map exists from here on (built in another process)
+
+    def no_exploring(*_: object, **__: object) -> None:
+        raise AssertionError("a report process explored the state space")
+
+    monkeypatch.setattr("simgame.analysis.batch.explorer.explore", no_exploring)
+    monkeypatch.setattr("simgame.analysis.batch.explorer.Explorer.run", no_exploring)
+    assert summarise(analyse(store, cohort.code, tiny))["best_outcome"]["exact"]
 
 
 # Three endings reached by 3, 1 and 5 players; the first to finish reach them in scenario order,
@@ -273,3 +266,38 @@ def test_a_room_of_exactly_five_finished_is_shown_and_four_is_withheld(
     owner = next(o for o in kickoff["options"] if o["choice"] == "name-owner")
     assert (owner["count"], owner["share"]) == ((5, 1.0) if shown else (None, None))
     assert ("(withheld: fewer than 5)" in to_markdown(report)) is not shown
+
+
+def test_choice_quality_tells_random_play_from_best_play(store: SqliteStore) -> None:
+    """The room's choice quality comes from the outcome map, so random bots land clearly below best play."""
+    import random
+
+    from simgame.analysis.outcomes.cache import ensure_map
+    from simgame.analysis.outcomes.mapfile import OutcomeMap
+    from simgame.settings import load_settings
+
+    scenario = load_scenario(SHIPPED / "pilot-to-production.yaml")
+    cohort, _ = create(store, str(SHIPPED / "pilot-to-production.yaml"), "Quality room", "free", seed=5)
+    outcomes = ensure_map(load_settings().maps_dir, scenario)
+    assert isinstance(outcomes, OutcomeMap)
+    for i in range(12):
+        best_play = i < 6
+        player, _ = store.join(cohort.code, f"{'best' if best_play else 'bot'}{i}", "")
+        run = Run.start(scenario, cohort.seed)
+        rng = random.Random(i)
+        events = []
+        while not run.ended:
+            here = outcomes.at(run.snapshot())
+            assert here is not None
+            choice = here.best_choices()[0] if best_play else rng.choice(run.available())
+            d = run.choose(choice)
+            events.append(make_event(CHOSE, player.id, d.index, {"choice": d.choice, "scene": d.scene}))
+        events.append(make_event(FINISHED, player.id, len(run.history), {"ending": run.ending}))
+        store.append(cohort.code, events)
+        run.close()
+    rows = {p["player"]: p for p in summarise(analyse(store, cohort.code, scenario))["player_results"]}
+    best = [rows[f"best{i}"] for i in range(6)]
+    bots = [rows[f"bot{i}"] for i in range(6, 12)]
+    assert all(p["choice_quality"] == 100.0 and p["given_up"] == 0.0 for p in best)
+    assert max(p["choice_quality"] for p in bots) < 80.0
+    assert min(p["given_up"] for p in bots) > 5.0

@@ -9,7 +9,7 @@ from textual.widgets import Input, OptionList
 
 from simgame.tui.options import LaunchOptions, from_namespace
 from tests.tui.support import SIZE, TINY, make_app, screen_name, until_screen, wait_for
-from tests.tui.test_flows import choose, text_of
+from tests.tui.test_flows import key_for, take, text_of
 
 
 class FakeObserver:
@@ -63,12 +63,12 @@ async def test_cohort_player_waits_for_the_facilitator(library: Path, saves: Pat
         assert "Waiting for the facilitator" in text_of(app, "#notice")
         choices = app.screen.query_one("#choices", OptionList)
         assert all(choices.get_option_at_index(i).disabled for i in range(choices.option_count))
-        await pilot.press("2")
+        await pilot.press(key_for(app, "name-owner"))
         assert app.session.run.turn == 0
         observer.gate_open = True
         await wait_for(pilot, lambda: not choices.get_option_at_index(0).disabled, timeout=5)
-        await choose(pilot, "2")
-        await choose(pilot, "1")
+        await take(pilot, "name-owner")
+        await take(pilot, "measure")
         assert screen_name(app) == "DebriefScreen"
         await pilot.press("ctrl+q")
     assert observer.calls == ["started:0", "chose:name-owner", "chose:measure", "finished:muddled", "closed"]
@@ -98,7 +98,7 @@ async def test_watch_reloads_replays_and_reports(tmp_path: Path, library: Path, 
     app = make_app(library, saves, scenario=str(scenario), watch=True)
     async with app.run_test(size=SIZE) as pilot:
         await until_screen(pilot, "PlayScreen")
-        await choose(pilot, "2")
+        await take(pilot, "name-owner")
         assert app.session.run.scene_id == "rollout"
 
         scenario.write_text(TINY.read_text().replace("The model is live everywhere.", "It is live in 9 regions."))

@@ -49,15 +49,25 @@ async def choose(pilot, key: str) -> None:
     await wait_for(pilot, lambda: screen_name(pilot.app) in ("PlayScreen", "DebriefScreen"))
 
 
+def key_for(app, choice_id: str) -> str:
+    """The number key of a choice as this run shows it: options are shuffled per seed, so tests name ids."""
+    return str(next(o.number for o in app.session.run.options() if o.id == choice_id))
+
+
+async def take(pilot, choice_id: str) -> None:
+    """Press the key the player sees for ``choice_id``, then continue (as `choose`)."""
+    await choose(pilot, key_for(pilot.app, choice_id))
+
+
 async def test_full_playthrough_reaches_the_debrief(library: Path, saves: Path) -> None:
     app = make_app(library, saves)
     async with app.run_test(size=SIZE) as pilot:
         await start_tiny(pilot)
         assert "Monday" in text_of(app, "#scene-title")
-        await choose(pilot, "2")  # name an owner
+        await take(pilot, "name-owner")
         assert app.session.run.scene_id == "rollout"
         assert "▲+5 better" in text_of(app, "#dashboard") and "Path: Pilot › Scaling" in text_of(app, "#dashboard")
-        await choose(pilot, "1")  # measure
+        await take(pilot, "measure")
         assert screen_name(app) == "DebriefScreen"
         title = text_of(app, "#debrief-title")
         assert "The Tiny Pilot" in title and "/100" in title
@@ -75,18 +85,19 @@ async def test_consequence_announces_chance_events(library: Path, saves: Path) -
     app = make_app(library, saves, seed=1)
     async with app.run_test(size=SIZE) as pilot:
         await start_tiny(pilot)
-        await pilot.press("1")  # scale now: with seed 1 the drift event fires
+        await pilot.press(key_for(app, "scale-now"))  # with seed 1 the drift event fires
         await wait_for(pilot, lambda: showing_consequence(app))
         body = text_of(app, "#consequence-text")
-        assert "Chance event (55% likely, and it happened)" in body
+        assert "As a result (a 55% chance, and it happened): Triage quality drops" in body
         assert "Value realised  30 → 50  ▲+20 better" in body
         await pilot.press("enter")
         await wait_for(pilot, lambda: not app.screen.showing_consequence)
-        assert "Chance event (55% likely): Triage quality drops" in text_of(app, "#scene-text")
+        assert "As a result (a 55% chance, and it happened): Triage quality drops" in text_of(app, "#scene-text")
         choices = app.screen.query_one("#choices", OptionList)
-        locked = choices.get_option_at_index(0)
+        key = key_for(app, "switch-off")
+        locked = choices.get_option_at_index(int(key) - 1)
         assert locked.disabled and "Why locked: Nobody has the authority" in str(locked.prompt)
-        await pilot.press("1")  # locked: explained, not chosen
+        await pilot.press(key)  # locked: explained, not chosen
         assert "locked" in text_of(app, "#notice") and app.session.run.turn == 1
 
 
@@ -94,7 +105,7 @@ async def test_quit_mid_run_and_resume(library: Path, saves: Path) -> None:
     app = make_app(library, saves)
     async with app.run_test(size=SIZE) as pilot:
         await start_tiny(pilot)
-        await choose(pilot, "2")
+        await take(pilot, "name-owner")
         await pilot.press("ctrl+q")
     assert app.return_value == 0
     saved = json.loads((saves / "tiny-run-1.json").read_text())
@@ -109,7 +120,7 @@ async def test_quit_mid_run_and_resume(library: Path, saves: Path) -> None:
         await until_screen(pilot, "PlayScreen")
         assert again.session.run.choice_log == ["name-owner"]
         assert again.session.run.scene_id == "rollout"
-        await choose(pilot, "1")
+        await take(pilot, "measure")
         assert screen_name(again) == "DebriefScreen"
     assert json.loads((saves / "tiny-run-1.json").read_text())["ended"]
 
@@ -118,8 +129,8 @@ async def test_rewind_from_the_debrief_and_finish_differently(library: Path, sav
     app = make_app(library, saves, seed=1)
     async with app.run_test(size=SIZE) as pilot:
         await start_tiny(pilot)
-        await choose(pilot, "2")
-        await choose(pilot, "1")
+        await take(pilot, "name-owner")
+        await take(pilot, "measure")
         assert app.session.run.ending == "muddled"
         await pilot.press("w")
         rewind = app.screen.query_one("#rewind", OptionList)
@@ -128,8 +139,8 @@ async def test_rewind_from_the_debrief_and_finish_differently(library: Path, sav
         await until_screen(pilot, "PlayScreen")
         assert "What if?" in text_of(app, "#notice")
         assert app.session.run.choice_log == [] and app.session.run_id == "tiny-run-2"
-        await choose(pilot, "1")  # scale now -> incident (seed 1)
-        await choose(pilot, "2")  # keep running -> crisis
+        await take(pilot, "scale-now")  # -> incident (seed 1)
+        await take(pilot, "keep-running")  # -> crisis
         assert screen_name(app) == "DebriefScreen"
         assert app.session.run.ending == "crisis"
         assert "Crisis" in text_of(app, "#outcome-text")
@@ -142,8 +153,8 @@ async def test_home_shows_best_result_after_a_finished_run(library: Path, saves:
     app = make_app(library, saves)
     async with app.run_test(size=SIZE) as pilot:
         await start_tiny(pilot)
-        await choose(pilot, "2")
-        await choose(pilot, "1")
+        await take(pilot, "name-owner")
+        await take(pilot, "measure")
         score = app.screen.debrief.outcome.overall
         await pilot.press("escape")
         await wait_for(
@@ -188,8 +199,8 @@ async def test_markdown_export_is_written_and_correct(library: Path, saves: Path
     app = make_app(library, saves)
     async with app.run_test(size=SIZE) as pilot:
         await start_tiny(pilot)
-        await choose(pilot, "2")
-        await choose(pilot, "1")
+        await take(pilot, "name-owner")
+        await take(pilot, "measure")
         await wait_for(pilot, lambda: app.screen.range is not None)
         await pilot.press("e")
         path = saves / "debriefs" / "tiny-run-1.md"
@@ -292,7 +303,7 @@ async def test_play_screen_keeps_working_when_saving_fails(library: Path, tmp_pa
     async with app.run_test(size=SIZE) as pilot:
         await start_tiny(pilot)
         assert "Could not save your progress" in text_of(app, "#notice")
-        await choose(pilot, "2")
+        await take(pilot, "name-owner")
         assert isinstance(app.screen, PlayScreen)
 
 

@@ -29,7 +29,7 @@ from simgame.tui.messages import (
     ScenarioChosen,
 )
 from tests.tui.support import SIZE, home_ready, make_app, screen_name, until_screen, wait_for
-from tests.tui.test_flows import choose, start_tiny, text_of
+from tests.tui.test_flows import start_tiny, take, text_of
 
 FLOW_MESSAGES = tuple(
     cls for cls in vars(messages).values() if isinstance(cls, type) and issubclass(cls, Message) and cls is not Message
@@ -62,7 +62,7 @@ async def test_escape_on_the_play_screen_saves_and_returns_to_the_library(librar
     app = make_app(library, saves)
     async with app.run_test(size=SIZE) as pilot:
         await start_tiny(pilot)
-        await choose(pilot, "2")  # one decision made, so there is progress to keep
+        await take(pilot, "name-owner")  # one decision made, so there is progress to keep
         await pilot.press("f1")
         await until_screen(pilot, "HelpScreen")
         assert re.search(r"^esc +Back to the library \(progress is saved\)", text_of(app, "#help-keys"), re.M)
@@ -102,8 +102,8 @@ async def test_a_whole_run_is_a_conversation_of_messages(library: Path, saves: P
         await start_tiny(pilot)
         [play] = recorder.of(PlayRequested)
         assert play.scenario is app.session.scenario
-        await choose(pilot, "2")
-        await choose(pilot, "1")
+        await take(pilot, "name-owner")
+        await take(pilot, "measure")
         await until_screen(pilot, "DebriefScreen")
         finished = app.session
         [debrief] = recorder.of(DebriefRequested)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.tui.snapshots import assert_snapshot
 from tests.tui.support import SIZE, home_ready, make_app, until_screen, wait_for
-from tests.tui.test_flows import choose, showing_consequence, start_tiny
+from tests.tui.test_flows import key_for, showing_consequence, start_tiny, take
 
 
 async def test_home(library: Path, saves: Path) -> None:
@@ -23,7 +23,7 @@ async def test_play(library: Path, saves: Path) -> None:
     app = make_app(library, saves, seed=1)
     async with app.run_test(size=SIZE) as pilot:
         await start_tiny(pilot)
-        await choose(pilot, "1")  # scale now -> drift -> incident: a failure phase, a locked choice
+        await take(pilot, "scale-now")  # -> drift -> incident: a failure phase, a locked choice
         assert_snapshot(app.export_screenshot(), "play")
 
 
@@ -31,7 +31,7 @@ async def test_consequence(library: Path, saves: Path) -> None:
     app = make_app(library, saves, seed=1)
     async with app.run_test(size=SIZE) as pilot:
         await start_tiny(pilot)
-        await pilot.press("1")
+        await pilot.press(key_for(app, "scale-now"))
         await wait_for(pilot, lambda: showing_consequence(app))
         assert_snapshot(app.export_screenshot(), "consequence")
 
@@ -40,8 +40,8 @@ async def test_debrief(library: Path, saves: Path) -> None:
     app = make_app(library, saves, seed=1)
     async with app.run_test(size=SIZE) as pilot:
         await start_tiny(pilot)
-        await choose(pilot, "2")
-        await choose(pilot, "1")
+        await take(pilot, "name-owner")
+        await take(pilot, "measure")
         await wait_for(pilot, lambda: app.screen.range is not None)
         assert_snapshot(app.export_screenshot(), "debrief")
 

@@ -131,9 +131,11 @@ class Explorer:
         budget: float | None = None,
         progress: Progress | None = None,
         keep_rows: bool = False,
+        keep_keys: bool = False,
     ) -> None:
         self.sc = sc
         self.keep_rows = keep_rows  # keep every scene's states after expanding it (tests compare them)
+        self.keep_keys = keep_keys  # keep each scene state's hash (the outcome map looks states up by it)
         spec = key_spec(sc)
         names: set[str] = set()
         for node in all_expressions(sc):
@@ -388,6 +390,8 @@ class Explorer:
             all_new = len(fresh) == n
             for m in moved:
                 self.moved |= m
+            if self.keep_keys:  # before `compact`, which moves the rows it keeps within ``data``
+                place.keys.append(bs.state_key(data if all_new else data[fresh]))
             place.add(
                 data if all_new else compact(data, fresh),
                 depth if all_new else depth[fresh],
@@ -657,6 +661,10 @@ def explore(
     budget: float | None = None,
     progress: Progress | None = None,
     keep_rows: bool = False,
+    keep_keys: bool = False,
 ) -> BatchGraph:
-    """Every reachable state of a scenario; raises `TooLarge` past ``max_states`` or ``budget`` seconds."""
-    return Explorer(sc, max_states, budget, progress, keep_rows).run()
+    """Every reachable state of a scenario; raises `TooLarge` past ``max_states`` or ``budget`` seconds.
+
+    ``keep_keys`` keeps each scene state's hash (`Place.keys`), which the outcome map stores.
+    """
+    return Explorer(sc, max_states, budget, progress, keep_rows, keep_keys).run()

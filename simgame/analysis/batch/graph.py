@@ -141,6 +141,7 @@ class Place:
         self._depth = Grow(np.int32)
         self._parent_step = Grow(np.int32)
         self._parent_pos = Grow(np.int32)
+        self.keys = Grow(np.uint64)  # each state's `row_hash`, when the explorer keeps them
         self.stuck_parts: list[I64] = []  # rows where no choice is available
         self.arrivals: list[int] = []  # an ending: the steps that end here (endings are not memoised)
         self.arrived = 0
@@ -197,7 +198,7 @@ class Place:
 
     def finish(self) -> None:
         """Give back the spare capacity (after exploration)."""
-        for grown in (self._depth, self._parent_step, self._parent_pos):
+        for grown in (self._depth, self._parent_step, self._parent_pos, self.keys):
             grown.trim()
         self.hashes = []
 

@@ -2,7 +2,7 @@
 
 The same arithmetic as `simgame.engine.scoring.score`, in the same order, so each value is the
 very float the debrief shows (tests/toolkit/test_explore_batch.py compares them state by
-state). Exhaustive exploration scores millions of endings this way.
+state), red-line ceilings included. Exhaustive exploration scores millions of endings this way.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from simgame.format.compiled import Scenario
 
 
 def overall(sc: Scenario, env: BatchEnv) -> F64:
-    """The overall score of every state, rounded to one decimal as Python's ``round`` does."""
+    """The overall score of every state, rounded to one decimal as Python's ``round`` does, red lines applied."""
     config = sc.doc.debrief
     dims: list[tuple[F64, float]] = []
     for did, dim in config.dimensions.items():
@@ -45,7 +45,14 @@ def overall(sc: Scenario, env: BatchEnv) -> F64:
         for value, _ in dims:
             total = total + value
         raw = total / len(dims)
-    return round1(raw)
+    return cap(sc, env, round1(raw))
+
+
+def cap(sc: Scenario, env: BatchEnv, scores: F64) -> F64:
+    """Each score lowered to the ceiling of every red line its state crossed (as `score` does with ``min``)."""
+    for line in sc.red_lines:
+        scores = np.where(expr_batch.truth(line.when, env), np.minimum(scores, line.ceiling), scores)
+    return scores
 
 
 def round1(values: F64) -> F64:
@@ -163,7 +170,7 @@ class Scorer:
         unsure = np.concatenate(unsure_parts) if unsure_parts else np.zeros(0, np.int64)
         if len(unsure):  # on a rounding half: score the debrief's way
             out[unsure] = overall(self.sc, Env(Rows(data[unsure]), self.layout))
-        return out
+        return cap(self.sc, Env(rows, self.layout), out) if self.sc.red_lines else out
 
     def _fast(self, data: I64, rows_at: int) -> tuple[F64, I64]:
         k = len(self.layout.metrics)

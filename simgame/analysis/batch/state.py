@@ -282,3 +282,29 @@ def row_hash(key: I64) -> U64:
         h *= _MIX
         h ^= h >> np.uint64(29)
     return h
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def _splitmix(z: U64) -> U64:
+    """splitmix64's finaliser: every input bit changes about half the output bits."""
+    z = (z ^ (z >> np.uint64(30))) * _MIX
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    return z ^ (z >> np.uint64(31))
+
+
+def state_key(key: I64) -> U64:
+    """A well-mixed 64-bit key of each row, for the outcome map (`simgame.analysis.outcomes.statekey`).
+
+    `row_hash` is fast but linear before its final mix, so rows that differ in a pattern collide
+    far more often than chance; the map needs a key that only collides by chance. Each column,
+    mixed with its position, is folded in through a full-avalanche mix.
+    """
+    words = key.view(np.uint64)
+    h = np.zeros(len(words), np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(words.shape[1]):
+            h = _splitmix(h ^ _splitmix(words[:, j] + _GOLDEN * np.uint64(j + 1)))
+    return h

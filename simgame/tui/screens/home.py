@@ -125,7 +125,9 @@ class HomeScreen(Screen[None]):
         if sc is None:
             label = Text.assemble("  ⚠ ", (entry.path.name, "bold"), "\n    cannot be played yet")
             return Option(label, id=f"invalid:{index}")
-        best = f"best {entry.best.score:.0f} ({entry.best.band_label})" if entry.best else "not played yet"
+        from simgame.engine.scoring import score_text  # loaded with the catalog, after the first frame
+
+        best = f"best {score_text(entry.best.score)} ({entry.best.band_label})" if entry.best else "not played yet"
         label = Text.assemble("  ▸ ", (sc.title, "bold"), f"\n    {sc.doc.minutes} min · {best}")
         return Option(label, id=f"scenario:{index}")
 
@@ -173,8 +175,10 @@ class HomeScreen(Screen[None]):
             return
         sc = entry.scenario
         doc = sc.doc
+        from simgame.engine.scoring import score_text
+
         best = (
-            f"{entry.best.score:.0f}/100, {entry.best.band_label}"
+            f"{score_text(entry.best.score)}/100, {entry.best.band_label}"
             f"{' (' + entry.best.ending_title + ')' if entry.best.ending_title else ''}"
             if entry.best
             else "not played yet"

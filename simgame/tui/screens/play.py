@@ -182,8 +182,12 @@ class PlayScreen(Screen[None]):
 
     def _event_line(self, event: EventRecord) -> str:
         from simgame.authoring.run_report import deltas_text
+        from simgame.engine.causes import named
+        from simgame.tui.widgets.consequence import event_heading
 
-        kind = f"Chance event ({event.probability:.0%} likely)" if event.is_chance else "Meanwhile"
+        run, last = self.session.run, self.session.last
+        current = last.index if last is not None and run.history else None
+        kind = event_heading(named(run.scenario, run.choice_log), event, current)  # names its cause
         return f"{kind}: {' '.join(event.text.split())} ({deltas_text(self.session.scenario, event.deltas)})"
 
     def _fill_choices(self, focus: bool = True) -> None:
@@ -191,7 +195,7 @@ class PlayScreen(Screen[None]):
         waiting = self.waiting_message is not None
         options = [
             Option(
-                option_prompt(o.number, o.label, o.available, o.locked_reason),
+                option_prompt(o.number, o.label, o.available, o.why_locked),
                 id=o.id,
                 disabled=waiting or not o.available,
             )
@@ -240,13 +244,13 @@ class PlayScreen(Screen[None]):
             self.make_choice(event.option.id)
 
     def action_choose(self, number: int) -> None:
-        options = self.session.run.options()
-        if not 1 <= number <= len(options):
+        """Key n takes the option shown n-th: numbers follow this run's shuffled order, never the file's."""
+        option = next((o for o in self.session.run.options() if o.number == number), None)
+        if option is None:
             self.app.bell()
             return
-        option = options[number - 1]
         if not option.available:
-            self._extra_notice = f"Option {number} is locked: {option.locked_reason}"
+            self._extra_notice = f"Option {number} is locked: {option.why_locked}"
             self.show_notice()
             self.app.bell()
             return
