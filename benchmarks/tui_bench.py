@@ -161,7 +161,13 @@ async def measure_choice_latency(rounds: int, library: Path, saves: Path) -> dic
                 hit = next((t for t, c in frames if t >= start and c is consequence), None)
                 if hit is not None:
                     return (hit - start) * 1000
+                if time.perf_counter() - start > 30:
+                    raise RuntimeError(f"no frame {'with' if consequence else 'without'} the consequence in 30 s")
                 await pilot.pause(0.001)
+
+        def key_for(choice_id: str) -> str:
+            """The key the player sees for a choice: option order is shuffled per seed, so name ids."""
+            return str(next(o.number for o in app.session.run.options() if o.id == choice_id))
 
         while app.catalog is None:
             await pilot.pause(0.01)
@@ -173,8 +179,9 @@ async def measure_choice_latency(rounds: int, library: Path, saves: Path) -> dic
             start = time.perf_counter()
             await pilot.press("x")  # bound to nothing: what any key costs under Pilot on this screen
             idle_key.append((time.perf_counter() - start) * 1000)
-            for key in ("2", "1"):  # name an owner, then measure: two scenes, always available
+            for choice in ("name-owner", "measure"):  # two scenes, always available
                 await pilot.pause(0.05)
+                key = key_for(choice)
                 frames.clear()
                 start = time.perf_counter()
                 await pilot.press(key)

@@ -16,6 +16,9 @@ from tests.support import TINY
 # Outcome maps are built once per scenario version and shared by every test worker (and kept
 # between local runs): a map is keyed by the scenario's content hash, so a stale one is never read.
 os.environ.setdefault("SIMGAME_MAPS", str(Path(__file__).resolve().parent.parent / ".pytest_cache" / "outcome-maps"))
+# The CLI turns an unexpected exception into one sentence and a log file; under test it re-raises
+# instead (in-process and in every child the tests start), so any such exception fails its test.
+os.environ.setdefault("SIMGAME_RERAISE", "1")
 
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.register_profile(

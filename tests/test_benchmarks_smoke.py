@@ -16,7 +16,7 @@ from types import ModuleType
 
 import pytest
 
-from benchmarks import cohort_events, cohort_memory, cohort_report, toolkit_bench, tui_bench
+from benchmarks import cohort_events, cohort_memory, cohort_report, outcomes_bench, toolkit_bench, tui_bench
 from benchmarks.common import MET, NO_GOAL, NOT_MET, Area, Figure, Goal, markdown_table, text_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,6 +74,7 @@ def test_tiny_benchmarks_render_a_document(tmp_path: Path) -> None:
     assert events["many_events"] == 2 * 32
     rep_figs, report = cohort_report.bench(players=3, decisions=4)
     assert report["players"] == 3 and rep_figs[0].goal is not None
+    assert report["rated"] == report["steps"] == 12  # every decision rated from the outcome map
     memory = {"players": 1, "rss_mean": 50.0, "rss_max": 50.0, "pss_mean": 40.0, "hub_rss": 50.0, "bare": 10.0}
     cohort = Area(
         "cohort",
@@ -100,12 +101,23 @@ def test_tiny_benchmarks_render_a_document(tmp_path: Path) -> None:
         {"startup": start, "latency": latency, **raw_common},
     )
 
+    out_figs, out_raw = outcomes_bench.bench(paths=[outcomes_bench.TINY], game=outcomes_bench.TINY, repeat=1)
+    game = out_raw["game"]
+    assert game["reference_shown"] and game["decisions"] >= 1 and game["children_rss"] == 0
+    assert out_raw["builds"][0]["build"]["mapped"] > 0 and out_raw["lookup"]["found"] == out_raw["lookup"]["decisions"]
+    outcomes = Area("outcomes", run.TITLES["outcomes"], ["cmd"], out_figs, {**out_raw, **raw_common})
+
     doc = run.render_doc(
-        ["--quick"], True, {"loads": (1.0, 1.0, 1.0), "when": "today"}, {"toolkit": toolkit, "cohort": cohort}, None
+        ["--quick"],
+        True,
+        {"loads": (1.0, 1.0, 1.0), "when": "today"},
+        {"toolkit": toolkit, "cohort": cohort, "outcomes": outcomes},
+        None,
     )
     assert "Quick run" in doc and "## Goals" in doc and "<= 3x safe_load" in doc and "< 80 MB" in doc
+    assert "< 100 ms" in doc and "< 500 MB" in doc and "< 0.5 s" in doc and "first report (outcome map" in doc
     assert "Terminal UI" not in doc
     again = run.render_doc(["--only", "tui"], True, {"loads": (1.0, 1.0, 1.0), "when": "later"}, {"tui": tui}, doc)
-    for title in ("## Terminal UI", "## Author toolkit", "## Cohorts"):
+    for title in ("## Terminal UI", "## Author toolkit", "## Cohorts", "## Outcome maps"):
         assert title in again
     assert "<= 1.5x bare app" in again and "kept from the previous run" in again

@@ -13,7 +13,7 @@ from simgame.engine.run import Run
 from simgame.engine.scoring import debrief
 from simgame.format.compiled import Scenario
 from simgame.format.loader import check_text, load_scenario
-from tests.support import DATA
+from tests.support import DATA, TINY
 
 CUT = "Skip the data checks to hit the date"
 TRAIN = "Send everyone on a training course"
@@ -136,3 +136,38 @@ def test_only_the_parts_that_decided_a_condition_are_causes() -> None:
     # `a` was cleared at index 1 and `b` set at index 0: `a or b` holds because of `b` alone, while
     # `not a` and `not (a and b)` hold because `a` was cleared.
     assert {e.id: e.caused_by for e in cleared.history[-1].events} == {"either": (0,), "not-a": (1,), "not-both": (1,)}
+
+
+ODDS = "        when: rushed\n        chance: 0.3 + risk / 200\n"  # tiny's drift event, replaced below
+
+
+def tiny_with_drift_chance(tiny: Scenario, chance: str) -> Scenario:
+    """tests/data/tiny.yaml with the drift event at any state, at ``chance``."""
+    text = TINY.read_text(encoding="utf-8")
+    assert ODDS in text
+    result = check_text(text.replace(ODDS, f"        chance: {chance}\n"), "odds.yaml", None)
+    assert result.scenario is not None, [d.render() for d in result.diagnostics]
+    return result.scenario
+
+
+def drifted(scenario: Scenario, first: str) -> Run:
+    """The first run (by seed) where the drift event fires after ``first``."""
+    for seed in range(50):
+        run = Run.replay(scenario, seed, [first])
+        if "drift" in fired(run):
+            return run
+    raise AssertionError("the drift never fired")
+
+
+def test_a_chance_credits_a_decision_only_when_it_raised_the_odds(tiny: Scenario) -> None:
+    # Naming an owner cut the drift's odds from 90% to 30%: when it drifts anyway, that is not why.
+    lowered = drifted(tiny_with_drift_chance(tiny, "if(owner, 0.3, 0.9)"), "name-owner")
+    [drift] = [e for e in lowered.history[-1].events if e.id == "drift"]
+    assert drift.probability == pytest.approx(0.3) and drift.caused_by == ()
+    assert "meanwhile (a 30% chance): Triage quality drops" in debrief_text(debrief(lowered), lowered.scenario)
+    # The same choice raising the odds from 30% to 90% is a cause.
+    raised = drifted(tiny_with_drift_chance(tiny, "if(owner, 0.9, 0.3)"), "name-owner")
+    assert fired(raised)["drift"] == (0,)
+    assert "then (a 90% chance): Triage quality drops" in debrief_text(debrief(raised), raised.scenario)
+    # As shipped, the drift needs `when: rushed`: the `when` names the rush whatever the odds say.
+    assert fired(drifted(tiny, "scale-now"))["drift"] == (0,)

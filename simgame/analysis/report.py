@@ -101,11 +101,14 @@ def explore(
     mode: str = "auto",
     progress: Phase | None = None,
     maps: Path | None = None,
+    name: str = "",
 ) -> Report:
     """Explore a scenario: exhaustively when it fits (``mode`` auto/exhaustive), else by seeded random play.
 
     With ``maps`` (a folder), an exhaustive exploration also writes the scenario's outcome map
     there, which the balance checks (SG7xx) read and every later debrief and report reuses.
+    ``name`` is the scenario as the user named it (a path or a bundled id): the balance checks'
+    re-run commands use it, so they load what was explored (the scenario's id when not given).
     """
     graph: BatchGraph | None = None
     why = ""
@@ -130,7 +133,8 @@ def explore(
         progress("personas", 1, 1)
     _common_findings(sc, report)
     report.findings += [
-        Finding(b.code, "warning", f"{b.message}. Fix: {b.fix}", b.rerun) for b in balance.check(sc, outcomes)
+        Finding(b.code, "warning", f"{b.message}. Fix: {b.fix}", b.rerun)
+        for b in balance.check(sc, outcomes, name=name)
     ]
     return report
 

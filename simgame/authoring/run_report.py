@@ -10,6 +10,7 @@ from simgame.engine.run import Run
 from simgame.engine.scoring import Debrief, debrief, red_line_sentences, score_text
 from simgame.engine.state import Decision, EventRecord
 from simgame.format.compiled import Scenario
+from simgame.format.inert import inert
 from simgame.format.model import PRACTICES
 
 
@@ -62,7 +63,10 @@ def _wrap(text: str, indent: str = "  ") -> str:
 
 
 def transcript_text(run: Run, steps: list[tuple[str, list[str], Decision | None]]) -> str:
-    """Human-readable transcript: each scene, the options shown, the choice and what followed."""
+    """Human-readable transcript: each scene, the options shown, the choice and what followed.
+
+    Inert (:func:`simgame.format.inert.inert`): printed to a terminal, no escape sequence acts on it.
+    """
     sc = run.scenario
     names = named(sc, run.choice_log)
     out = [f"{sc.title} (seed {run.seed}{', fixture ' + run.fixture if run.fixture else ''})", ""]
@@ -84,10 +88,11 @@ def transcript_text(run: Run, steps: list[tuple[str, list[str], Decision | None]
             for event in decision.events:
                 out.append("  " + event_text(sc, event, because_words(names, earlier_causes(event, decision.index))))
         out.append("")
-    return "\n".join(out)
+    return inert("\n".join(out))
 
 
 def debrief_text(d: Debrief, scenario: Scenario) -> str:
+    """The debrief as plain text for a terminal (inert, as :func:`transcript_text`)."""
     o = d.outcome
     lines = [f"== Debrief: {d.ending_title} ({d.ending_tone})"]
     if d.ending_text:
@@ -116,7 +121,7 @@ def debrief_text(d: Debrief, scenario: Scenario) -> str:
             lines.append(f"     {heading[:1].lower() + heading[1:]}: {text}")
         if r.note:
             lines.append(_wrap(r.note, "     "))
-    return "\n".join(lines)
+    return inert("\n".join(lines))
 
 
 def debrief_markdown(d: Debrief, run: Run) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -12,6 +13,7 @@ from simgame.cli import explore as explore_cmd
 from simgame.cli import graph as graph_cmd
 from simgame.cli import new as new_cmd
 from simgame.cli import stats as stats_cmd
+from simgame.cli.common import RERAISE_ENV, crash_message
 from simgame.settings import SettingsError, load_settings
 
 Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
@@ -79,3 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug or the machine (full disk, read-only folder): one sentence and a log file
+        if os.environ.get(RERAISE_ENV):
+            raise  # the test suite sets it, so any such exception fails the test that caused it
+        print(crash_message(exc, args_list), file=sys.stderr)
+        return 1

@@ -175,7 +175,8 @@ def _prepare_reference(cohort: Cohort) -> None:
     from simgame.settings import SettingsError
 
     with contextlib.suppress(SettingsError, OSError, CohortError, LoadError):
-        prepare_map(load_settings().maps_dir, scenario_of(cohort))
+        settings = load_settings()
+        prepare_map(settings.maps_dir, scenario_of(cohort), settings.map_memory_mb)
 
 
 def handle_list(args: argparse.Namespace) -> int:

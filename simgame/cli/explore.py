@@ -117,6 +117,7 @@ def handle(args: argparse.Namespace) -> int:
             mode="random" if args.random else "auto",
             progress=progress,
             maps=load_settings().maps_dir,
+            name=args.scenario,
         )
     outcomes = open_map(load_settings().maps_dir, scenario)
     if args.format == "json":

@@ -8,18 +8,21 @@ import re
 import sys
 from pathlib import Path
 
-from simgame.cli.common import fail, saves_dir
+from simgame.cli.common import fail, os_problem, saves_dir
 from simgame.cohort.codes import is_valid_code, normalise_code
 from simgame.cohort.errors import CohortError
 from simgame.cohort.store import check_name
 from simgame.engine.run import EngineError, Run
 from simgame.engine.saves import SaveError, atomic_write
+from simgame.format.safefile import SafeReadError
+from simgame.format.safejson import JSONLimitError, read_json
 
 EXAMPLE = """examples:
   simgame export --join K7QF3M --name "Blue Heron"                  from your session outbox
   simgame export --join K7QF3M --name "Blue Heron" --from saves/pilot-to-production-20260501.json
 Hand the file to the facilitator (USB stick, e-mail, chat); they run `simgame cohort import`.
 """
+MEMO_BYTES = 64 * 1024  # the small session.json an outbox keeps beside its events
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -68,11 +71,19 @@ def _from_outbox(saves: Path, code: str, name: str) -> tuple[Run, str | None]:
     if not memos:
         raise CohortError(f"no game for {name} in session {code} on this machine; use --from with a save file")
     folder = memos[-1]
-    info = json.loads((folder / "session.json").read_text(encoding="utf-8"))
-    scenario = load_for(str(info["scenario_id"]))
-    choices = fold_local(Outbox(folder), str(info["player"]))
+    try:
+        info = read_json(folder / "session.json", MEMO_BYTES)
+    except (SafeReadError, JSONLimitError) as exc:
+        raise CohortError(f"the record of your game in {folder} cannot be read ({exc})") from None
+    if not isinstance(info, dict) or not all(isinstance(info.get(k), str) for k in ("scenario_id", "player")):
+        raise CohortError(f"the record of your game in {folder} is damaged; use --from with a save file")
+    seed = info.get("seed")
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise CohortError(f"the record of your game in {folder} is damaged (its seed); use --from with a save file")
+    scenario = load_for(info["scenario_id"])
+    choices = fold_local(Outbox(folder), info["player"])
     team = info.get("team")
-    return Run.replay(scenario, int(info["seed"]), choices), team if isinstance(team, str) else None
+    return Run.replay(scenario, seed, choices), team if isinstance(team, str) else None
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -95,7 +106,10 @@ def handle(args: argparse.Namespace) -> int:
         return fail(str(exc))
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "player"
     out = Path(args.output or f"{code}-{slug}.result.json")
-    atomic_write(out, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    try:
+        atomic_write(out, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        return fail(f"the result file was not written ({os_problem(exc)})")
     state = "finished" if run.ended else f"{len(run.history)} decision(s), not finished"
     print(f"wrote {out} ({state}); give it to your facilitator", file=sys.stderr)
     return 0

@@ -9,7 +9,7 @@ from simgame.engine.run import Run
 MAX_STEPS = 10_000
 
 # How a headless player keeps choosing; every policy reads the options in the order the player sees.
-POLICIES = ("random", "first", "last", "longest", "shortest", "cautious")
+POLICIES = ("random", "first", "last", "longest", "shortest", "cautious", "aggressive")
 
 
 def option_lines(run: Run) -> list[str]:
@@ -32,7 +32,8 @@ def pick(run: Run, policy: str, rng: random.Random) -> str | None:
 
     `first` and `last` go by position, so they probe what position bias would win; `longest`
     and `shortest` go by label length (ties: the one shown first), a test of wordy answers;
-    `cautious` takes the option the risk-averse persona would (ties: the one shown first).
+    `cautious` and `aggressive` take the option the risk-averse or the ship-fast persona would
+    (ties: the one shown first).
     `random` draws uniformly from the ids in file order, so `--policy random --seed N` stays
     the very play `simgame explore` and its random persona report for seed N.
     """
@@ -43,7 +44,7 @@ def pick(run: Run, policy: str, rng: random.Random) -> str | None:
         return available[0]
     if policy == "last":
         return available[-1]
-    if policy in ("longest", "shortest", "cautious"):
+    if policy in ("longest", "shortest", "cautious", "aggressive"):
         from simgame.analysis.balance import habit_pick
 
         return habit_pick(run.scenario, policy, available, rng)

@@ -11,13 +11,14 @@ from simgame.analysis.outcomes.reference import RunReference
 from simgame.authoring.reference_text import decision_json, reference_json, reference_lines
 from simgame.authoring.run_report import debrief_text, run_json, transcript_text
 from simgame.cli.cohort import play_in_cohort
-from simgame.cli.common import CliError, fail, load, saves_dir
+from simgame.cli.common import CliError, fail, load, os_problem, saves_dir
 from simgame.cli.headless import MAX_STEPS, POLICIES, passage, pick
 from simgame.cli.headless import option_lines as _options
 from simgame.engine.run import EngineError, Run
 from simgame.engine.saves import new_run_id, write_save
 from simgame.engine.scoring import debrief
 from simgame.engine.state import Decision
+from simgame.format.inert import inert
 
 EXAMPLE = """examples:
   simgame run pilot-to-production --seed 7 --choose scale-now,measure
@@ -45,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         choices=POLICIES,
         help="after the given choices, keep choosing this way until an ending: at random, the first or last "
         "option as the player sees them (options are shuffled per seed), the longest or shortest label, or "
-        "the most cautious option (what the risk-averse persona takes)",
+        "the most cautious or the most aggressive option (what the risk-averse or the ship-fast persona takes)",
     )
     p.add_argument(
         "--no-reference",
@@ -72,7 +73,8 @@ def _reference(run: Run) -> RunReference | str:
     from simgame.settings import SettingsError, load_settings
 
     try:
-        found = ensure_map(load_settings().maps_dir, run.scenario)
+        settings = load_settings()
+        found = ensure_map(settings.maps_dir, run.scenario, settings.map_memory_mb)
     except SettingsError as exc:
         return str(exc)
     if not isinstance(found, OutcomeMap):
@@ -104,7 +106,10 @@ def handle(args: argparse.Namespace) -> int:
             if args.format == "text":
                 print(transcript_text(run, steps))
             return fail(f"step {len(steps) + 1} (scene `{run.scene_id}`): {exc}")
-    while not run.ended and passage(run) is not None and len(steps) < MAX_STEPS:
+    # With --policy, the policy reads on through pass-through scenes itself, as `balance.play` and
+    # `analysis.play.random_play` do (`random` draws for a lone Continue too), so that
+    # `--policy P --seed N` is the very play the balance checks and `simgame explore` report.
+    while not args.policy and not run.ended and passage(run) is not None and len(steps) < MAX_STEPS:
         steps.append((run.scene_id, _options(run), run.choose(passage(run) or "")))
     while args.policy and not run.ended and len(steps) < MAX_STEPS:
         choice = pick(run, args.policy, rng)
@@ -114,7 +119,10 @@ def handle(args: argparse.Namespace) -> int:
     if not run.ended:
         steps.append((run.scene_id, _options(run), None))
     if args.save:
-        path = write_save(run, saves_dir(args.saves), new_run_id(scenario.id))
+        try:
+            path = write_save(run, saves_dir(args.saves), new_run_id(scenario.id))
+        except OSError as exc:  # a full disk or a read-only folder: say so plainly, the run itself is fine
+            return fail(f"the run was not saved ({os_problem(exc)})")
         print(f"saved to {path}", file=sys.stderr)
     reference = None if args.no_reference else _reference(run)
     if args.format == "json":
@@ -134,7 +142,7 @@ def handle(args: argparse.Namespace) -> int:
         print(debrief_text(d, scenario))
         if reference is not None:
             numbers = {r.decision.index: r.number for r in d.decisions}
-            print("\n".join(reference_lines(reference, d.outcome.overall, scenario, numbers)))
+            print(inert("\n".join(reference_lines(reference, d.outcome.overall, scenario, numbers))))
     else:
         print(f"Stopped before the end at scene `{run.scene_id}`. Choices here: {', '.join(run.available())}")
     return 0

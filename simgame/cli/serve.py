@@ -12,6 +12,7 @@ EXAMPLE = """examples:
   simgame serve --cohort K7QF3M                          this machine only (http://127.0.0.1:8765)
   simgame serve --cohort K7QF3M --host 0.0.0.0           open it to the room's network
   simgame serve --cohort K7QF3M --host 0.0.0.0 --port 9000 --max-sessions 120
+  simgame serve --cohort K7QF3M --host 0.0.0.0 --public-host hub.room.example   a name players use
 Browsers open http://ADDRESS:PORT/?code=K7QF3M; terminal players run
   simgame play --join K7QF3M --name NAME --hub http://ADDRESS:PORT
 """
@@ -38,6 +39,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         default=60,
         help="most browser games at once (each is a process of about 60-80 MB; default 60)",
     )
+    p.add_argument(
+        "--public-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name players reach this machine by (repeatable). The hub answers only to its listen "
+        "address, localhost, these names and the `hub` setting's (and any IP address when --host is 0.0.0.0)",
+    )
     p.add_argument("--store", help="the cohort store file (default: $SIMGAME_COHORT_DB or SAVES/cohorts.sqlite)")
     p.add_argument("--saves", help="saves folder (default: $SIMGAME_SAVES or ./saves)")
     p.set_defaults(handler=handle)
@@ -56,7 +65,9 @@ def handle(args: argparse.Namespace) -> int:
 
     if not 1 <= args.max_sessions <= 1000:
         return fail("--max-sessions must be between 1 and 1000")
-    path = load_settings(cohort_db=args.store, saves=args.saves).cohort_db_path()
+    settings = load_settings(cohort_db=args.store, saves=args.saves)
+    path = settings.cohort_db_path()
+    public = [*args.public_host, *([settings.hub] if settings.hub else [])]
     try:
         store = SqliteStore(path)
         cohort = find(store, args.cohort)
@@ -64,7 +75,7 @@ def handle(args: argparse.Namespace) -> int:
             raise CohortError(f"session {cohort.code} is closed; create a new one to play again")
     except CohortError as exc:
         return fail(str(exc))
-    hub = Hub(store, path.resolve(), cohort.code, args.host, args.port, args.max_sessions)
+    hub = Hub(store, path.resolve(), cohort.code, args.host, args.port, args.max_sessions, public_hosts=public)
     shown = args.host if args.host not in ("0.0.0.0", "::") else "THIS-MACHINE'S-ADDRESS"
     url = f"http://{shown}:{args.port}"
     print(
@@ -83,7 +94,9 @@ def handle(args: argparse.Namespace) -> int:
             flush=True,
         )
     try:
-        web.run_app(hub.make_app(), host=args.host, port=args.port, print=None, handle_signals=True)
+        web.run_app(
+            hub.make_app(), host=args.host, port=args.port, print=None, handle_signals=True, **hub.server_options()
+        )
     except OSError as exc:
         return fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     finally:

@@ -107,7 +107,8 @@ def _balance(scenario: Scenario, name: str) -> list[Diagnostic]:
     from simgame.analysis.outcomes.mapfile import OutcomeMap
     from simgame.settings import load_settings
 
-    found = ensure_map(load_settings().maps_dir, scenario)
+    settings = load_settings()
+    found = ensure_map(settings.maps_dir, scenario, settings.map_memory_mb)
     if not isinstance(found, OutcomeMap):
         print(f"{name}: balance checks without the outcome map ({found.reason})", file=sys.stderr)
     return balance.findings(scenario, found if isinstance(found, OutcomeMap) else None, name=name)

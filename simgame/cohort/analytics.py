@@ -3,12 +3,20 @@
 Runs are replayed deterministically from (scenario, seed, choices) on the engine's rules and
 scored with `simgame.engine.scoring.score`. Each decision is measured against the scenario's
 outcome map (`simgame.analysis.outcomes`): the expected points it gave up against the best
-option at that state, the same figure the solo debrief shows. A decision a player timed out on
-still shapes their run, but is left out of distributions and choice quality.
+option at that state, the same figure the solo debrief shows. A player's choice quality weighs
+each decision by how much it mattered (`simgame.analysis.outcomes.reference.choice_quality`), so
+it agrees with the points they gave up. A decision a player timed out on still shapes their run,
+but is left out of distributions and choice quality.
+
+Players reach a decision in different states, and an option may be offered in some of them only
+(a lock). An option's room-wide `expected` is its mean over the states where it was offered; the
+best option is found by comparing options on the states where both were offered, never by those
+means alone (an option offered only in good states would look best for that reason).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 from dataclasses import dataclass, field
@@ -16,6 +24,7 @@ from pathlib import Path
 
 from simgame.analysis.outcomes.cache import Unavailable, ensure_map
 from simgame.analysis.outcomes.mapfile import OutcomeMap, StartFigures
+from simgame.analysis.outcomes.reference import SPREAD_EPSILON, choice_quality
 from simgame.cohort.progress import PlayerProgress, fold
 from simgame.cohort.room import MIN_GROUP
 from simgame.cohort.store import Cohort, CohortStore, Player
@@ -47,11 +56,13 @@ class StepResult:
 
     @property
     def quality(self) -> float | None:
-        """Where the choice sits between the worst option here (0) and the best (100); None unrated."""
+        """Where the choice sits between the worst option here (0) and the best (100); None unrated.
+
+        One decision's position; a player's choice quality weighs decisions by their spread instead."""
         if not self.rated:
             return None
         top, low = max(self.options.values()), min(self.options.values())
-        if top - low < 0.005:
+        if top - low < SPREAD_EPSILON:
             return 100.0
         return round(100 * (self.options[self.choice] - low) / (top - low), 1)
 
@@ -71,9 +82,9 @@ class PlayerResult:
 
     @property
     def choice_quality(self) -> float | None:
-        """Mean position of the player's choices between the worst (0) and best (100) option."""
-        values = [q for s in self.steps if (q := s.quality) is not None]
-        return round(statistics.fmean(values), 1) if values else None
+        """Σ(mine − worst) / Σ(best − worst) over the rated decisions, 0-100: a decision counts as
+        much as its options' spread, so this agrees with `given_up`. None with nothing to choose."""
+        return choice_quality((s.options, s.choice) for s in self.steps if s.rated)
 
     @property
     def given_up(self) -> float | None:
@@ -91,7 +102,9 @@ class OptionStat:
     choice: str
     label: str
     count: int
-    expected: float | None  # mean expected final score after it, over the states the room chose at
+    # Mean expected final score under best play after it, over the room's on-time decisions here where
+    # it was offered: options offered in different states are not compared by this (see `DecisionStat.best`).
+    expected: float | None
 
 
 @dataclass
@@ -102,6 +115,7 @@ class DecisionStat:
     options: list[OptionStat]
     timed_out: int
     given_up: float = 0.0  # mean expected points the room's on-time choices here gave up
+    best: str | None = None  # the option that did best against each other on the states both were offered in
 
     @property
     def answered(self) -> int:
@@ -119,8 +133,7 @@ class DecisionStat:
 
     @property
     def best_option(self) -> OptionStat | None:
-        rated = [o for o in self.options if o.expected is not None]
-        return max(rated, key=lambda o: o.expected or 0.0) if rated else None
+        return next((o for o in self.options if o.choice == self.best), None)
 
     @property
     def popular(self) -> OptionStat | None:
@@ -153,11 +166,10 @@ class CohortAnalysis:
 
 def reference_map(scenario: Scenario, maps: Path | None = None) -> OutcomeMap | Unavailable:
     """The scenario's outcome map, built next door on first use (never explored in this process)."""
-    if maps is None:
-        from simgame.settings import load_settings
+    from simgame.settings import load_settings
 
-        maps = load_settings().maps_dir
-    return ensure_map(maps, scenario)
+    settings = load_settings()
+    return ensure_map(maps or settings.maps_dir, scenario, settings.map_memory_mb)
 
 
 def replay(scenario: Scenario, seed: int, prog: PlayerProgress, outcomes: OutcomeMap | None) -> PlayerResult:
@@ -207,6 +219,7 @@ def decision_stats(scenario: Scenario, players: list[PlayerResult]) -> list[Deci
     first: dict[str, int] = {}
     late: dict[str, int] = {}
     values: dict[str, dict[str, list[float]]] = {}
+    tables: dict[str, list[dict[str, float]]] = {}  # the option values of each on-time decision here
     lost: dict[str, list[float]] = {}
     for p in players:
         for s in p.steps:
@@ -220,11 +233,14 @@ def decision_stats(scenario: Scenario, players: list[PlayerResult]) -> list[Deci
             bucket[s.choice] = bucket.get(s.choice, 0) + 1
             for c, v in s.options.items():
                 values.setdefault(s.scene, {}).setdefault(c, []).append(v)
+            if s.options:
+                tables.setdefault(s.scene, []).append(s.options)
             if (g := s.given_up) is not None:
                 lost.setdefault(s.scene, []).append(g)
     out = []
     for scene, step in sorted(first.items(), key=lambda kv: (kv[1], kv[0])):
         here = values.get(scene, {})
+        authored = sorted(offered[scene], key=lambda c: scenario.choices[c].index)  # authored: no one's shuffle
         options = [
             OptionStat(
                 c,
@@ -232,13 +248,42 @@ def decision_stats(scenario: Scenario, players: list[PlayerResult]) -> list[Deci
                 counts.get(scene, {}).get(c, 0),
                 round(statistics.fmean(here[c]), 2) if here.get(c) else None,
             )
-            for c in sorted(offered[scene], key=lambda c: scenario.choices[c].index)  # authored: no one's shuffle
+            for c in authored
         ]
         given_up = round(statistics.fmean(lost[scene]), 2) if lost.get(scene) else 0.0
-        out.append(
-            DecisionStat(scene, scenario.scene(scene).title or scene, step, options, late.get(scene, 0), given_up)
-        )
+        best = best_option(tables.get(scene, []), authored)
+        title = scenario.scene(scene).title or scene
+        out.append(DecisionStat(scene, title, step, options, late.get(scene, 0), given_up, best))
     return out
+
+
+def best_option(tables: list[dict[str, float]], authored: list[str]) -> str | None:
+    """The option that did best where compared like with like: on the states where both were offered.
+
+    ``tables`` holds each option's expected final score at each decision the room made here. Two
+    options are compared by their mean difference over the decisions that offered both; the best
+    beats the most others (ties: it gave up fewer points against the best on the table where it
+    was offered, then the authored order). When every option is always offered this is simply
+    the option with the highest mean.
+    """
+    names = [c for c in authored if any(c in t for t in tables)]
+    if not names:
+        return None
+    shared = [t for t in tables if len(t) > 1]
+    record = dict.fromkeys(names, 0)
+    for a, b in itertools.combinations(names, 2):
+        diffs = [t[a] - t[b] for t in shared if a in t and b in t]
+        if not diffs or abs(lead := statistics.fmean(diffs)) < SPREAD_EPSILON:
+            continue
+        winner, loser = (a, b) if lead > 0 else (b, a)
+        record[winner] += 1
+        record[loser] -= 1
+
+    def shortfall(c: str) -> float:
+        gaps = [max(t.values()) - t[c] for t in shared if c in t]
+        return statistics.fmean(gaps) if gaps else 0.0
+
+    return max(names, key=lambda c: (record[c], -shortfall(c), -names.index(c)))
 
 
 def where_now(scenario: Scenario, seed: int, choices: list[str]) -> tuple[str, float] | None:

@@ -30,11 +30,14 @@ from simgame.engine.run import Run
 from simgame.engine.scoring import score
 from simgame.engine.state import Decision
 from simgame.format.compiled import Scenario
+from simgame.format.safefile import SafeReadError
+from simgame.format.safejson import JSONLimitError, read_json
 from simgame.settings import load_settings
 
 __all__ = ["CohortError", "CohortObserver", "observer_for"]
 
 POLL_BACKOFF = 5.0  # seconds between pacing polls while the hub does not answer
+MEMO_BYTES = 256 * 1024  # the session note kept for rejoining offline (a few hundred bytes)
 
 
 class Channel(Protocol):
@@ -101,10 +104,13 @@ class HubChannel:
         except HubUnreachable:
             self._quiet_until = time.monotonic() + POLL_BACKOFF
             return self.last
-        self.last = _cohort_from(state, self.last)
-        shown = state.get("revealed")
-        if isinstance(shown, dict) and isinstance(shown.get("counts"), dict):
-            self._revealed[int(shown.get("step", -1))] = {str(k): int(v) for k, v in shown["counts"].items()}
+        try:
+            self.last = _cohort_from(state, self.last)
+            shown = state.get("revealed")
+            if isinstance(shown, dict) and isinstance(shown.get("counts"), dict):
+                self._revealed[int(shown.get("step", -1))] = {str(k): int(v) for k, v in shown["counts"].items()}
+        except (TypeError, ValueError):  # not what a hub sends: keep the last pacing known
+            self._quiet_until = time.monotonic() + POLL_BACKOFF
         return self.last
 
     def revealed(self, step: int) -> dict[str, int] | None:
@@ -202,7 +208,8 @@ def observer_for(
         raise CohortError("a join code is needed to join a session")
     if not name:
         raise CohortError("choose a name to join the session (it is what the facilitator will see)")
-    name = check_name(name)
+    name = check_name(name)  # refused here as the hub and the store would: controls, direction overrides
+    team = check_name(team, "team name") if team else None
     if hub:
         return _via_hub(join, name, team, hub, saves)
     origin = origin or load_settings().cohort_origin
@@ -233,31 +240,37 @@ def _via_hub(join: str, name: str, team: str | None, url: str, saves: Path | Non
                 f"{exc}. Check the address and the network, or play offline and send the "
                 "facilitator a result file with `simgame export`."
             ) from None
-        info = json.loads(memo.read_text(encoding="utf-8"))  # rejoin offline: the outbox keeps everything
+        try:  # rejoin offline: the outbox keeps everything
+            info = read_json(memo, MEMO_BYTES, max_depth=8)
+        except (SafeReadError, JSONLimitError):
+            raise CohortError(f"{exc}, and this machine's note of the session ({memo}) is damaged") from None
     outbox = Outbox(folder)
-    cohort = Cohort(
-        code=code,
-        name=str(info.get("cohort_name", "")),
-        scenario_id=str(info["scenario_id"]),
-        scenario_ref=str(info["scenario_id"]),
-        content_hash=str(info["content_hash"]),
-        seed=int(info["seed"]),
-        pace=str(info.get("pace", "free")),
-        open_step=0,
-        revealed_step=-1,
-        paused=False,
-        key_hash="",
-        created="",
-    )
+    try:
+        cohort = Cohort(
+            code=code,
+            name=str(info.get("cohort_name", "")),
+            scenario_id=str(info["scenario_id"]),
+            scenario_ref=str(info["scenario_id"]),
+            content_hash=str(info["content_hash"]),
+            seed=int(info["seed"]),
+            pace=str(info.get("pace", "free")),
+            open_step=0,
+            revealed_step=-1,
+            paused=False,
+            key_hash="",
+            created="",
+        )
+        player = str(info["player"])
+        remote = [str(c) for c in info.get("resume", [])]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise CohortError(f"the hub at {client.base} sent a join answer simgame cannot use") from None
     scenario = load_for(cohort.scenario_id)
     if scenario.content_hash != cohort.content_hash:
         raise CohortError(
             f"your copy of `{cohort.scenario_id}` differs from the facilitator's; update simgame "
             "so your results can be compared with the room's"
         )
-    player = str(info["player"])
     local = fold_local(outbox, player)
-    remote = [str(c) for c in info.get("resume", [])]
     resume = remote if len(remote) >= len(local) else local
     return CohortObserver(HubChannel(client, player, outbox, cohort), scenario, cohort, player, name, resume)
 

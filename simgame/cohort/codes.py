@@ -24,7 +24,7 @@ def normalise_code(text: str) -> str:
 
 
 def is_valid_code(text: str) -> bool:
-    return bool(_CODE.match(text))
+    return bool(_CODE.fullmatch(text))
 
 
 KEY_ALPHABET = string.ascii_letters + string.digits

@@ -11,9 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.markup import escape
 from textual.widgets import DataTable, Footer, Static
 
 from simgame.cohort import pacing
@@ -24,6 +26,7 @@ from simgame.cohort.sessions import scenario_of
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.storage import open_store
 from simgame.cohort.store import LOCKSTEP
+from simgame.format.inert import inert
 
 REFRESH_SECONDS = 2.0
 
@@ -121,7 +124,7 @@ class Dashboard(App[None]):
                 pace += f" · revealed {c.revealed_step + 1}"
         state = "CLOSED" if not c.is_open else ("PAUSED" if c.paused else "live")
         self.query_one("#summary", Static).update(
-            f"[b]{c.name}[/b]  code [b]{c.code}[/b] · {self.scenario.title} · {pace} · {state}\n"
+            f"[b]{_shown(c.name)}[/b]  code [b]{c.code}[/b] · {_shown(self.scenario.title)} · {pace} · {state}\n"
             f"{len(view.rows)} joined · {view.finished} finished · {len(view.stragglers)} straggler(s)"
         )
         rows, shown, pages = view.page(self.page_number)
@@ -130,26 +133,28 @@ class Dashboard(App[None]):
         table.clear()
         for r in rows:
             marker = "⚠ " if r.straggler else ""
-            table.add_row(marker + r.name, r.team, r.origin, str(r.decisions), r.where, r.status)
+            cells = (marker + r.name, r.team, r.origin, str(r.decisions), r.where, r.status)
+            table.add_row(*(Text(inert(cell, keep_lines=False)) for cell in cells))  # players' text: never markup
         first = shown * PAGE_SIZE + (1 if rows else 0)
         self.query_one("#page", Static).update(
             f"players {first}-{shown * PAGE_SIZE + len(rows)} of {len(view.rows)} · page {shown + 1}/{pages} (n/p)"
         )
         late = f", {view.timed_out_at_focus} timed out" if view.timed_out_at_focus else ""
         self.query_one("#split", Static).update(
-            f"[b]Decision {view.focus + 1}[/b] (←/→){late}\n" + "\n".join(bar_lines(view.split))
+            f"[b]Decision {view.focus + 1}[/b] (←/→){late}\n"
+            + "\n".join(_shown(line) for line in bar_lines(view.split))
         )
         self.query_one("#scores", Static).update(
             "[b]Overall scores so far[/b]\n" + "\n".join(histogram_lines(view.scores))
         )
         room = self.has_class("-room")
         teams = [
-            f"{t[:14]:<14} {n:>3} in {f:>4} done  {m:g} decisions avg"
+            _shown(f"{t[:14]:<14} {n:>3} in {f:>4} done  {m:g} decisions avg")
             for t, n, f, m in view.teams
             if not room or n >= MIN_GROUP
         ]
         self.query_one("#teams", Static).update("[b]Teams[/b]\n" + ("\n".join(teams) or "no players yet"))
-        names = ", ".join(r.name for r in view.stragglers[:12])
+        names = ", ".join(_shown(r.name) for r in view.stragglers[:12])
         more = f" and {len(view.stragglers) - 12} more" if len(view.stragglers) > 12 else ""
         straggling = f"{len(view.stragglers)}: {names}{more}" if view.stragglers else "none"
         if room:
@@ -201,3 +206,8 @@ class Dashboard(App[None]):
 def run_dashboard(code: str, store_path: Path | None, key: str | None) -> int:
     Dashboard(code, store_path, key).run()
     return 0
+
+
+def _shown(text: str) -> str:
+    """A player's (or an author's) text inside markup: inert, and escaped so it is never read as markup."""
+    return escape(inert(text, keep_lines=False))

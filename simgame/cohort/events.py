@@ -73,7 +73,7 @@ def make_event(
 
 def check_event(event: Event) -> None:
     """Refuse malformed events before they reach the log (the hub receives them from the network)."""
-    if not isinstance(event.id, str) or not EVENT_ID.match(event.id):
+    if not isinstance(event.id, str) or not EVENT_ID.fullmatch(event.id):
         raise EventError("event id must be 8-80 letters, digits or `_.:-`")
     if event.kind not in KINDS:
         raise EventError(f"unknown event kind `{event.kind}`")

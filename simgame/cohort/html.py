@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from simgame.cohort.render import WITHHELD, reference_text, stats_text
+from simgame.cohort.render import DECISIONS_NOTE, WITHHELD, expected_text, reference_text, stats_text
 from simgame.cohort.room import MIN_GROUP
 from simgame.engine.scoring import score_text
 
@@ -103,11 +103,9 @@ def to_html(report: dict[str, Any]) -> str:
     if len(ranked) > 1:
         out.append(_bars([(t["team"], t["overall"]["mean"], f"{t['overall']['mean']:g}", False) for t in ranked], 100))
     out.append("<h2>Every decision against best play</h2>")
+    out.append(f'<p class="muted">{e(DECISIONS_NOTE)} Its bar is green.</p>')
     out += [_decision(d) for d in report["decisions"]]
-    out.append(
-        f'<p class="muted">{e(reference_text(report["best_outcome"]))} '
-        "Green bars mark the choice with the best expected final score under best play after it.</p>"
-    )
+    out.append(f'<p class="muted">{e(reference_text(report["best_outcome"]))}</p>')
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
@@ -137,20 +135,17 @@ def _analysis(report: dict[str, Any]) -> str:
 
 def _decision(d: dict[str, Any]) -> str:
     e = escape
+    divergence = WITHHELD if d["divergence"] is None else f"{d['divergence']:.2f}"
     head = (
         f'<div class="decision"><h3>{e(d["title"])} <span class="muted">from decision {d["first_step"] + 1}'
         f'</span></h3><p class="muted">{d["answered"]} on time · {d["timed_out"]} timed out · divergence '
-        f"{d['divergence']:.2f}</p>"
+        f"{e(divergence)}</p>"
     )
     if d["suppressed"]:
-        listing = "".join(
-            f"<li>{e(o['label'])}{' (best)' if o['is_best'] else ''}: expected "
-            f"{'not mapped' if o['expected'] is None else score_text(o['expected'])}</li>"
-            for o in d["options"]
-        )
+        listing = "".join(f"<li>{e(o['label'])}: expected {e(expected_text(d, o))}</li>" for o in d["options"])
         return head + f'<p class="muted">Split {e(WITHHELD)}</p><ul>{listing}</ul></div>'
     rows = []
     for o in d["options"]:
         best = "not mapped" if o["expected"] is None else f"expected: {score_text(o['expected'])}"
-        rows.append((o["label"], o["share"] or 0.0, f"{(o['share'] or 0):.0%} · {best}", o["is_best"]))
+        rows.append((o["label"], o["share"] or 0.0, f"{(o['share'] or 0):.0%} · {best}", bool(o["is_best"])))
     return head + _bars(rows, 1.0) + "</div>"

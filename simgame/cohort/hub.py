@@ -7,22 +7,46 @@
   starts each game without a shell and with a scrubbed environment.
 - Terminal players on their own laptops speak a small JSON API authenticated by the join
   code (header ``X-Join-Code``); their outbox resends with the same event ids, which the
-  store keeps once.
+  store keeps once, and a retried join (same request id) is answered with the same player.
 - Everything lands in the same cohort store the dashboard and reports read.
+
+Its perimeter, for a room's network where anyone may connect:
+
+- the ``Host`` header must name this hub (its bind address, a localhost name, or a name the
+  facilitator configured with ``--public-host`` or the ``hub`` setting; any IP address when it
+  listens on every interface), else 421: a DNS-rebinding page cannot reach it, and no page
+  ever repeats the Host it was asked for;
+- an address that keeps sending wrong join codes waits longer after each (429, logged);
+- request bodies are read with a deadline and a size cap, and JSON deeper than a few levels
+  is refused (400); idle and slow connections are dropped (:meth:`Hub.server_options`);
+- the store is called on one worker thread, never on the event loop, so a slow disk or
+  200 joins at once stall nobody's websocket;
+- a browser game counts against ``--max-sessions`` until its process has exited: the hub
+  asks it to quit, then terminates it, and only then frees its place.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
+import ipaddress
+import json
 import logging
 import os
 import re
+import socket
 import sys
 import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import aiohttp_jinja2
 from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
@@ -31,7 +55,9 @@ from simgame.cohort.codes import codes_equal
 from simgame.cohort.errors import CohortError
 from simgame.cohort.events import CHOSE, FINISHED, EventError, event_from_json
 from simgame.cohort.room import shareable, step_counts
-from simgame.cohort.store import Cohort, CohortStore
+from simgame.cohort.store import Cohort, CohortStore, Player
+from simgame.format.inert import unsafe_characters
+from simgame.format.safejson import JSONLimitError, loads_limited
 from simgame.settings import child_environment, load_settings
 
 log = logging.getLogger("simgame.hub")
@@ -40,6 +66,19 @@ PLAYER_KINDS = (CHOSE, FINISHED)
 MAX_BATCH = 200
 KEEP_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TERM", "TZ", "SYSTEMROOT")
 _FONT_LINK = re.compile(r"<link[^>]+fonts\.googleapis\.com[^>]*>\s*", re.IGNORECASE)
+
+MAX_BODY = 512 * 1024  # an outbox batch of 50 events is a few kB; 200 events of the largest data fit
+MAX_JSON_DEPTH = 16  # the API's deepest body is {"events": [{"data": {...}}]}
+BODY_TIMEOUT_S = 10.0  # a request body must arrive within this (a slowloris body is dropped)
+IDLE_TIMEOUT_S = 20.0  # a connection that sends no complete request for this long is closed
+LINGER_S = 2.0  # after refusing a body, read what is left for at most this long, then close
+GAME_GRACE_S = 5.0  # a game asked to quit has this long to exit before it is terminated
+MAX_JOIN_MEMORY = 10_000  # join request ids remembered (a retried join gets the same answer)
+_REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "localhost.localdomain"})
+WILDCARD = ("0.0.0.0", "::", "")
+
+T = TypeVar("T")
 
 
 def scrubbed_environment(store_path: Path, tmp: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -66,6 +105,11 @@ class GameProcess(AppService):
         self.argv = argv
         self.env = env
         self.pid: int | None = None
+
+    @property
+    def alive(self) -> bool:
+        """Starting, or running: a process that has exited (and been reaped) is not."""
+        return self._process is None or self._process.returncode is None
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         env = dict(self.env)
@@ -95,6 +139,138 @@ class GameProcess(AppService):
         self.pid = process.pid
         return process
 
+    async def run(self) -> None:
+        """As textual-serve's, and when the game's output ends (it quit or crashed) its page is closed too."""
+        try:
+            await super().run()
+        finally:
+            with contextlib.suppress(Exception):
+                await self.remote_close()
+
+    async def end(self, grace: float) -> None:
+        """Ask the game to quit; terminate it if it has not exited within ``grace``; kill it if that fails."""
+        with contextlib.suppress(TimeoutError, OSError, RuntimeError, ConnectionError):
+            await asyncio.wait_for(self.stop(), timeout=grace)
+        process = self._process
+        if process is None or process.returncode is not None:
+            return
+        for signal_it in (process.terminate, process.kill):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(process.wait(), timeout=grace)
+                return
+            with contextlib.suppress(ProcessLookupError):
+                signal_it()
+        await process.wait()  # killed: SIGKILL cannot be ignored
+
+
+class CodeBackoff:
+    """Per-address back-off on wrong join codes: a few typos are free, then each wrong code doubles the wait.
+
+    With the defaults, guessing drops to one try a minute after a dozen wrong codes (the
+    alphabet has 887 million codes). While an address waits, every request from it that needs
+    the code is refused (429) without looking at the code, so guessing in parallel gains nothing.
+    IPv6 addresses are counted by their /64, the block one machine can pick addresses from.
+    """
+
+    def __init__(
+        self,
+        free: int = 5,
+        first_wait: float = 1.0,
+        longest_wait: float = 60.0,
+        forget_after: float = 900.0,
+        max_addresses: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.free = free
+        self.first_wait = first_wait
+        self.longest_wait = longest_wait
+        self.forget_after = forget_after
+        self.max_addresses = max_addresses
+        self.clock = clock
+        self._tries: OrderedDict[str, tuple[int, float, float]] = OrderedDict()  # (wrong, until, last)
+
+    @staticmethod
+    def key(address: str | None) -> str:
+        try:
+            ip = ipaddress.ip_address(address or "")
+        except ValueError:
+            return address or "?"
+        if ip.version == 6 and not (ip.ipv4_mapped or ip.is_loopback):
+            return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+        return str(ip.ipv4_mapped or ip) if ip.version == 6 else str(ip)
+
+    def wait(self, address: str | None) -> float:
+        """Seconds before this address may present a code again (0: now)."""
+        entry = self._tries.get(self.key(address))
+        return 0.0 if entry is None else max(0.0, entry[1] - self.clock())
+
+    def wrong(self, address: str | None) -> tuple[int, float]:
+        """Count a wrong code; returns (wrong codes in a row, seconds this address must now wait)."""
+        key, now = self.key(address), self.clock()
+        count, _until, last = self._tries.pop(key, (0, 0.0, now))
+        if now - last > self.forget_after:
+            count = 0
+        count += 1
+        delay = 0.0 if count <= self.free else min(self.longest_wait, self.first_wait * 2 ** (count - self.free - 1))
+        self._tries[key] = (count, now + delay, now)
+        while len(self._tries) > self.max_addresses:
+            self._tries.popitem(last=False)  # the longest-quiet address is forgotten first
+        return count, delay
+
+    def right(self, address: str | None) -> None:
+        self._tries.pop(self.key(address), None)
+
+
+def host_name(header: str | None) -> str | None:
+    """The name in a ``Host`` header, lower-case, without port or trailing dot; None if malformed."""
+    if not header or len(header) > 255 or any(c.isspace() for c in header):
+        return None
+    text = header.strip().lower()
+    if text.startswith("["):
+        end = text.find("]")
+        if end < 0 or (text[end + 1 :] and not re.fullmatch(r":\d{1,5}", text[end + 1 :])):
+            return None
+        return text[1:end]
+    name, _, port = text.partition(":")
+    if port and not port.isdigit():
+        return None
+    name = name.rstrip(".")
+    return name if name and re.fullmatch(r"[a-z0-9._-]+", name) else None
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def allowed_host_names(bind: str, public: Iterable[str] = ()) -> frozenset[str]:
+    """The names this hub answers to: localhost names, its bind address, and the names configured."""
+    names = set(LOCAL_NAMES)
+    if bind not in WILDCARD:
+        names.add(bind.strip("[]").lower())
+    else:  # every interface: the machine's own names too (IP addresses are accepted separately)
+        with contextlib.suppress(OSError):
+            machine = socket.gethostname().lower()
+            names |= {machine, f"{machine}.local", machine.split(".")[0]}
+    for item in public:
+        name = host_name(urlsplit(item).netloc if "://" in item else item)
+        if name:
+            names.add(name)
+    return frozenset(names)
+
+
+def _error(status: int, message: str, **headers: str) -> web.Response:
+    return web.json_response({"error": message}, status=status, headers=headers or None)
+
+
+@dataclass(frozen=True)
+class _Joined:
+    player: str
+    name: str
+
 
 class Hub(Server):
     """textual-serve's Server, guarded, plus the JSON API for terminal players."""
@@ -109,22 +285,37 @@ class Hub(Server):
         max_sessions: int = 60,
         argv: list[str] | None = None,
         tmp: Path | None = None,
+        public_hosts: Iterable[str] = (),
+        backoff: CodeBackoff | None = None,
+        body_timeout: float = BODY_TIMEOUT_S,
+        idle_timeout: float = IDLE_TIMEOUT_S,
+        game_grace: float = GAME_GRACE_S,
     ) -> None:
         self.store = store
         self.store_path = store_path
         self.code = code
         self.max_sessions = max_sessions
-        self.sessions: dict[str, GameProcess] = {}
+        self.sessions: dict[str, GameProcess] = {}  # every game whose process has not yet been reaped
         self.spawned = 0
         self.argv = argv or [sys.executable, "-m", "simgame", "play", "--join", code]
         self.tmp = tmp or store_path.parent / "hub-tmp"
+        self.bind = host
+        self.host_names = allowed_host_names(host, public_hosts)
+        self.backoff = backoff or CodeBackoff()
+        self.body_timeout = body_timeout
+        self.idle_timeout = idle_timeout
+        self.game_grace = game_grace
         self._revealed: tuple[float, int, dict[str, int]] = (0.0, -2, {})
+        self._joins: OrderedDict[str, _Joined] = OrderedDict()
+        self._ending: dict[str, asyncio.Task[None]] = {}  # games being ended, by session id
+        # One thread owns the store: its calls never block the event loop, and never overlap.
+        self._store_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="simgame-hub-store")
         super().__init__(" ".join(self.argv), host=host, port=port, title="simgame")
 
     # -- the aiohttp application ----------------------------------------------------
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
-        app.middlewares.append(self._guard)
+        app.middlewares.extend([self._check_host, self._guard])
         app.add_routes(
             [
                 web.get("/api/v1/health", self.api_health),
@@ -133,31 +324,86 @@ class Hub(Server):
                 web.get("/api/v1/state", self.api_state),
             ]
         )
+        app.on_cleanup.append(self._close_store_thread)
         return app
 
     async def make_app(self) -> web.Application:
         """The application, for running under a test server or web.AppRunner."""
         return await self._make_app()
 
+    def server_options(self) -> dict[str, Any]:
+        """aiohttp server settings (for ``web.run_app`` or a test server): idle and slow connections are dropped."""
+        return {"keepalive_timeout": self.idle_timeout, "lingering_time": LINGER_S}
+
     def initialize_logging(self) -> None:
         logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     async def on_startup(self, app: web.Application) -> None:
-        log.info("simgame hub for session %s on %s", self.code, self.public_url)
+        log.info("simgame hub for session %s listening on %s:%s", self.code, self.bind, self.port)
 
     async def on_shutdown(self, app: web.Application) -> None:
-        """Ask every running game to quit (its choices are already stored); kill any that hang."""
-        for service in list(self.sessions.values()):
-            try:
-                await asyncio.wait_for(service.stop(), timeout=5)
-            except (TimeoutError, OSError, RuntimeError):
-                process = service._process
-                if process is not None and process.returncode is None:
-                    process.kill()
+        """Ask every running game to quit (its choices are already stored); terminate any that hang."""
+        await asyncio.gather(*(self._end_game(s) for s in list(self.sessions.values())))
 
-    # -- the guard: nothing is spawned and no API call is served without the code --------
+    async def _close_store_thread(self, app: web.Application) -> None:
+        self._store_thread.shutdown(wait=True)
+
+    async def _in_store(self, call: Callable[..., T], *args: Any, **kw: Any) -> T:
+        """Run a store call on the store's thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._store_thread, functools.partial(call, *args, **kw))
+
+    # -- the perimeter: the Host header, then the join code ------------------------------
+    def _host_ok(self, header: str | None) -> bool:
+        name = host_name(header)
+        if name is None:
+            return False
+        return name in self.host_names or (self.bind in WILDCARD and _is_ip(name))
+
+    @web.middleware
+    async def _check_host(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if not self._host_ok(request.headers.get("Host")):
+            # Not repeated back, not logged verbatim: the header is the caller's text.
+            log.info("refused a request from %s for another host name", request.remote)
+            return web.Response(
+                status=421, text="This hub does not answer to that address.\n", content_type="text/plain"
+            )
+        return await handler(request)  # type: ignore[no-any-return]
+
     def _code_ok(self, supplied: str | None) -> bool:
         return bool(supplied) and codes_equal(str(supplied).strip().upper(), self.code)
+
+    def _try_code(self, request: web.Request, supplied: str | None) -> web.Response | None:
+        """None if ``supplied`` is this session's code, else the refusal; a wrong code counts against the address."""
+        address = request.remote
+        wait = self.backoff.wait(address)
+        if wait > 0:
+            return self._slow_down(request, wait)
+        if self._code_ok(supplied):
+            self.backoff.right(address)
+            return None
+        if supplied:
+            count, delay = self.backoff.wrong(address)
+            if delay:
+                log.warning(
+                    "wrong join code from %s (%d in a row): it must wait %.0f s before its next try",
+                    self.backoff.key(address),
+                    count,
+                    delay,
+                )
+            else:
+                log.info("wrong join code from %s (%d in a row)", self.backoff.key(address), count)
+        if request.path == "/":
+            return web.Response(status=403, content_type="text/html", text=_ask_for_code(bool(supplied)))
+        return _error(403, "wrong or missing join code")
+
+    def _slow_down(self, request: web.Request, wait: float) -> web.Response:
+        seconds = str(max(1, int(wait + 0.999)))
+        message = f"too many wrong join codes from this address; try again in {seconds} s"
+        if request.path == "/":
+            page = _page("Please wait", f"<p>Too many wrong codes were tried from here. Try again in {seconds} s.</p>")
+            return web.Response(status=429, content_type="text/html", text=page, headers={"Retry-After": seconds})
+        return _error(429, message, **{"Retry-After": seconds})
 
     @web.middleware
     async def _guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
@@ -165,40 +411,53 @@ class Hub(Server):
         if path.startswith("/static/") or path == "/api/v1/health":
             return await handler(request)  # type: ignore[no-any-return]
         if path.startswith("/api/"):
-            if not self._code_ok(request.headers.get("X-Join-Code")):
-                return web.json_response({"error": "wrong or missing join code"}, status=403)
-            return await handler(request)  # type: ignore[no-any-return]
+            refused = self._try_code(request, request.headers.get("X-Join-Code"))
+            return refused or await handler(request)
         if path == "/":
             supplied = request.query.get("code") or request.cookies.get(COOKIE)
-            if not self._code_ok(supplied):
-                return web.Response(status=403, content_type="text/html", text=_ask_for_code(bool(supplied)))
+            refused = self._try_code(request, supplied)
+            if refused is not None:
+                return refused
             response = await handler(request)
-            if isinstance(response, web.Response) and response.text:
-                response.text = _FONT_LINK.sub("", response.text)  # no third-party requests from the room
             response.set_cookie(COOKIE, self.code, httponly=True, samesite="Strict", path="/")
             return response  # type: ignore[no-any-return]
         if path == "/ws":
-            if not self._code_ok(request.cookies.get(COOKIE) or request.query.get("code")):
-                return web.json_response({"error": "wrong or missing join code"}, status=403)
+            refused = self._try_code(request, request.cookies.get(COOKIE) or request.query.get("code"))
+            if refused is not None:
+                return refused
             origin = request.headers.get("Origin")
             if origin and urlsplit(origin).netloc != request.host:
-                return web.json_response({"error": "cross-site connection refused"}, status=403)
-            if len(self.sessions) >= self.max_sessions:
-                return web.json_response({"error": "the session is full; ask the facilitator"}, status=503)
+                return _error(403, "cross-site connection refused")
             return await handler(request)  # type: ignore[no-any-return]
         raise web.HTTPNotFound()
 
+    # -- the browser game ----------------------------------------------------------------
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
-        # Build links from the address the browser used (the server may listen on 0.0.0.0).
-        self.public_url = f"{request.scheme}://{request.host}"
-        return await super().handle_index(request)
+        """textual-serve's page, with addresses relative to wherever the browser is: no Host in the page."""
+        context = {
+            "font_size": max(8, min(48, to_int(request.query.get("fontsize", "16"), 16))),
+            "app_websocket_url": "/ws",
+            "config": {"static": {"url": "/static/"}},
+            "application": {"name": self.title},
+        }
+        response = aiohttp_jinja2.render_template("app_index.html", request, context)
+        page = _FONT_LINK.sub("", response.text or "")  # no third-party requests from the room
+        response.text = page.replace("</body>", f"{_WEBSOCKET_FROM_LOCATION}</body>", 1)
+        return response
 
-    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        """As textual-serve's, but with our process class, counted against the cap."""
+    def live_sessions(self) -> int:
+        """Browser games starting or running (what ``--max-sessions`` caps)."""
+        return sum(1 for service in self.sessions.values() if service.alive)
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse | web.Response:  # type: ignore[override]
+        """As textual-serve's, but with our process class, counted against the cap until its process has exited."""
         websocket = web.WebSocketResponse(heartbeat=15)
-        width = to_int(request.query.get("width", "80"), 80)
-        height = to_int(request.query.get("height", "24"), 24)
-        self.tmp.mkdir(parents=True, exist_ok=True)
+        if not websocket.can_prepare(request).ok:
+            return _error(400, "this address is the game's websocket; open the hub's page in a browser")
+        if self.live_sessions() >= self.max_sessions:
+            return _error(503, "the session is full; ask the facilitator")
+        width = max(20, min(500, to_int(request.query.get("width", "80"), 80)))
+        height = max(10, min(200, to_int(request.query.get("height", "24"), 24)))
         service = GameProcess(
             self.argv,
             scrubbed_environment(self.store_path, self.tmp),
@@ -208,30 +467,48 @@ class Hub(Server):
             download_manager=self.download_manager,
             debug=False,
         )
-        self.sessions[service.app_service_id] = service
+        self.sessions[service.app_service_id] = service  # counted from now: no await before this line
         try:
+            self.tmp.mkdir(parents=True, exist_ok=True)
             await websocket.prepare(request)
             await service.start(width, height)
             self.spawned += 1
-            try:
-                await self._relay(websocket, service)
-            finally:
-                await service.stop()
+            await self._relay(websocket, service)
         except asyncio.CancelledError:
-            await websocket.close()
+            with contextlib.suppress(Exception):
+                await websocket.close()
+            raise
         except Exception as error:  # a broken browser connection must not take the hub down
             log.warning("browser session ended: %s", error)
         finally:
-            self.sessions.pop(service.app_service_id, None)
+            # Shielded: even if this handler is cancelled, the game is ended and only then uncounted.
+            await asyncio.shield(self._end_game(service))
         return websocket
+
+    def _end_game(self, service: GameProcess) -> asyncio.Task[None]:
+        """A task that ends ``service``'s process and then frees its place (one per game)."""
+        key = service.app_service_id
+        if key in self._ending:
+            return self._ending[key]
+
+        async def end() -> None:
+            try:
+                await service.end(self.game_grace)
+            finally:
+                self.sessions.pop(key, None)
+                self._ending.pop(key, None)
+
+        task = asyncio.get_running_loop().create_task(end())
+        self._ending[key] = task
+        return task
 
     async def _relay(self, websocket: web.WebSocketResponse, service: AppService) -> None:
         async for message in websocket:
             if message.type != WSMsgType.TEXT:
                 continue
             try:
-                envelope = message.json()
-            except ValueError:
+                envelope = loads_limited(message.data, max_depth=4)
+            except JSONLimitError:
                 continue
             if not isinstance(envelope, list) or not envelope:
                 continue
@@ -241,7 +518,8 @@ class Hub(Server):
                 await service.send_bytes(data.encode("utf-8"))
             elif kind == "resize" and isinstance(data, dict):
                 await service.set_terminal_size(
-                    to_int(str(data.get("width", 80)), 80), to_int(str(data.get("height", 24)), 24)
+                    max(20, min(500, to_int(str(data.get("width", 80)), 80))),
+                    max(10, min(200, to_int(str(data.get("height", 24)), 24))),
                 )
             elif kind == "ping":
                 await websocket.send_json(["pong", data])
@@ -258,61 +536,113 @@ class Hub(Server):
         return web.json_response({"ok": True})
 
     async def _body(self, request: web.Request) -> dict[str, Any]:
+        """The request's JSON object: read within the deadline, at most MAX_BODY bytes, nested a few levels."""
+        if request.content_length is not None and request.content_length > MAX_BODY:
+            raise _bad_request(f"the request is too large (at most {MAX_BODY} bytes)")
+        chunks: list[bytes] = []
+        size = 0
         try:
-            body = await request.json()
-        except ValueError:
-            raise web.HTTPBadRequest(
-                text='{"error": "the request is not JSON"}', content_type="application/json"
+            async with asyncio.timeout(self.body_timeout):
+                while chunk := await request.content.read(65536):
+                    size += len(chunk)
+                    if size > MAX_BODY:
+                        raise _bad_request(f"the request is too large (at most {MAX_BODY} bytes)")
+                    chunks.append(chunk)
+        except TimeoutError:
+            log.warning(
+                "dropped a request from %s: its body did not arrive in %.0f s", request.remote, self.body_timeout
+            )
+            raise web.HTTPRequestTimeout(
+                text='{"error": "the request body arrived too slowly"}',
+                content_type="application/json",
+                headers={"Connection": "close"},
             ) from None
+        try:
+            body = loads_limited(b"".join(chunks), max_depth=MAX_JSON_DEPTH)
+        except JSONLimitError as exc:
+            raise _bad_request(f"the request is not usable JSON: {exc}") from None
         if not isinstance(body, dict):
-            raise web.HTTPBadRequest(text='{"error": "expected a JSON object"}', content_type="application/json")
+            raise _bad_request("expected a JSON object")
         return body
 
     async def api_join(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        name, team, request_id = body.get("name"), body.get("team"), body.get("request")
+        if not isinstance(name, str) or (team is not None and not isinstance(team, str)):
+            return _error(400, "a name (and optionally a team) is needed")
+        if request_id is not None and (not isinstance(request_id, str) or not _REQUEST_ID.fullmatch(request_id)):
+            return _error(400, "a join request id is 8 to 64 letters, digits, `-` or `_`")
+        earlier = self._joins.get(request_id) if request_id else None
+        try:
+            answer = await self._in_store(self._join, name, team or None, earlier)
+        except CohortError as exc:
+            return _error(409, str(exc))
+        if request_id:
+            self._joins[request_id] = _Joined(answer["player"], answer["name"])
+            self._joins.move_to_end(request_id)
+            while len(self._joins) > MAX_JOIN_MEMORY:
+                self._joins.popitem(last=False)
+        return web.json_response(answer)
+
+    def _join(self, name: str, team: str | None, earlier: _Joined | None) -> dict[str, Any]:
+        """On the store's thread: join (or rejoin) and what the player needs to play."""
+        from simgame.cohort.store import check_name
+
+        if earlier is not None:  # a retry of a join already answered: the same player, never another
+            if check_name(name) != earlier.name:
+                raise CohortError("this join request was already used with another name; join again")
+            player = next((p for p in self.store.players(self.code) if p.id == earlier.player), None)
+            if player is None:
+                raise CohortError("the player of this join request is no longer in the session")
+        else:
+            player, _ = self.store.join(self.code, name, team, origin="terminal")
+        return self._join_answer(player)
+
+    def _join_answer(self, player: Player) -> dict[str, Any]:
         from simgame.cohort.progress import fold
 
-        body = await self._body(request)
-        name, team = body.get("name"), body.get("team")
-        if not isinstance(name, str) or (team is not None and not isinstance(team, str)):
-            return web.json_response({"error": "a name (and optionally a team) is needed"}, status=400)
-        try:
-            player, _ = self.store.join(self.code, name, team or None, origin="terminal")
-            cohort = self._cohort()
-        except CohortError as exc:
-            return web.json_response({"error": str(exc)}, status=409)
+        cohort = self._cohort()
         resume = fold([player], self.store.events(self.code))[player.id].choice_log()
-        return web.json_response(
-            {
-                "player": player.id,
-                "name": player.name,
-                "team": player.team,
-                "cohort_name": cohort.name,
-                "scenario_id": cohort.scenario_id,
-                "content_hash": cohort.content_hash,
-                "seed": cohort.seed,
-                "pace": cohort.pace,
-                "resume": resume,
-            }
-        )
+        return {
+            "player": player.id,
+            "name": player.name,
+            "team": player.team,
+            "cohort_name": cohort.name,
+            "scenario_id": cohort.scenario_id,
+            "content_hash": cohort.content_hash,
+            "seed": cohort.seed,
+            "pace": cohort.pace,
+            "resume": resume,
+        }
 
     async def api_events(self, request: web.Request) -> web.Response:
         body = await self._body(request)
         player, raw = body.get("player"), body.get("events")
         if not isinstance(player, str) or not isinstance(raw, list) or len(raw) > MAX_BATCH:
-            return web.json_response({"error": f"send a player id and at most {MAX_BATCH} events"}, status=400)
+            return _error(400, f"send a player id and at most {MAX_BATCH} events")
         try:
             events = [event_from_json(item, player=player) for item in raw]
         except EventError as exc:
-            return web.json_response({"error": str(exc)}, status=400)
+            return _error(400, str(exc))
         if any(e.kind not in PLAYER_KINDS for e in events):
-            return web.json_response({"error": "players may only send choices and finishes"}, status=400)
+            return _error(400, "players may only send choices and finishes")
+        if any(unsafe_characters(text, keep_lines=False) for e in events for text in _texts(e.data)):
+            return _error(400, "event data cannot contain control characters or text-direction overrides")
         try:
-            stored = self.store.append(self.code, events)
+            stored = await self._in_store(self.store.append, self.code, events)
         except CohortError as exc:
-            return web.json_response({"error": str(exc)}, status=409)
+            return _error(409, str(exc))
         return web.json_response({"received": len(events), "stored": stored})
 
     async def api_state(self, request: web.Request) -> web.Response:
+        try:
+            state = await self._in_store(self._state)
+        except CohortError as exc:
+            return _error(409, str(exc))
+        return web.json_response(state)
+
+    def _state(self) -> dict[str, Any]:
+        """On the store's thread: the pacing a player's game follows, and the revealed split if shareable."""
         c = self._cohort()
         state: dict[str, Any] = {
             "pace": c.pace,
@@ -325,7 +655,7 @@ class Hub(Server):
             counts = self._revealed_counts(c.revealed_step)
             if shareable(counts):
                 state["revealed"] = {"step": c.revealed_step, "counts": counts}
-        return web.json_response(state)
+        return state
 
     def _revealed_counts(self, step: int) -> dict[str, int]:
         """The revealed split, recomputed at most once a second however many players poll."""
@@ -336,12 +666,46 @@ class Hub(Server):
         return counts
 
 
+def _texts(value: Any) -> Iterator[str]:
+    """Every string in an event's data (keys too): what a facilitator's screen may later show."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+
+
+def _bad_request(message: str) -> web.HTTPBadRequest:
+    return web.HTTPBadRequest(text=json.dumps({"error": message}), content_type="application/json")
+
+
+# The page's websocket address, built in the browser from the address it used (never from the request).
+_WEBSOCKET_FROM_LOCATION = (
+    "<script>(function () {"
+    'var t = document.getElementById("terminal");'
+    'var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";'
+    't.dataset.sessionWebsocketUrl = scheme + window.location.host + "/ws";'
+    "})();</script>"
+)
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>simgame: {title}</title></head>"
+        "<body style='font-family:system-ui,sans-serif;max-width:30rem;margin:4rem auto'>"
+        f"<h1>{title}</h1>{body}</body></html>"
+    )
+
+
 def _ask_for_code(wrong: bool) -> str:
     note = "<p style='color:#b00'>That code is not this session's.</p>" if wrong else ""
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>simgame: join</title></head>"
-        "<body style='font-family:system-ui,sans-serif;max-width:30rem;margin:4rem auto'>"
-        f"<h1>Join the session</h1>{note}<form method='get' action='/'>"
+    return _page(
+        "Join the session",
+        f"{note}<form method='get' action='/'>"
         "<label>Join code <input name='code' autocomplete='off' autofocus></label> "
-        "<button type='submit'>Join</button></form></body></html>"
+        "<button type='submit'>Join</button></form>",
     )

@@ -14,10 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from simgame.cohort.errors import CohortError
 from simgame.cohort.events import Event, event_from_json
+from simgame.format.safefile import SafeReadError, read_capped
+from simgame.format.safejson import JSONLimitError, loads_limited
 
 Sender = Callable[[list[dict[str, Any]]], bool]  # True once the hub has stored (or already had) them
 BATCH = 50
+MAX_FILE_BYTES = 32 * 1024 * 1024  # one player's events for a session are a few hundred kilobytes
+MAX_LINE_DEPTH = 16  # an event is two levels deep
 
 
 class Outbox:
@@ -31,28 +36,38 @@ class Outbox:
     def add(self, event: Event) -> None:
         """Persist the event before anything is sent (fsync: a crash after this keeps it)."""
         line = json.dumps(event.to_json(), sort_keys=True, ensure_ascii=False) + "\n"
-        with self._lock, self._events.open("a", encoding="utf-8") as fh:
-            fh.write(line)
+        with self._lock, self._events.open("a+b") as fh:
+            if fh.tell() > 0:
+                fh.seek(-1, os.SEEK_END)
+                if fh.read(1) != b"\n":  # a line torn by a crash (a full disk): end it, never join the next to it
+                    line = "\n" + line
+            fh.write(line.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
 
+    def _read(self, path: Path) -> str:
+        """A file of the outbox: "" when it does not exist yet; CohortError if it is not a regular file or too big."""
+        try:
+            raw = read_capped(path, MAX_FILE_BYTES)
+        except SafeReadError as exc:
+            if exc.kind == "missing":
+                return ""
+            raise CohortError(f"the outbox cannot be read: {exc.message}") from None
+        return raw.decode("utf-8", "replace")
+
     def all(self) -> list[dict[str, Any]]:
-        if not self._events.exists():
-            return []
         out = []
-        for line in self._events.read_text(encoding="utf-8").splitlines():
+        for line in self._read(self._events).splitlines():
             try:
-                raw = json.loads(line)
-            except json.JSONDecodeError:
+                raw = loads_limited(line, max_depth=MAX_LINE_DEPTH)
+            except JSONLimitError:
                 continue  # a line torn by a crash mid-write was never acknowledged either
             if isinstance(raw, dict):
                 out.append(raw)
         return out
 
     def acked(self) -> set[str]:
-        if not self._acked.exists():
-            return set()
-        return set(self._acked.read_text(encoding="utf-8").split())
+        return set(self._read(self._acked).split())
 
     def pending(self) -> list[dict[str, Any]]:
         done = self.acked()
@@ -101,7 +116,10 @@ class Flusher:
     def _loop(self) -> None:
         delay = 0.5
         while not self._stop.is_set():
-            left = self.outbox.flush(self.send)
+            try:
+                left = self.outbox.flush(self.send)
+            except CohortError:  # an outbox file replaced by something unreadable: keep the game going
+                left = 1
             delay = 0.5 if left == 0 else min(5.0, delay * 2)
             self._wake.wait(delay if left else 2.0)
             self._wake.clear()

@@ -11,6 +11,18 @@ from simgame.cohort.room import MIN_GROUP
 from simgame.engine.scoring import score_text
 
 WITHHELD = f"(withheld: fewer than {MIN_GROUP})"
+DECISIONS_NOTE = (
+    "An option's expected final score assumes best play after it and is averaged over the room's on-time "
+    "decisions where it was offered, so options offered to different players are not compared by it: the best "
+    "option is the one that scored higher than the others on the decisions where both were offered."
+)
+
+
+def expected_text(d: dict[str, Any], o: dict[str, Any]) -> str:
+    """An option's expected final score as the room sees it: withheld with the split, or not mapped."""
+    if d["suppressed"]:
+        return WITHHELD
+    return "not mapped" if o["expected"] is None else f"{score_text(o['expected'])}/100"
 
 
 def to_json(report: dict[str, Any]) -> str:
@@ -102,7 +114,8 @@ def to_markdown(report: dict[str, Any]) -> str:
     out += ["## Score profile", "", f"- Overall: {stats_text(report['scores']['overall'])}"]
     out += [f"- {_md(d['label'])}: {stats_text(d['stats'])}" for d in report["scores"]["dimensions"]]
     out += [
-        f"- Choice quality (0 = always the worst option on the table, 100 = always the best): "
+        f"- Choice quality (0 = always the worst option on the table, 100 = always the best; each decision "
+        f"weighed by how far apart its options were): "
         f"{stats_text(report['scores']['choice_quality'])}",
         f"- Expected points given up against best play: {stats_text(report['scores']['given_up'])}",
         "",
@@ -114,20 +127,20 @@ def to_markdown(report: dict[str, Any]) -> str:
     out += ["## By team", "", "| team | players | finished | overall |", "| --- | --- | --- | --- |"]
     for t in report["teams"]:
         out.append(f"| {_md(t['team'])} | {t['players']} | {t['finished']} | {stats_text(t['overall'])} |")
-    out += ["", "## Every decision against best play", ""]
+    out += ["", "## Every decision against best play", "", DECISIONS_NOTE + " It is marked “(best)”.", ""]
     for d in report["decisions"]:
+        divergence = WITHHELD if d["divergence"] is None else f"{d['divergence']:.2f}"
         out += [
             f"### {_md(d['title'])} (from decision {d['first_step'] + 1})",
             "",
-            f"{d['answered']} on time, {d['timed_out']} timed out; divergence {d['divergence']:.2f}.",
+            f"{d['answered']} on time, {d['timed_out']} timed out; divergence {divergence}.",
             "",
-            "| choice | share | expected final score, best play after it |",
+            "| choice | share | expected final score, best play after it (mean where offered) |",
             "| --- | --- | --- |",
         ]
         for o in d["options"]:
             share = WITHHELD if o["share"] is None else f"{o['share']:.0%}"
-            best = "not mapped" if o["expected"] is None else f"{score_text(o['expected'])}/100"
-            out.append(f"| {_md(o['label'])}{' (best)' if o['is_best'] else ''} | {share} | {best} |")
+            out.append(f"| {_md(o['label'])}{' (best)' if o['is_best'] else ''} | {share} | {expected_text(d, o)} |")
         out.append("")
     out.append(reference_text(report["best_outcome"]))
     return "\n".join(out) + "\n"

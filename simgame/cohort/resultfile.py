@@ -23,9 +23,12 @@ from simgame.cohort.store import Cohort, CohortStore, check_name
 from simgame.engine.run import EngineError, Run
 from simgame.engine.scoring import score
 from simgame.format.compiled import Scenario
+from simgame.format.safefile import SafeReadError, read_capped
+from simgame.format.safejson import JSONLimitError, loads_limited
 
 FORMAT = "simgame-cohort-result/1"
 MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 16  # a result file is a few levels deep (events' data are the deepest part)
 
 
 def _sign(code: str, body: dict[str, Any]) -> str:
@@ -60,14 +63,17 @@ def build(code: str, name: str, team: str | None, run: Run) -> dict[str, Any]:
 
 
 def read(path: Path) -> dict[str, Any]:
+    """A result file's data: a regular file of at most 1 MB of limited JSON, else CohortError saying why."""
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise CohortError(f"{path.name}: too large to be a result file")
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CohortError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise CohortError(f"{path.name}: not a result file (it is not valid JSON)") from None
+        raw = read_capped(path, MAX_BYTES, path.name)
+    except SafeReadError as exc:
+        if exc.kind == "too-large":
+            raise CohortError(f"{path.name}: too large to be a result file") from None
+        raise CohortError(f"{path.name}: cannot be read ({exc.message})") from None
+    try:
+        data = loads_limited(raw, max_depth=MAX_DEPTH)
+    except JSONLimitError as exc:
+        raise CohortError(f"{path.name}: not a result file ({exc})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise CohortError(f"{path.name}: not a simgame result file")
     return data

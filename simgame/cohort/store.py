@@ -12,13 +12,14 @@ from typing import Protocol
 
 from simgame.cohort.errors import CohortError
 from simgame.cohort.events import Event
+from simgame.format.inert import unsafe_characters
 from simgame.settings import COHORT_DB_FILE, load_settings
 
 FREE = "free"
 LOCKSTEP = "lockstep"
 PACES = (FREE, LOCKSTEP)
 STORE_FILE = COHORT_DB_FILE
-NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,40}$")
+NAME = re.compile(r"[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]{1,40}")  # matched whole (fullmatch)
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,17 @@ def default_store_path(saves: Path | None = None) -> Path:
 
 
 def check_name(name: str, what: str = "name") -> str:
+    """A player's, team's or session's name, spaces tidied; refused with a plain message if it could
+    act on the facilitator's terminal (control characters, text-direction overrides) or is empty or long.
+
+    The hub, the terminal client and `simgame cohort import` all join through here, so all refuse alike.
+    """
     cleaned = " ".join(name.split())
-    if not NAME.match(cleaned):
+    if unsafe_characters(cleaned, keep_lines=False):
+        raise CohortError(
+            f"a {what} cannot contain control characters or text-direction overrides; use letters, digits and spaces"
+        )
+    if not NAME.fullmatch(cleaned):
         raise CohortError(f"a {what} needs 1 to 40 visible characters")
     return cleaned
 

@@ -74,16 +74,18 @@ def _dimensions(a: CohortAnalysis, results: list[PlayerResult]) -> list[dict[str
 
 
 def _decision(d: DecisionStat) -> dict[str, Any]:
+    """One decision for the room. Answered by fewer than MIN_GROUP, everything computed from those
+    few players is withheld (None), not only the split: the divergence, the points given up, each
+    option's expected score and which was best would each give the split or their states away."""
     hidden = d.answered < MIN_GROUP
-    best = d.best_option
     return {
         "scene": d.scene,
         "title": d.title,
         "first_step": d.first_step,
         "answered": d.answered,
         "timed_out": d.timed_out,
-        "divergence": d.divergence,
-        "given_up": d.given_up,
+        "divergence": None if hidden else d.divergence,
+        "given_up": None if hidden else d.given_up,
         "suppressed": hidden,
         "options": [
             {
@@ -91,8 +93,8 @@ def _decision(d: DecisionStat) -> dict[str, Any]:
                 "label": o.label,
                 "count": None if hidden else o.count,
                 "share": None if hidden or not d.answered else round(o.count / d.answered, 3),
-                "expected": o.expected,
-                "is_best": best is not None and o.choice == best.choice,
+                "expected": None if hidden else o.expected,  # mean over the decisions here that offered it
+                "is_best": None if hidden else o.choice == d.best,
             }
             for o in d.options
         ],
@@ -108,7 +110,10 @@ def prompt(d: DecisionStat) -> str:
     text = f"At “{d.title}” the room split: " + ", ".join(parts) + "."
     best = d.best_option
     if best is not None and best.expected is not None:
-        text += f" With best play after it, “{best.label}” was expected to end at {score_text(best.expected)}/100."
+        text += (
+            f" The best option was “{best.label}”: with best play after it, it was expected to end at "
+            f"{score_text(best.expected)}/100 on average where it was offered."
+        )
     return text + " What did each group see that the other did not?"
 
 

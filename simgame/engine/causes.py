@@ -13,7 +13,12 @@ made the condition come out the way it did:
   a number without tipping the condition did not cause anything;
 - only the parts of a condition that decided its value count (in ``a or b`` with ``b`` false,
   ``b`` is not a cause);
-- a chance expression's flags and choices count as above; its metrics only shift the odds;
+- a chance expression's flags, choices and visits count as above, but only for a decision
+  that raised the odds: the chance is evaluated again with everything that decision's state
+  records undone (the flags it last set or cleared, its choice, the scenes it entered, its
+  metric moves), and a decision that cut the odds (``if(owner, 0.3, 0.9)`` after naming an
+  owner) is no cause; the event's `when` still names its own causes; a chance's metrics only
+  shift the odds and credit no one;
 - a pass-through "Continue" step is not a decision: what it did is credited to the real
   decision before it. Decisions are numbered 1, 2, ... among real decisions, as the debrief does.
 
@@ -25,10 +30,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from simgame.engine.evaluate import evaluate
+from simgame.engine.evaluate import as_number, evaluate
 from simgame.format.expr import ID_FUNCTIONS, Binary, Call, IdArg, Name, Node, Unary, names_used
 
 if TYPE_CHECKING:
+    from simgame.engine.evaluate import Env
     from simgame.engine.state import EventRecord, PlayState
     from simgame.format.compiled import CompiledChoice, CompiledEvent, Scenario
 
@@ -92,7 +98,7 @@ def event_causes(sc: Scenario, st: PlayState, event: CompiledEvent) -> tuple[int
         _explain(event.when, st, found)
         _tipping_metrics(sc, event.when, st, found, True)
     if not isinstance(event.chance, float):
-        _explain(event.chance, st, found)
+        _raised_odds(event.chance, st, found)
     return _real(sc, st.log, found)
 
 
@@ -139,6 +145,22 @@ def _explain(node: Node, st: PlayState, found: set[int]) -> None:
             _explain(arg, st, found)
 
 
+def _raised_odds(chance: Node, st: PlayState, found: set[int]) -> None:
+    """Credit the decisions behind a chance's deciding parts that made it likelier than without them."""
+    parts: set[int] = set()
+    _explain(chance, st, parts)
+    if not parts:
+        return
+    now = _probability(chance, st)
+    for index in parts:
+        if now > _probability(chance, _Without(st, index)) + 1e-9:
+            found.add(index)
+
+
+def _probability(chance: Node, env: Env) -> float:
+    return min(1.0, max(0.0, as_number(evaluate(chance, env))))
+
+
 def _tipping_metrics(sc: Scenario, node: Node, st: PlayState, found: set[int], value: bool) -> None:
     """Credit a metric's last mover when undoing its move would change the condition's ``value``."""
     if not st.moved_by:
@@ -183,6 +205,34 @@ class _Undone:
 
     def chose(self, choice: str) -> bool:
         return self.st.chose(choice)
+
+    def turn_count(self) -> int:
+        return self.st.turn_count()
+
+
+class _Without:
+    """The state as it would be without what one decision (an index) left in it, as far as it records."""
+
+    def __init__(self, st: PlayState, index: int) -> None:
+        self.st, self.index = st, index
+
+    def metric(self, name: str) -> float:
+        value = self.st.metric(name)
+        last = self.st.moved_by.get(name)
+        return value - last[1] if last is not None and last[0] == self.index else value
+
+    def flag(self, name: str) -> bool:
+        value = self.st.flag(name)
+        return not value if self.st.flag_source.get(name) == self.index else value
+
+    def visits(self, scene: str) -> int:
+        count = self.st.visits(scene)
+        return max(0, count - 1) if self.st.entered_by.get(scene) == self.index else count
+
+    def chose(self, choice: str) -> bool:
+        if not self.st.chose(choice) or self.st.log[self.index : self.index + 1] != [choice]:
+            return self.st.chose(choice)
+        return any(c == choice for i, c in enumerate(self.st.log) if i != self.index)
 
     def turn_count(self) -> int:
         return self.st.turn_count()

@@ -1,6 +1,8 @@
 """Evaluating the condition language against a run's state: the engine's side of `simgame.format.expr`.
 
 The format parses and type-checks expressions; the engine evaluates them. Never `eval`.
+Evaluation recurses over the tree: safe, because `simgame.format.expr.parse` refuses any tree deeper
+than `MAX_TREE_DEPTH` (chains such as `a + b + c` included) or larger than `MAX_NODES` (SG500).
 """
 
 from __future__ import annotations

@@ -21,9 +21,8 @@ from simgame.engine import causes
 from simgame.engine.evaluate import Env, as_number, evaluate
 from simgame.engine.state import EngineError, Option, PlayState
 from simgame.format.compiled import END, CompiledChoice, CompiledEvent, Effect, Scenario
+from simgame.format.story import MAX_DIVERTS as MAX_DIVERTS  # SG407 refuses scenarios that could exceed it
 from simgame.format.story import default_ending
-
-MAX_DIVERTS = 50
 
 # (state, event, probability) -> a roll in [0, 1); called only when 0 < probability < 1.
 Roller = Callable[[PlayState, CompiledEvent, float], float]

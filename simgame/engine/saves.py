@@ -13,7 +13,10 @@ import json
 import os
 import re
 import secrets
+import stat
 import tempfile
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,9 +26,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from simgame.engine.run import EngineError, Run
 from simgame.format.compiled import Scenario
+from simgame.format.inert import inert
+from simgame.format.safefile import SafeReadError, read_capped, special_kind
+from simgame.format.safejson import JSONLimitError, loads_limited
 
 SAVE_FORMAT = "simgame-save/1"
 MAX_SAVE_BYTES = 2 * 1024 * 1024
+SAVE_MAX_DEPTH = 16  # a save is a few levels deep; the snapshot is the deepest part
 RUN_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}$")
 
 
@@ -77,18 +84,22 @@ def new_run_id(scenario_id: str) -> str:
 
 def save_path(directory: Path, run_id: str) -> Path:
     """The file for ``run_id`` inside ``directory``; refuses ids that could escape the folder."""
-    if not RUN_ID.match(run_id):
-        raise SaveError(f"`{run_id}` is not a valid save name (use a-z, 0-9 and hyphens)", "unreadable")
+    if not RUN_ID.fullmatch(run_id):
+        shown = inert(run_id, keep_lines=False)
+        raise SaveError(f"`{shown}` is not a valid save name (use a-z, 0-9 and hyphens)", "unreadable")
     return directory / f"{run_id}.json"
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file, fsync, then rename: a crash leaves the old file or the new, never half."""
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write via a temporary file, fsync, then rename: a crash leaves the old file or the new, never half.
+
+    The temporary file is ``.NAME.XXXXXXXX.tmp`` beside ``path`` (:data:`TEMP_NAME`); one a crash
+    left behind is removed by :func:`clean_temp_files`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text if isinstance(text, bytes) else text.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -112,6 +123,109 @@ def write_save(run: Run, directory: Path, run_id: str, created: str | None = Non
     path = save_path(directory, run_id)
     atomic_write(path, render_save(run, run_id, created, player))
     return path
+
+
+# -- never overwrite by accident ------------------------------------------------
+TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # what atomic_write's mkstemp names: .NAME.XXXXXXXX.tmp
+TEMP_MAX_AGE = 60.0  # seconds: an atomic write takes milliseconds, so an older temporary file is left over
+BACKUPS = "backups"  # beside the saves; not *.json at the top level, so never listed as a save
+
+
+def clean_temp_files(directory: Path, older_than: float = TEMP_MAX_AGE) -> list[Path]:
+    """Remove the temporary files interrupted atomic writes left in ``directory``; returns those removed.
+
+    Only names of :func:`atomic_write`'s own pattern, only regular files (a link is never followed),
+    only older than ``older_than`` seconds, so a write in progress in another process is left alone.
+    """
+    cutoff = time.time() - older_than
+    removed: list[Path] = []
+    try:
+        with os.scandir(directory) as scan:
+            found = [entry for entry in scan if TEMP_NAME.fullmatch(entry.name)]
+    except OSError:
+        return removed
+    for entry in found:
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode) or info.st_mtime > cutoff:
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return removed
+
+
+def check_overwrite(path: Path, run_id: str, choices: Sequence[str], content_hash: str) -> None:
+    """Raise SaveError unless ``path`` may be replaced by a save of run ``run_id`` at ``choices``.
+
+    It may when it does not exist, or holds this same run (by ``run_id``) and not a later point of
+    it: a save of another run, a later copy of this one, or anything simgame cannot read as a save
+    is left exactly as it is.
+    """
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return  # nothing there to keep (writing says so if the folder itself is the problem)
+    except OSError:
+        pass  # reading it says why
+    try:
+        raw = read_capped(path, MAX_SAVE_BYTES, path.name)
+    except SafeReadError as exc:
+        if exc.kind == "missing":
+            return
+        raise SaveError(f"{exc.message}; it was left as it is", "unreadable", path) from None
+    try:
+        data = loads_limited(raw)
+    except JSONLimitError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("run_id"), str):
+        raise SaveError(f"{path.name} is not a save of this run; it was left as it is", "mismatch", path)
+    if data["run_id"] != run_id:
+        raise SaveError(
+            f"{path.name} now holds another run (`{inert(data['run_id'], keep_lines=False)}`); it was left as it is",
+            "mismatch",
+            path,
+        )
+    theirs = data.get("choices")
+    if (
+        data.get("content_hash") == content_hash
+        and isinstance(theirs, list)
+        and len(theirs) > len(choices)
+        and theirs[: len(choices)] == list(choices)
+    ):
+        raise SaveError(
+            f"{path.name} holds a later point of this run ({len(theirs)} choices, not {len(choices)}); "
+            "it was kept as it is",
+            "mismatch",
+            path,
+        )
+
+
+def write_checked(path: Path, text: str, run_id: str, choices: Sequence[str], content_hash: str) -> None:
+    """:func:`atomic_write` ``text`` to ``path`` after :func:`check_overwrite` allows it (SaveError if not)."""
+    check_overwrite(path, run_id, choices, content_hash)
+    atomic_write(path, text)
+
+
+def backup_save(path: Path) -> Path:
+    """Copy ``path`` byte for byte into ``backups/`` beside it, on disk and checked, before anything
+    replaces it; returns the copy. Raises SaveError (the file cannot be read) or OSError."""
+    try:
+        raw = read_capped(path, MAX_SAVE_BYTES, path.name)
+    except SafeReadError as exc:
+        raise SaveError(exc.message, "unreadable", path) from None
+    folder = path.parent / BACKUPS
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{path.stem}.{stamp}.json"
+    count = 1
+    while target.exists():
+        count += 1
+        target = folder / f"{path.stem}.{stamp}-{count}.json"
+    atomic_write(target, raw)
+    if target.read_bytes() != raw:
+        raise SaveError(f"the backup {target} did not read back the same", "unreadable", path)
+    return target
 
 
 def render_save(run: Run, run_id: str, created: str | None = None, player: str = "") -> str:
@@ -154,20 +268,16 @@ def _order_key(save: SaveFile) -> str:
 
 
 def read_save(path: Path) -> SaveFile:
-    """Parse and shape-check a save file; never modifies it."""
+    """Parse and shape-check a save file; never modifies it, never blocks on a pipe, reads at most 2 MB."""
     try:
-        size = path.stat().st_size
-        if size > MAX_SAVE_BYTES:
-            raise SaveError(f"{path.name} is too large to be a save ({size} bytes)", "corrupted", path)
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SaveError(f"cannot read {path.name}: {exc.strerror or exc}", "unreadable", path) from None
+        raw = read_capped(path, MAX_SAVE_BYTES, path.name)
+    except SafeReadError as exc:
+        kind = "corrupted" if exc.kind == "too-large" else "unreadable"
+        raise SaveError(exc.message, kind, path) from None
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise SaveError(
-            f"{path.name} is damaged (not valid JSON); it has been left as it is", "corrupted", path
-        ) from None
+        data = loads_limited(raw, max_depth=SAVE_MAX_DEPTH)
+    except JSONLimitError as exc:
+        raise SaveError(f"{path.name} is damaged ({exc}); it has been left as it is", "corrupted", path) from None
     if not isinstance(data, dict):
         raise SaveError(f"{path.name} is not a simgame save", "corrupted", path)
     fmt = data.get("format")
@@ -231,6 +341,10 @@ def list_saves(directory: Path) -> list[SaveEntry]:
         return []
     entries = []
     for path in directory.glob("*.json"):
+        what = special_kind(path)
+        if what is not None:  # a pipe or a device named *.json is listed, never opened
+            entries.append(SaveEntry(path, None, SaveError(f"{path.name} is {what}, not a save", "unreadable", path)))
+            continue
         try:
             entries.append(SaveEntry(path, read_save(path), None))
         except SaveError as exc:

@@ -8,6 +8,7 @@ from simgame.format.checks import Checker, _hint
 from simgame.format.compiled import CompiledRedLine, Scenario
 from simgame.format.diagnostics import Diagnostic
 from simgame.format.model import ScenarioDoc
+from simgame.format.story import MAX_DIVERTS, Step, divert_trouble
 from simgame.format.yamlsource import PathKey, SourceMap
 
 
@@ -22,6 +23,7 @@ def compile_scenario(
     checker.compile_rest(sc)
     compile_red_lines(checker, sc)
     checker.check_structure()
+    check_diverts(checker)
     diags = checker.diags
     if any(d.is_error for d in diags):
         return None, diags
@@ -75,3 +77,32 @@ def compile_red_lines(checker: Checker, sc: Scenario) -> None:
         ceiling = 100.0 if at == 0 else ceiling_below(bands[at - 1].min)
         compiled.append(CompiledRedLine(line.id, node, line.cap, ceiling, line.why))
     sc.red_lines = tuple(compiled)
+
+
+def check_diverts(checker: Checker) -> None:
+    """SG407: events whose `goto`s could send play round in a circle (or too far) with no decision between."""
+    scenes = checker.doc.scenes
+    diverts: dict[str, list[Step]] = {}
+    for sid, scene in scenes.items():
+        steps = [(ev.goto, i) for i, ev in enumerate(scene.events) if ev.goto in scenes]
+        if steps:
+            diverts[sid] = steps
+    trouble = divert_trouble(diverts, MAX_DIVERTS)
+    if trouble is None:
+        return
+    kind, steps = trouble
+    names = [sid for sid, _ in steps] + [scenes[steps[-1][0]].events[steps[-1][1]].goto or ""]
+    if len(names) > 8:
+        names = [*names[:4], "...", *names[-3:]]
+    route = " -> ".join(names)
+    first, event = steps[0]
+    if kind == "cycle":
+        message = f"events can send play round in a circle with no decision in between: {route}"
+        hint = "the game could never stop; point one of these `goto`s at a scene outside the circle, or remove it"
+    else:
+        message = (
+            f"events can send play through {len(steps)} scenes in a row with no decision in between "
+            f"(the limit is {MAX_DIVERTS}): {route}"
+        )
+        hint = "let the player decide somewhere along the way: replace one `goto` with a choice"
+    checker.err("SG407", message, ("scenes", first, "events", event, "goto"), hint=hint)

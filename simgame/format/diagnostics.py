@@ -55,6 +55,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG404": (Severity.WARNING, "a scene may have no available choice"),
     "SG405": (Severity.ERROR, "choice cannot be reached"),
     "SG406": (Severity.ERROR, "cycle with no way out"),
+    "SG407": (Severity.ERROR, "events can divert play in a circle"),
     # SG5xx: expressions
     "SG500": (Severity.ERROR, "expression syntax error"),
     "SG502": (Severity.ERROR, "unknown name in an expression"),

@@ -104,7 +104,10 @@ KEYWORDS = {"and", "or", "not", "true", "false"}
 ID_FUNCTIONS = {"visited": "bool", "visits": "number", "chose": "bool"}
 NUM_FUNCTIONS = {"min": 2, "max": 2, "abs": 1, "clamp": 3}
 MAX_LENGTH = 2000
-MAX_DEPTH = 40
+MAX_DEPTH = 40  # parentheses, `not` and signs nested inside each other
+MAX_TREE_DEPTH = 100  # operations nested in the parsed tree, chains included (`a + b + c` is 3 deep)
+MAX_NODES = 500  # names, numbers, operations and calls in one expression
+MAX_NUMBER_CHARS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +130,13 @@ def tokenize(source: str) -> list[Token]:
                 code="SG500",
             )
         kind = m.lastgroup or ""
+        if kind == "num" and len(m.group()) > MAX_NUMBER_CHARS:
+            raise ExprError(
+                f"the number {m.group()[:12]}... is too long ({len(m.group())} characters)",
+                pos,
+                f"numbers in an expression have at most {MAX_NUMBER_CHARS} characters",
+                code="SG500",
+            )
         if kind != "ws":
             tokens.append(Token(kind, m.group(), pos))
         pos = m.end()
@@ -295,8 +305,37 @@ class _Parser:
 
 
 def parse(source: str) -> Node:
-    """Parse an expression; raises ExprError with a character offset."""
-    return _Parser(source).parse()
+    """Parse an expression; raises ExprError with a character offset.
+
+    The tree is at most MAX_TREE_DEPTH deep and MAX_NODES large, so every recursive walk of it
+    (checking, evaluating, explaining) stays far from Python's recursion limit.
+    """
+    node = _Parser(source).parse()
+    _bounded(node)
+    return node
+
+
+def _bounded(root: Node) -> None:
+    """Refuse a tree too deep or too large to walk safely (iteratively: it may be 1,000 deep)."""
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if depth > MAX_TREE_DEPTH or count > MAX_NODES:
+            why = f"{MAX_TREE_DEPTH} operations deep" if depth > MAX_TREE_DEPTH else f"{MAX_NODES} terms"
+            raise ExprError(
+                f"expression too long: more than {why}",
+                node.offset,
+                "shorten it; for a long condition, set a flag in an earlier choice or event and test that",
+                code="SG500",
+            )
+        if isinstance(node, Unary):
+            stack.append((node.operand, depth + 1))
+        elif isinstance(node, Binary):
+            stack += [(node.left, depth + 1), (node.right, depth + 1)]
+        elif isinstance(node, Call):
+            stack += [(arg, depth + 1) for arg in node.args]
 
 
 # --- Type checking ---------------------------------------------------------
@@ -435,6 +474,3 @@ def names_used(node: Node) -> tuple[set[str], set[str], set[str]]:
 
     walk(node)
     return plain, scenes, choices
-
-
-# --- Evaluation ------------------------------------------------------------

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from simgame.format.inert import printable
 
 SLUG_PATTERN = r"^[a-z][a-z0-9-]*$"
 IDENT_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
 Ident = Annotated[str, StringConstraints(pattern=IDENT_PATTERN, max_length=64)]
-Text = Annotated[str, StringConstraints(max_length=20_000)]
+# Text is inert: no control character (but newline and tab) and no direction override (simgame.format.inert).
+Text = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(printable)]
 ExprText = Annotated[str, StringConstraints(min_length=1, max_length=2_000)]
 Number = Annotated[float, Field(allow_inf_nan=False, ge=-1e9, le=1e9)]
 Practice = Literal["rethink-work", "experimentation", "measure-outcomes", "shared-language"]

@@ -16,9 +16,11 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from simgame.format.diagnostics import Diagnostic, LoadError, make
+from simgame.format.safefile import SafeReadError, read_capped
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_NUMBER_CHARS = 40  # far beyond any real number, far below Python's 4,300-digit conversion limit
 
 PathKey = tuple[str | int, ...]
 
@@ -105,49 +107,29 @@ class _Located(Exception):
 
 
 def read_text(path: Path, display: str | None = None) -> str:
-    """Read a UTF-8 file with size and type checks; raises LoadError (SG100-SG102)."""
+    """Read a UTF-8 file: a regular file only, never blocking, at most MAX_BYTES; raises LoadError (SG100-SG102)."""
     name = display or str(path)
     try:
-        if path.is_dir():
-            raise LoadError(
-                [
-                    make(
-                        "SG100",
-                        f"{name} is a folder, not a scenario file",
-                        file=name,
-                        hint="name a .yaml file, or use `simgame validate FOLDER`",
-                    )
-                ]
-            )
-        size = path.stat().st_size
-    except OSError as exc:
-        raise LoadError(
-            [
-                make(
-                    "SG100",
-                    f"cannot read {name}: {exc.strerror or exc}",
-                    file=name,
-                    hint="check the path and that you may read the file",
-                )
-            ]
-        ) from None
-    if size > MAX_BYTES:
-        raise LoadError(
-            [
-                make(
-                    "SG102",
-                    f"{name} is {size / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MB",
-                    file=name,
-                    hint="split the scenario or remove pasted data",
-                )
-            ]
-        )
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise LoadError([make("SG100", f"cannot read {name}: {exc.strerror or exc}", file=name)]) from None
+        data = read_capped(path, MAX_BYTES, name)
+    except SafeReadError as exc:
+        raise LoadError([_read_problem(exc, name)]) from None
     return decode(data, name)
+
+
+def _read_problem(exc: SafeReadError, name: str) -> Diagnostic:
+    if exc.kind == "too-large":
+        return make(
+            "SG102",
+            f"{name} is larger than the {MAX_BYTES // 2**20} MB limit",
+            file=name,
+            hint="split the scenario or remove pasted data",
+        )
+    hints = {
+        "folder": "name a .yaml file, or use `simgame validate FOLDER`",
+        "special": "name an ordinary text file saved as UTF-8",
+        "missing": "check the path",
+    }
+    return make("SG100", exc.message, file=name, hint=hints.get(exc.kind, "check the path and that you may read it"))
 
 
 def decode(data: bytes, name: str) -> str:
@@ -360,6 +342,20 @@ def _convert(
     tag = node.tag
     if tag == _STR:
         return node.value
+    if tag in (_INT, _FLOAT) and len(node.value) > MAX_NUMBER_CHARS:
+        line, col = mark.line + 1, mark.column + 1
+        problems.append(
+            make(
+                "SG203",
+                f"a number of {len(node.value)} characters is too long (the limit is {MAX_NUMBER_CHARS})",
+                file=smap.file,
+                line=line,
+                col=col,
+                snippet=smap.snippet(line),
+                hint="scenario numbers are small: metrics, points and chances",
+            )
+        )
+        return None
     if tag == _INT:
         return loader.construct_yaml_int(node)
     if tag == _FLOAT:

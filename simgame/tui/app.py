@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from textual.command import Provider
     from textual.screen import ScreenResultCallbackType
 
+    from simgame.engine.run import Run
     from simgame.engine.saves import SaveFile
     from simgame.format.compiled import Scenario
     from simgame.format.diagnostics import Diagnostic, LoadError
@@ -64,7 +65,7 @@ class SimgameApp(App[int]):
             "quit",
             "Quit",
             id="app.quit",
-            tooltip="Save and quit (your progress is kept)",
+            tooltip="Save your run and quit (simgame then says whether the save worked)",
             priority=True,
             show=False,
         ),
@@ -85,6 +86,7 @@ class SimgameApp(App[int]):
         self._watch_busy = False
         self.watch_message = ""
         self.watch_diagnostics: list[Diagnostic] = []
+        self.farewell = ""  # said after quitting: whether the run's progress was kept, and if not, why
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = self.options.theme if self.options.theme in self.available_themes else "simgame-dark"
@@ -221,7 +223,8 @@ class SimgameApp(App[int]):
         from simgame.settings import SettingsError, load_settings
 
         with contextlib.suppress(SettingsError, OSError):
-            prepare_map(load_settings().maps_dir, scenario)
+            settings = load_settings()
+            prepare_map(settings.maps_dir, scenario, settings.map_memory_mb)
 
     def _pop_to_home(self) -> None:
         while len(self.screen_stack) > 2:
@@ -240,32 +243,96 @@ class SimgameApp(App[int]):
             home.reload()
 
     def resume(self, save: SaveFile, path: Path | None = None) -> None:
-        """Open a saved run: verified by replay; a changed scenario replays as far as it can."""
-        from simgame.engine.saves import SaveError, replay_prefix, restore
-        from simgame.tui.session import GameSession
+        """Open a saved run: verified by replay, and saved back to the file it came from (``path``).
+
+        A save that cannot be opened is left byte for byte as it was. One whose scenario has changed
+        replays as far as it can, but only once the player agrees, and after a backup of the file.
+        """
+        from simgame.engine.run import EngineError
+        from simgame.engine.saves import SaveError, replay_prefix, restore, save_path
 
         entry = self.catalog.by_id(save.scenario_id) if self.catalog else None
         if entry is None or entry.scenario is None:
             self.show_problem(
                 "Scenario not available",
-                f"This save is for `{save.scenario_id}`, which is not in the library (or cannot be loaded right now).",
+                f"This save is for `{save.scenario_id}`, which is not in the library (or cannot be loaded right now). "
+                "The save is kept as it is.",
             )
             return
         scenario = entry.scenario
-        note = ""
         try:
-            run = restore(save, scenario, path)
-        except SaveError as exc:
-            if exc.kind != "changed":
-                self.show_problem("This save cannot be opened", str(exc))
+            path = path or save_path(self.options.saves_dir(), save.run_id)
+            try:
+                run = restore(save, scenario, path)
+            except SaveError as exc:
+                if exc.kind != "changed":
+                    raise
+                run, count = replay_prefix(save, scenario)
+                self._ask_to_migrate(save, path, run, count)
                 return
-            run, count = replay_prefix(save, scenario)
-            note = (
-                f"{scenario.title} has changed since this run was saved; your first {count} of "
-                f"{len(save.choices)} choices still apply, so you continue from there."
+        except (SaveError, EngineError, ValueError, KeyError, TypeError, RecursionError) as exc:
+            reason = str(exc) if isinstance(exc, SaveError | EngineError) else "its choices no longer replay"
+            self.show_problem("This save cannot be opened", f"{reason}\n\nThe file is kept exactly as it was.")
+            return
+        self._open_saved(save, path, run)
+
+    def _ask_to_migrate(self, save: SaveFile, path: Path, run: Run, count: int) -> None:
+        """The scenario changed since ``save``: ask before the file at ``path`` is rewritten (backed up first)."""
+        from simgame.tui.screens.confirm import ConfirmScreen
+
+        title = run.scenario.title
+        total = len(save.choices)
+        question = (
+            f"{title} has changed since this run was saved. Your first {count} of {total} choices still "
+            f"apply, so you would continue from decision {count + 1}.\n\n"
+            f"If you continue, simgame first keeps a copy of the save as it is now (in "
+            f"{path.parent / 'backups'}), then updates {path.name}. If you do not, the save is left exactly as it is."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                run.close()
+                self.notify(f"{path.name} is unchanged.", timeout=4)
+                return
+            self._migrate(save, path, run, count)
+
+        self.push_screen(
+            ConfirmScreen("This scenario has changed", question, "Back up and continue", "Leave it as it is"),
+            answered,
+        )
+
+    def _migrate(self, save: SaveFile, path: Path, run: Run, count: int) -> None:
+        from simgame.engine.saves import SaveError, backup_save
+
+        try:
+            backup = backup_save(path)
+        except (SaveError, OSError) as exc:
+            run.close()
+            reason = str(exc) if isinstance(exc, SaveError) else f"{exc.strerror or exc}"
+            self.show_problem(
+                "The save could not be backed up",
+                f"A copy of {path.name} could not be written to {path.parent / 'backups'} ({reason}), "
+                "so the save was left exactly as it is.",
             )
+            return
+        note = (
+            f"{run.scenario.title} has changed since this run was saved; your first {count} of "
+            f"{len(save.choices)} choices still apply, so you continue from there. "
+            f"The save as it was is kept in {backup}."
+        )
+        self._open_saved(save, path, run, note)
+
+    def _open_saved(self, save: SaveFile, path: Path, run: Run, note: str = "") -> None:
+        from simgame.tui.session import GameSession
+
         session = GameSession(
-            run, self.options.saves_dir(), save.run_id, player=save.player, created=save.created, note=note
+            run,
+            self.options.saves_dir(),
+            save.run_id,
+            player=save.player,
+            created=save.created,
+            note=note,
+            save_file=path,
         )
         if run.ended:
             self.session = session
@@ -407,7 +474,8 @@ class SimgameApp(App[int]):
         self.watch_diagnostics = []
         old = self.session
         run_id = old.run_id if old else self.new_run_id(scenario.id)
-        session = GameSession(run, self.options.saves_dir(), run_id, note=result.message)
+        save_file = old.save_file if old else None
+        session = GameSession(run, self.options.saves_dir(), run_id, note=result.message, save_file=save_file)
         session.save()
         screen = self._play_screen()
         if screen is None:
@@ -458,6 +526,7 @@ class SimgameApp(App[int]):
     async def action_quit(self) -> None:
         if self.session is not None:
             self.session.save()
+            self.farewell = self.session.farewell()
             self.session.close()
             self.session = None
         self.exit(0)

@@ -23,17 +23,12 @@ class ReferenceUnavailable(Exception):
     """The scenario has no outcome map; the message says why, for the player."""
 
 
-def _maps(folder: Path | None) -> Path:
-    if folder is not None:
-        return folder
-    from simgame.settings import load_settings
-
-    return load_settings().maps_dir
-
-
 def outcome_map(scenario: Scenario, maps: Path | None = None) -> OutcomeMap:
     """The scenario's outcome map, built in another process on first use (this call then waits)."""
-    found = cache.ensure_map(_maps(maps), scenario)
+    from simgame.settings import load_settings
+
+    settings = load_settings()
+    found = cache.ensure_map(maps or settings.maps_dir, scenario, settings.map_memory_mb)
     if isinstance(found, cache.Unavailable):
         raise ReferenceUnavailable(found.reason)
     return found

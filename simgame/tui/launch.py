@@ -13,4 +13,8 @@ def launch(args: Any) -> int:
 
     app = SimgameApp(from_namespace(args))
     result = app.run()
+    if app.farewell:  # once the terminal is back: whether the run was kept, said plainly
+        from simgame.format.inert import inert
+
+        print(inert(app.farewell, keep_lines=False))
     return int(result or 0)

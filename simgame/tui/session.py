@@ -2,11 +2,17 @@
 
 Autosaves after every choice (and when the run starts), tells the observer about every
 step, and remembers the metrics before the last choice so the dashboard can show the change.
-A failed save never stops play: the reason is kept for the screen to show.
+A failed save never stops play: the reason is kept for the screen to show, and for the words
+said on quitting (:meth:`GameSession.farewell`).
+
+A resumed run is saved to the file it was opened from, never to another file of the same run,
+and never over a file that now holds another run or a later point of this one
+(:func:`simgame.engine.saves.check_overwrite`).
 """
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -16,7 +22,7 @@ from typing import Any
 
 from simgame.engine.observer import NullObserver, PlayObserver
 from simgame.engine.run import Run
-from simgame.engine.saves import SaveError, atomic_write, render_save, save_path
+from simgame.engine.saves import SaveError, render_save, save_path, write_checked
 from simgame.engine.scoring import Debrief, debrief
 from simgame.engine.state import Decision
 from simgame.format.compiled import Scenario
@@ -44,6 +50,7 @@ class GameSession:
         player: str = "",
         created: str | None = None,
         note: str = "",
+        save_file: Path | None = None,
     ) -> None:
         self.run = run
         self.saves_dir = saves_dir
@@ -54,8 +61,10 @@ class GameSession:
         self.note = note  # shown once when play opens (e.g. "replay stopped at decision 3")
         self.previous_metrics: dict[str, float] = run.metrics
         self.last: Decision | None = run.history[-1] if run.history else None
-        self.save_path: Path | None = None
-        self.save_problem = ""
+        self.save_file = save_file  # where this run is saved: the file it was opened from, else saves_dir/RUN_ID.json
+        self.save_path: Path | None = None  # where the last save went; None until one succeeds, and after a failure
+        self.save_problem = ""  # why the last save failed, as a sentence for the screen
+        self.save_failure = ""  # the same, as a reason naming the file or folder
         self._finished_reported = False
         self._pending: Future[None] | None = None
 
@@ -96,30 +105,52 @@ class GameSession:
     def save(self, wait: bool = True) -> Path | None:
         """Write the save. ``wait=False`` builds the text here and writes it on the saver thread
         (in order), so a choice never waits for the disk; :meth:`flush` waits for it."""
-        if self.saves_dir is None:
+        if self.saves_dir is None and self.save_file is None:
             return None
         try:
-            path = save_path(self.saves_dir, self.run_id)
+            path = self.save_file or save_path(self.saves_dir or Path("."), self.run_id)
             text = render_save(self.run, self.run_id, self.created, self.player)
         except SaveError as exc:
-            self.save_problem = f"Could not save your progress ({exc})."
+            self._failed(str(exc))
             return None
+        choices, content_hash = list(self.run.choice_log), self.scenario.content_hash
         if wait:
             self.flush()
-            self._write(path, text)
+            self._write(path, text, choices, content_hash)
         else:
-            self._pending = _WRITER.submit(self._write, path, text)
+            self._pending = _WRITER.submit(self._write, path, text, choices, content_hash)
         return path
 
-    def _write(self, path: Path, text: str) -> None:
+    def _write(self, path: Path, text: str, choices: list[str], content_hash: str) -> None:
         try:
-            atomic_write(path, text)
+            write_checked(path, text, self.run_id, choices, content_hash)
+        except SaveError as exc:
+            self._failed(str(exc))
+            return
         except OSError as exc:
-            self.save_problem = f"Could not save your progress ({exc.strerror or exc})."
-            self.save_path = None
+            self._failed(f"the saves folder {path.parent} cannot be written to ({_os_reason(exc)})")
             return
         self.save_path = path
-        self.save_problem = ""
+        self.save_problem = self.save_failure = ""
+
+    def _failed(self, reason: str) -> None:
+        self.save_path = None
+        self.save_failure = reason
+        self.save_problem = f"Could not save your progress: {reason}."
+
+    @property
+    def saved(self) -> bool:
+        """Whether the last save succeeded (call :meth:`flush` first to include one still being written)."""
+        return self.save_path is not None and not self.save_failure
+
+    def farewell(self) -> str:
+        """What to tell the player on quitting, after the last save: kept only if it was."""
+        self.flush()
+        if self.saves_dir is None and self.save_file is None:
+            return ""
+        if self.saved:
+            return f"Your progress is kept in {self.save_path}."
+        return f"Your progress was NOT saved: {self.save_failure or 'the last save did not finish'}."
 
     def flush(self) -> None:
         """Wait until every save handed to the saver thread is on disk."""
@@ -176,6 +207,20 @@ class GameSession:
     def close(self) -> None:
         self.flush()
         self.observer.close()
+
+
+def _os_reason(exc: OSError) -> str:
+    """An operating-system error in plain words."""
+    reasons = {
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "it is read-only",
+        getattr(errno, "EDQUOT", errno.ENOSPC): "the disk quota is full",
+        errno.ENOSPC: "the disk is full",
+        errno.EEXIST: "a file is in the way",
+        errno.ENOTDIR: "a file is in the way",
+    }
+    return reasons.get(exc.errno or 0) or (exc.strerror or str(exc) or type(exc).__name__).lower()
 
 
 def metric_view(scenario: Scenario, metrics: dict[str, float], before: dict[str, float]) -> list[dict[str, Any]]:

@@ -52,3 +52,15 @@ def test_the_outbox_keeps_events_until_acknowledged(tmp_path: Path) -> None:
     assert box.flush(lambda batch: sent.append([e["id"] for e in batch]) is None) == 0
     assert sent == [[e.id for e in events]]
     assert Outbox(tmp_path).pending() == [] and [e.id for e in Outbox(tmp_path).events()] == [e.id for e in events]
+
+
+def test_an_event_added_after_a_torn_line_is_kept(tmp_path: Path) -> None:
+    """A crash (or a full disk) can leave a torn last line; the next event must not be glued onto it."""
+    box = Outbox(tmp_path)
+    first = make_event(CHOSE, "p-1", 0, {"choice": "c0"})
+    box.add(first)
+    with (tmp_path / "events.jsonl").open("a") as fh:
+        fh.write('{"id": "torn')
+    after = make_event(CHOSE, "p-1", 1, {"choice": "c1"})
+    box.add(after)
+    assert [e.id for e in Outbox(tmp_path).events()] == [first.id, after.id]

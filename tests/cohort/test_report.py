@@ -6,11 +6,13 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 
+from simgame.analysis.outcomes.reference import choice_quality
 from simgame.analysis.search import outcome_range
-from simgame.cohort.analytics import analyse
+from simgame.cohort.analytics import analyse, best_option
 from simgame.cohort.events import CHOSE, FINISHED, make_event
 from simgame.cohort.html import to_html
 from simgame.cohort.render import to_csv, to_json, to_markdown
@@ -19,10 +21,10 @@ from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort
 from simgame.cohort.summary import summarise
 from simgame.engine.run import Run
-from simgame.engine.scoring import score_text
+from simgame.engine.scoring import score, score_text
 from simgame.format.compiled import Scenario
 from simgame.format.loader import load_scenario
-from tests.support import DATA
+from tests.support import DATA, shipped_paths
 
 SHIPPED = DATA.parent.parent / "scenarios"
 
@@ -301,3 +303,133 @@ def test_choice_quality_tells_random_play_from_best_play(store: SqliteStore) -> 
     assert all(p["choice_quality"] == 100.0 and p["given_up"] == 0.0 for p in best)
     assert max(p["choice_quality"] for p in bots) < 80.0
     assert min(p["given_up"] for p in bots) > 5.0
+
+
+# tests/data/stakes.yaml: preparing is worth 30 points, tidying up 1; the steady launch beats the
+# bold one by 5 wherever both are offered, but only those who prepared are offered the bold one.
+CAREFUL = ["prepare", "steady", "leave"]  # best, best, then worst by 1 point
+SLOPPY = ["skip", "steady", "tidy"]  # worst by 30 points, no choice, then best
+
+
+@pytest.fixture
+def stakes() -> Scenario:
+    return load_scenario(DATA / "stakes.yaml")
+
+
+def test_choice_quality_weighs_each_decision_by_what_was_at_stake(store: SqliteStore, stakes: Scenario) -> None:
+    cohort, _ = create(store, "stakes", "Stakes room", "free", seed=0)
+    _play(store, cohort, stakes, [("careful", "", CAREFUL), ("sloppy", "", SLOPPY)])
+    analysis = analyse(store, cohort.code, stakes)
+    rows = {p["player"]: p for p in summarise(analysis)["player_results"]}
+    # Σ(mine − worst) / Σ(best − worst): (30 + 5 + 0) / (30 + 5 + 1) and (0 + 1) / (30 + 1), not the
+    # mean of per-decision positions (100, 100, 0 -> 66.7 and 0, 100 -> 50).
+    assert (rows["careful"]["choice_quality"], rows["careful"]["given_up"]) == (97.2, 1.0)
+    assert (rows["sloppy"]["choice_quality"], rows["sloppy"]["given_up"]) == (3.2, 30.0)
+    # The one figure: the run reference's helper agrees.
+    for p in analysis.players:
+        assert p.choice_quality == choice_quality((s.options, s.choice) for s in p.steps if s.rated)
+
+
+def test_choice_quality_is_none_when_nothing_was_at_stake() -> None:
+    assert choice_quality([({"a": 50.0, "b": 50.0}, "a"), ({"c": 40.0}, "c")]) is None
+    assert choice_quality([({"a": 50.0, "b": 50.0}, "a"), ({"c": 40.0, "d": 10.0}, "d")]) == 0.0
+
+
+def test_the_best_option_is_compared_on_the_states_that_offered_both(store: SqliteStore, stakes: Scenario) -> None:
+    cohort, _ = create(store, "stakes", "Stakes room", "free", seed=0)
+    room = [(f"c{i}", "", ["prepare", "steady", "tidy"]) for i in range(3)]
+    room += [(f"s{i}", "", ["skip", "steady", "tidy"]) for i in range(6)]
+    _play(store, cohort, stakes, room)
+    report = summarise(analyse(store, cohort.code, stakes))
+    launch = next(d for d in report["decisions"] if d["scene"] == "launch")
+    options = {o["choice"]: (o["expected"], o["is_best"]) for o in launch["options"]}
+    # Bold's mean (86, over the 3 prepared states) beats steady's (71, over all 9), yet wherever both
+    # were offered steady ended 5 points higher: steady is the best option.
+    assert options == {"steady": (71.0, True), "bold": (86.0, False)}
+    md = to_markdown(report)
+    assert "| Launch steadily (best) | 100% |" in md and "| Launch boldly | 0% |" in md
+    assert "averaged over the room's on-time decisions where it was offered" in md
+
+
+@pytest.mark.parametrize(
+    ("tables", "best"),
+    [
+        ([{"a": 60.0, "b": 50.0}, {"a": 20.0, "b": 30.0}], "a"),  # each wins once by 10: a tie, so authored order
+        ([{"a": 60.0, "b": 50.0}, {"a": 20.0, "b": 40.0}], "b"),  # always offered together: the higher mean
+        ([{"a": 90.0, "b": 85.0}, {"a": 60.0}, {"a": 60.0}], "a"),  # b only in a good state, worse there
+        ([{"a": 40.0, "c": 50.0}, {"b": 90.0}], "c"),  # never compared with b: c beat a
+    ],
+)
+def test_best_option_cases(tables: list[dict[str, float]], best: str) -> None:
+    assert best_option(tables, ["a", "b", "c"]) == best
+
+
+def test_a_suppressed_decision_withholds_everything_that_gives_its_split_away(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario
+) -> None:
+    cohort, _ = free_cohort
+    # Four answers: 3 scale now (giving up 11.55 each), 1 names an owner. The mean given up (8.66 =
+    # 3 × 11.55 / 4), the divergence or each option's mean over these few players would each tell.
+    room = [(f"s{i}", "", ["scale-now", "measure"]) for i in range(3)] + [("o", "", ["name-owner", "measure"])]
+    _play(store, cohort, tiny, room)
+    report = summarise(analyse(store, cohort.code, tiny))
+    kickoff = next(d for d in report["decisions"] if d["scene"] == "kickoff")
+    assert kickoff["suppressed"] and kickoff["answered"] == 4
+    assert kickoff["given_up"] is None and kickoff["divergence"] is None
+    assert all(o["expected"] is None and o["count"] is None and o["share"] is None for o in kickoff["options"])
+    assert all(o["is_best"] is None for o in kickoff["options"])
+    assert json.loads(to_json(report))["decisions"][0] == kickoff
+
+    md = to_markdown(report)
+    section = md.split("### Monday", 1)[1].split("\n### ", 1)[0]
+    rows = [r for r in section.splitlines() if r.startswith("| ") and "---" not in r][1:]
+    assert [r.count("(withheld: fewer than 5)") for r in rows] == [2, 2]  # share and expected
+    assert "divergence (withheld: fewer than 5)" in section
+    assert not re.search(r"\d/100|\d\.\d\d", section) and "(best)" not in section
+
+    html = to_html(report)
+    block = html.split("<h3>Monday", 1)[1].split('<div class="decision">', 1)[0]
+    text = re.sub(r"<[^>]+>", " ", block)
+    assert text.count("expected (withheld: fewer than 5)") == 2 and "divergence (withheld" in text
+    assert not re.search(r"\d\.\d", text) and "(best)" not in text
+
+
+def _final_scores(scenario: Scenario, seed: int, path: list[str]) -> list[float]:
+    """The final score of every choice path from ``path`` on, played by the engine under ``seed``."""
+    run = Run.replay(scenario, seed, path)
+    try:
+        if run.ended:
+            return [score(scenario, run.snapshot(), run.metrics).overall]
+        options = run.available()
+    finally:
+        run.close()
+    return [s for choice in options for s in _final_scores(scenario, seed, [*path, choice])]
+
+
+def test_the_reference_points_match_every_path_played_through_the_engine(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario
+) -> None:
+    """Brute force, sharing no code with the outcome map: every choice path of tiny, seeds 0..199.
+
+    The best reachable outcome assumes luck goes your way, so it is the best final score under
+    any seed; 200 seeds give every chance outcome of tiny (the drift event after scaling, or not).
+    """
+    cohort, _ = free_cohort
+    seeds = range(200)
+    after_rush = {Run.replay(tiny, seed, ["scale-now"]).scene_id for seed in seeds}
+    assert after_rush == {"rollout", "incident"}  # both outcomes of the only chance event occur
+    finals = [s for seed in seeds for s in _final_scores(tiny, seed, [])]
+    report = summarise(analyse(store, cohort.code, tiny))
+    b = report["best_outcome"]
+    assert b["exact"] and (b["best_start"], b["worst_start"]) == (max(finals), min(finals))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", shipped_paths(), ids=lambda p: p.stem)
+def test_a_shipped_scenarios_reference_points_are_the_exhaustive_ones(store: SqliteStore, path: Path) -> None:
+    scenario = load_scenario(path)
+    cohort, _ = create(store, str(path), "Reference room", "free", seed=0)
+    b = summarise(analyse(store, cohort.code, scenario))["best_outcome"]
+    exhaustive = outcome_range(scenario)
+    assert exhaustive.exhaustive and b["exact"]
+    assert (b["best_start"], b["worst_start"]) == (exhaustive.best, exhaustive.worst)

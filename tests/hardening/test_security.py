@@ -25,7 +25,7 @@ from simgame.cli.serve import LOOPBACK
 from simgame.cohort.client import outbox_dir
 from simgame.cohort.codes import ALPHABET, CODE_LENGTH
 from simgame.cohort.events import CHOSE, make_event
-from simgame.cohort.hub import COOKIE, Hub
+from simgame.cohort.hub import COOKIE, CodeBackoff, Hub
 from simgame.cohort.sessions import create
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort
@@ -104,6 +104,7 @@ async def two_cohorts(
         max_sessions=2,
         argv=dump_env_argv(tmp_path / "env.json"),
         tmp=tmp_path / "hub-tmp",
+        backoff=CodeBackoff(free=1_000_000),  # every guess here must meet the code check; back-off: test_hub_perimeter
     )
     client = TestClient(TestServer(await hub.make_app(), host="127.0.0.1"))
     await client.start_server()
@@ -244,7 +245,8 @@ def test_export_names_cannot_escape_the_folder(
     monkeypatch.chdir(here)
     outside = _files(tmp_path) - _files(here)
     for name in HOSTILE_NAMES:
-        assert main(["export", "--join", cohort.code, "--name", name, "--from", str(save)]) == 0, name
+        refused = "\u202e" in name  # a direction override is refused as a name (tests/hardening/test_inert.py)
+        assert main(["export", "--join", cohort.code, "--name", name, "--from", str(save)]) == int(refused), name
     written = sorted(p.name for p in _files(here))
     assert len(written) == len(set(written)) and all(p.startswith(f"{cohort.code}-") for p in written), written
     assert all(p.endswith(".result.json") for p in written)

@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import shlex
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from simgame.analysis import balance
 from simgame.analysis.outcomes import cache
 from simgame.analysis.outcomes.mapfile import OutcomeMap
+from simgame.analysis.play import random_play
 from simgame.cli import main
+from simgame.cli.headless import POLICIES
 from simgame.format.compiled import Scenario
 from simgame.format.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TELLS = ROOT / "tests" / "data" / "tells.yaml"
+RED_LINES = ROOT / "tests" / "data" / "red-lines.yaml"
+INTRO = ROOT / "tests" / "data" / "intro.yaml"  # tiny.yaml opened by a pass-through scene
+TINY = ROOT / "tests" / "data" / "tiny.yaml"
 SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))
 SHIPPED = [p for p in SHIPPED if p.name != "glossary.yaml"]
 
@@ -124,3 +132,283 @@ def test_explore_writes_the_outcome_map_and_reports_each_endings_odds(
     assert sum(odds["endings_random_play"].values()) == pytest.approx(1.0)
     assert odds["endings_random_play"]["crisis"] > 0.0
     cache.forget()
+
+
+# -- scenarios written for these tests -----------------------------------------------------------
+
+WORDS = (
+    "review the data with the team before the board meets and agree what good looks like then ship "
+    "measure pause scale ask owners finance vendors staff"
+)
+
+
+def _scenario_head(sid: str, flags: list[str]) -> list[str]:
+    head = [
+        "format: simgame/v1",
+        f"id: {sid}",
+        "title: Written by a test",
+        'version: "1.0.0"',
+        'as_of: "2026-11-01"',
+        "role: Tester",
+        "summary: Decisions written by a test.",
+        "minutes: 3",
+        "metrics:",
+        "  value: {label: Value, start: 50}",
+    ]
+    if flags:
+        head += ["flags:", *(f"  {f}: Flag {f}" for f in flags)]
+    return [*head, "phases:", "  p: {label: P}"]
+
+
+TAIL = [
+    "endings:",
+    "  done: {title: Done, text: Done., debrief: Done.}",
+    "debrief:",
+    "  dimensions:",
+    "    value: {label: Value, from: {value: 1}}",
+    "  bands:",
+    "    - {id: high, min: 70, label: High}",
+    "    - {id: mid, min: 40, label: Mid}",
+    "    - {id: low, min: 0, label: Low}",
+]
+
+
+def balanced_yaml(k: int, scenes: int = 6, swing: int = 8) -> str:
+    """Six shuffled two-option scenes, none of whose options is worth more than another in expectation.
+
+    Each scene offers a sure option (worth +0.5 or -0.5) and a gamble: it costs ``swing`` now
+    and gives back twice that half the time, rolled on entering the next scene, so it is worth
+    0 on average. Labels are of random lengths, so neither position nor length tells anything;
+    what varies is only luck, a lot of it. Value stays inside 0..100 on every path. Ids differ
+    per ``k``, so no two scenarios share their shuffles or their chance rolls.
+    """
+    rng, words = random.Random(k), WORDS.split()
+    s = f"b{k}-s"
+    lines = [*_scenario_head(f"balanced-{k}", [f"g{i}" for i in range(1, scenes + 1)]), f"start: {s}1", "scenes:"]
+    for i in range(1, scenes + 2):
+        lines += [f"  {s}{i}:", "    phase: p", f"    title: Scene {i}", "    text: A decision."]
+        if i > 1:
+            lines += ["    events:", f"      - id: {s}{i}-luck", f"        when: g{i - 1}", "        chance: 0.5"]
+            lines += ["        text: It pays off.", f"        effects: {{value: {2 * swing}}}"]
+        if i > scenes:
+            lines += ["    next: end"]  # a pass-through scene where the last gamble is settled
+            continue
+        labels = [" ".join(rng.choice(words) for _ in range(rng.randint(2, 12))).capitalize() for _ in "ab"]
+        lines += [
+            "    choices:",
+            f"      - id: {s}{i}-sure",
+            f"        label: {labels[0]}",
+            f"        effects: {{value: {rng.choice((0.5, -0.5))}}}",
+            f"        next: {s}{i + 1}",
+            "        practice: measure-outcomes",
+            f"      - id: {s}{i}-gamble",
+            f"        label: {labels[1]}",
+            f"        effects: {{value: {-swing}}}",
+            f"        set: [g{i}]",
+            f"        next: {s}{i + 1}",
+            "        practice: measure-outcomes",
+        ]
+    return "\n".join([*lines, *TAIL]) + "\n"
+
+
+def telling_yaml(scenes: int = 10) -> str:
+    """Pinned scenes whose best option is shown first and says the most, with luck that multiplies states."""
+    lines = [*_scenario_head("telling", []), "start: t1", "scenes:"]
+    for i in range(1, scenes + 1):
+        nxt = f"t{i + 1}" if i < scenes else "end"
+        lines += [f"  t{i}:", "    phase: p", f"    title: Scene {i}", "    text: A decision.", "    order: authored"]
+        lines += ["    events:", f"      - id: t{i}-luck", "        chance: 0.5", "        text: Luck."]
+        lines += ["        effects: {value: 1}", "    choices:"]
+        lines += [f"      - id: t{i}-good", f"        label: Do the careful thing properly, step {i}"]
+        lines += ["        effects: {value: 2}", f"        next: {nxt}", "        practice: measure-outcomes"]
+        lines += [f"      - id: t{i}-bad", "        label: Rush", "        effects: {value: -2}"]
+        lines += [f"        next: {nxt}", "        practice: measure-outcomes"]
+    return "\n".join([*lines, *TAIL]) + "\n"
+
+
+def with_intro(text: str, first: str) -> str:
+    """The scenario opened by a pass-through scene that reads on to ``first``."""
+    intro = (
+        f"start: intro\nscenes:\n  intro:\n    phase: pilot\n    title: Before\n    text: Read on.\n    next: {first}\n"
+    )
+    assert f"start: {first}\nscenes:\n" in text
+    return text.replace(f"start: {first}\nscenes:\n", intro)
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _run_json(args: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    assert main([*args, "--format", "json", "--no-reference"]) == 0
+    data: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return data
+
+
+# -- SG704: a red line's example play, replayed with the policy that played it ----------------
+
+
+@pytest.mark.parametrize("path", [RED_LINES, TELLS], ids=lambda p: p.stem)
+def test_a_red_line_warning_replays_a_play_that_crossed_it_and_scored_high(
+    path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sc = load_scenario(path)
+    top_two = balance.top_two_bands(sc)
+    found = [f for f in balance.check(sc, outcome_map(sc, tmp_path), name=str(path)) if f.code == "SG704"]
+    capped_high = [line.id for line in sc.doc.debrief.red_lines if line.cap in top_two]
+    assert capped_high and len(found) == len(capped_high)  # one warning a line, no second "played" one
+    for line, warning in zip(capped_high, found, strict=True):
+        assert f"`{line}`" in warning.message
+        args = shlex.split(warning.rerun)
+        assert args[:3] == ["simgame", "run", str(path)] and "--policy" in args
+        shown = _run_json(args[1:], capsys)
+        assert line in shown["debrief"]["red_lines"] and shown["debrief"]["band"] in top_two, warning.rerun
+
+
+# -- the scenario named as the user named it ----------------------------------------------------
+
+
+def test_explore_of_a_file_prints_rerun_commands_that_load_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SIMGAME_MAPS", str(tmp_path / "maps"))
+    monkeypatch.chdir(tmp_path)
+    path = _write(tmp_path / "my scenarios", "tells copy.yaml", TELLS.read_text(encoding="utf-8"))
+    typed = "my scenarios/tells copy.yaml"  # relative, with spaces: as a shell user would type it, quoted
+    main(["explore", typed, "--format", "json", "--persona-plays", "0"])
+    reruns = [f["rerun"] for f in json.loads(capsys.readouterr().out)["findings"] if f["kind"].startswith("SG7")]
+    assert reruns and all(shlex.split(r)[2] == typed for r in reruns)
+    sc = load_scenario(path)
+    for rerun in {r for r in reruns if r.startswith("simgame run ")}:
+        args = shlex.split(rerun)
+        played = balance.play(sc, args[args.index("--policy") + 1], int(args[args.index("--seed") + 1]))
+        assert played is not None and _run_json(args[1:], capsys)["choices"] == played[1]
+
+
+def test_validate_strict_names_the_path_given_quoted_for_a_shell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SIMGAME_MAPS", str(tmp_path / "maps"))
+    path = _write(tmp_path / "my scenarios", "tells.yaml", TELLS.read_text(encoding="utf-8"))
+    assert main(["validate", str(path), "--strict", "--format", "json"]) == 1
+    hints = [d["hint"] for d in json.loads(capsys.readouterr().out)["diagnostics"] if d["code"].startswith("SG7")]
+    commands = [h.split("see it with `")[1].rstrip("`") for h in hints]
+    assert commands and all(shlex.split(c)[2] == str(path) for c in commands)
+    run = next(c for c in commands if c.startswith("simgame run "))
+    assert _run_json(shlex.split(run)[1:], capsys)["ended"]
+
+
+# -- `simgame run --policy` is the play the checks played, pass-through scenes included --------
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_run_policy_plays_what_the_checks_play_when_a_pass_through_scene_opens(
+    policy: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sc = load_scenario(INTRO)
+    for seed in range(8):
+        played = balance.play(sc, policy, seed)
+        assert played is not None
+        shown = _run_json(["run", str(INTRO), "--policy", policy, "--seed", str(seed)], capsys)
+        assert shown["choices"][0] == "intro.continue"
+        assert shown["choices"] == played[1], (policy, seed)
+        assert shown["debrief"]["score"] == played[0].overall
+        if policy == "random":
+            _st, made, error = random_play(sc, seed)
+            assert not error and made == played[1], seed
+
+
+def test_choose_still_reads_on_through_pass_through_scenes(capsys: pytest.CaptureFixture[str]) -> None:
+    shown = _run_json(["run", str(INTRO), "--seed", "0", "--choose", "name-owner,measure"], capsys)
+    assert shown["choices"] == ["intro.continue", "name-owner", "measure"] and shown["ended"]
+
+
+# -- distinct decisions, and gaps beyond noise ---------------------------------------------------
+
+
+def test_a_decision_best_play_meets_on_every_seed_is_counted_once(tiny: Scenario, tmp_path: Path) -> None:
+    outcomes = outcome_map(tiny, tmp_path)
+    pos = balance.best_positions(tiny, outcomes)
+    assert len(pos.labelled) == 1 and pos.longest().decisions == 1  # kickoff, met by all 100 seeds
+    assert not pos.pinned  # tiny shuffles every scene: no position can tell
+    assert not [f for f in balance.check(tiny, outcomes) if "decisions best play meets" in f.message]
+
+
+def test_a_tell_over_many_states_is_counted_in_distinct_decisions(tmp_path: Path) -> None:
+    sc = load_scenario(_write(tmp_path, "telling.yaml", telling_yaml()))
+    outcomes = outcome_map(sc, tmp_path / "maps")
+    assert outcomes.states > 100  # luck makes many states of each scene; each scene is one decision
+    found = {f.code: f for f in balance.check(sc, outcomes) if "decisions" in f.message}
+    assert "at position 1 in 10 of the 10 distinct decisions" in found["SG700"].message
+    assert "longest label in 10 of the 10 distinct decisions" in found["SG701"].message
+
+
+@pytest.mark.parametrize("k", range(8))
+def test_a_balanced_scenario_shows_no_position_or_label_tell(k: int, tmp_path: Path) -> None:
+    """Options even in expectation, shuffled, labels of random lengths, and a great deal of luck.
+
+    Neither a 5-point gap between sampled means (20 plays) nor counting each decision once per
+    seed may turn that luck into a warning.
+    """
+    sc = load_scenario(_write(tmp_path, "balanced.yaml", balanced_yaml(k)))
+    outcomes = outcome_map(sc, tmp_path / "maps")
+    expected = outcomes.start.expected_random_play
+    assert expected is not None and abs(expected - 50) <= 3  # no option is worth much more than another
+    for plays in (balance.PLAYS, 20):
+        found = [f for f in balance.check(sc, outcomes, plays=plays) if f.code in ("SG700", "SG701")]
+        assert not found, (plays, [f.message for f in found])
+
+
+# -- every re-run command shows what its warning says -------------------------------------------
+
+
+def _explored(args: list[str], capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    main([*args, "--format", "json", "--persona-plays", "0"])
+    findings: list[dict[str, Any]] = json.loads(capsys.readouterr().out)["findings"]
+    return findings
+
+
+@pytest.mark.parametrize("case", ["tells", "tells-with-intro", "intro", "red-lines", "telling"])
+def test_every_rerun_command_replays_the_play_that_showed_the_problem(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SIMGAME_MAPS", str(tmp_path / "maps"))
+    texts = {
+        "tells": TELLS.read_text(encoding="utf-8"),
+        "tells-with-intro": with_intro(TELLS.read_text(encoding="utf-8"), "one"),
+        "intro": INTRO.read_text(encoding="utf-8"),
+        "red-lines": RED_LINES.read_text(encoding="utf-8"),
+        "telling": telling_yaml(),  # the outcome map's counts too
+    }
+    path = _write(tmp_path / "a folder", f"{case}.yaml", texts[case])
+    sc = load_scenario(path)
+    outcomes = outcome_map(sc, tmp_path / "maps")
+    expected = outcomes.start.expected_random_play
+    assert expected is not None
+    bands = [b.id for b in sc.doc.debrief.bands]
+    found = balance.check(sc, outcomes, name=str(path))
+    assert found
+    explored: list[dict[str, Any]] | None = None
+    for f in found:
+        args = shlex.split(f.rerun)
+        assert args[2] == str(path), f.rerun
+        if args[1] == "explore":
+            explored = explored if explored is not None else _explored(args[1:], capsys)
+            assert any(e["kind"] == f.code and e["message"].startswith(f.message) for e in explored), f.message
+            continue
+        policy, seed = args[args.index("--policy") + 1], int(args[args.index("--seed") + 1])
+        played = balance.play(sc, policy, seed)
+        shown = _run_json(args[1:], capsys)
+        assert played is not None and shown["choices"] == played[1], f.rerun
+        score, band = shown["debrief"]["score"], shown["debrief"]["band"]
+        if f.code == "SG704":
+            assert band in balance.top_two_bands(sc) and shown["debrief"]["red_lines"], f.rerun
+        elif f.code == "SG702":
+            assert band == bands[0], f.rerun
+        elif " above random play" in f.message:
+            assert score > expected, f.rerun
+        elif " below random play" in f.message:
+            assert score < expected, f.rerun

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -133,11 +136,127 @@ def test_a_damaged_map_is_refused_and_rebuilt(tiny: Scenario, tmp_path: Path) ->
     cache.forget()
 
 
-def test_the_map_is_built_in_another_process_under_a_memory_cap(tiny: Scenario, tmp_path: Path) -> None:
-    before = os.getpid()
-    found = cache.ensure_map(tmp_path, tiny, memory_mb=2048)
-    assert isinstance(found, OutcomeMap) and found.scenario_id == tiny.id
-    assert cache.map_path(tmp_path, tiny).is_file() and os.getpid() == before
+def test_reading_the_map_never_loads_numpy_or_the_explorer(tiny: Scenario, tmp_path: Path) -> None:
+    """What a player's game and a report do with a built map, in a fresh process: no numpy, no explorer."""
+    assert isinstance(cache.ensure_map(tmp_path, tiny), OutcomeMap)
+    script = (
+        "import json, sys\n"
+        "from simgame.format.loader import load_scenario\n"
+        "from simgame.tui.explore import outcome_range, run_reference\n"
+        "from simgame.cohort.analytics import reference_map\n"
+        f"sc = load_scenario({str(TINY)!r})\n"
+        f"folder = __import__('pathlib').Path({str(tmp_path)!r})\n"
+        "r = outcome_range(sc, folder); ref = run_reference(sc, 2, ['scale-now', 'measure'], maps=folder)\n"
+        "assert reference_map(sc, folder).start.best == r.best == 60.0 and ref.decisions[0].given_up > 0\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'numpy' or "
+        "m.startswith(('simgame.analysis.batch', 'simgame.analysis.outcomes.solve')))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+    cache.forget()
+
+
+def test_the_memory_cap_comes_from_the_settings(tmp_path: Path) -> None:
+    env = {**os.environ, "SIMGAME_MAPS": str(tmp_path), "SIMGAME_MAP_MEMORY_MB": "300"}
+    big = BUNDLED / "pilot-to-production.yaml"
+    done = subprocess.run(
+        [sys.executable, "-m", "simgame", "run", str(big), "--policy", "first", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    reason = json.loads(done.stdout)["reference"]["unavailable"]
+    assert reason == "mapping every outcome needs more memory than allowed (300 MB)"
+
+
+def test_a_build_that_cannot_succeed_is_not_retried_until_the_cap_is_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = load_scenario(BUNDLED / "pilot-to-production.yaml")
+    first = cache.ensure_map(tmp_path, big, memory_mb=300)
+    assert isinstance(first, cache.Unavailable)
+    asked: list[int] = []
+
+    def counting(scenario: Scenario, target: Path, memory_mb: int, timeout: float) -> str:
+        asked.append(memory_mb)
+        return "stopped by the test"
+
+    monkeypatch.setattr(cache, "_build", counting)
+    again = cache.ensure_map(tmp_path, big, memory_mb=300)
+    assert isinstance(again, cache.Unavailable) and again.reason == first.reason and asked == []
+    assert not cache.prepare_map(tmp_path, big, memory_mb=300)
+    raised = cache.ensure_map(tmp_path, big, memory_mb=400)
+    assert isinstance(raised, cache.Unavailable) and asked == [400]
+
+
+def test_a_scenario_where_play_can_get_stuck_has_no_map(tmp_path: Path) -> None:
+    stuck = tmp_path / "stuck.yaml"
+    text = TINY.read_text(encoding="utf-8")
+    assert "      - id: keep-running\n" in text
+    stuck.write_text(text.replace("      - id: keep-running\n", "      - id: keep-running\n        when: not rushed\n"))
+    found = cache.ensure_map(tmp_path / "maps", load_scenario(stuck))
+    assert isinstance(found, cache.Unavailable)
+    assert "stuck at scene `incident`" in found.reason
+
+
+def test_a_map_of_another_version_at_the_right_path_is_rebuilt(tiny: Scenario, tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text(TINY.read_text(encoding="utf-8").replace("The pilot works.", "The pilot works well."))
+    changed = load_scenario(other)
+    built_other = cache.ensure_map(tmp_path / "x", changed)
+    assert isinstance(built_other, OutcomeMap)
+    cache.forget()
+    target = cache.map_path(tmp_path, tiny)
+    target.write_bytes(cache.map_path(tmp_path / "x", changed).read_bytes())  # the wrong version, tiny's name
+    assert cache.open_map(tmp_path, tiny) is None
+    rebuilt = cache.ensure_map(tmp_path, tiny)
+    assert isinstance(rebuilt, OutcomeMap) and rebuilt.content_hash == tiny.content_hash
+    cache.forget()
+
+
+def test_a_file_edited_while_it_is_mapped_is_not_filed_under_the_old_version(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(TINY.read_text(encoding="utf-8"))
+    loaded = load_scenario(path)
+    path.write_text(TINY.read_text(encoding="utf-8").replace("The pilot works.", "The pilot works well."))
+    found = cache.ensure_map(tmp_path / "maps", loaded)
+    assert isinstance(found, cache.Unavailable) and "changed while it was being mapped" in found.reason
+    assert not cache.map_path(tmp_path / "maps", loaded).exists()
+    path.write_text(TINY.read_text(encoding="utf-8"))  # back to the version loaded: now it maps
+    assert isinstance(cache.ensure_map(tmp_path / "maps", loaded), OutcomeMap)
+    cache.forget()
+
+
+@pytest.mark.parametrize("damage", ["truncated data", "header of the wrong shape"])
+def test_a_damaged_map_is_refused_at_open(tiny: Scenario, tmp_path: Path, damage: str) -> None:
+    assert isinstance(cache.ensure_map(tmp_path, tiny), OutcomeMap)
+    cache.forget()
+    path = cache.map_path(tmp_path, tiny)
+    data = path.read_bytes()
+    size = int.from_bytes(data[8:16], "little")
+    if damage == "truncated data":
+        path.write_bytes(data[: 16 + size + 8])
+    else:
+        header = json.loads(data[16 : 16 + size])
+        header["start"] = []
+        raw = json.dumps(header).encode().ljust(size)
+        path.write_bytes(data[:8] + len(raw).to_bytes(8, "little") + raw + data[16 + size :])
+    with pytest.raises(MapError):
+        OutcomeMap(path)
+    assert cache.open_map(tmp_path, tiny) is None
+    assert isinstance(cache.ensure_map(tmp_path, tiny), OutcomeMap)  # rebuilt
+    cache.forget()
+
+
+def test_two_processes_asking_at_once_both_get_the_map(tiny: Scenario, tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: cache.ensure_map(tmp_path, tiny), range(2)))
+    assert all(isinstance(r, OutcomeMap) and r.start.best == 60.0 for r in results)
     cache.forget()
 
 

@@ -320,6 +320,8 @@ async def test_resume_after_the_scenario_changed_replays_what_still_fits(library
     async with app.run_test(size=SIZE) as pilot:
         await home_ready(pilot)
         await pilot.press("enter")  # the unfinished run is offered first
+        await until_screen(pilot, "ConfirmScreen")  # asked before the save is migrated
+        await pilot.press("enter")  # "Back up and continue" is highlighted
         await until_screen(pilot, "PlayScreen")
         assert "has changed since this run was saved; your first 1 of 1 choices still apply" in text_of(app, "#notice")
         assert "live in 9 regions" in text_of(app, "#scene-text")

@@ -3,7 +3,8 @@
 `simgame.engine.evaluate` answers for one state; this answers for a batch of states with the
 same meaning, value for value (tests/toolkit/test_expr_batch.py compares the two on random
 expressions and states). Expressions are pure, so `and`/`or`/`if` evaluate both sides; a
-division by zero still yields 0, as in play.
+division by zero still yields 0, as in play. The recursion is bounded: `simgame.format.expr.parse`
+refuses trees deeper than `MAX_TREE_DEPTH` or larger than `MAX_NODES`.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ cap, one build per map at a time (the builder locks the map), while the caller w
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -41,6 +42,22 @@ class Unavailable:
 
 def map_path(folder: Path, scenario: Scenario) -> Path:
     return folder / f"{scenario.id}-{scenario.content_hash}-v{VERSION}.simmap"
+
+
+def failure_path(target: Path) -> Path:
+    """Where a build that cannot succeed (too large, out of memory) leaves its reason."""
+    return target.with_suffix(".failed")
+
+
+def known_failure(target: Path, memory_mb: int) -> str | None:
+    """Why an earlier build of this map failed, if it would fail again with this memory cap."""
+    try:
+        data = json.loads(failure_path(target).read_text(encoding="utf-8"))
+        if memory_mb <= int(data["memory_mb"]):
+            return str(data["reason"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return None
 
 
 def open_map(folder: Path, scenario: Scenario) -> OutcomeMap | None:
@@ -79,7 +96,10 @@ def ensure_map(
         return found
     if not scenario.path or not Path(scenario.path).is_file():
         return Unavailable("the scenario was not loaded from a file, so it cannot be explored in another process")
-    problem = _build(Path(scenario.path), map_path(folder, scenario), memory_mb, timeout)
+    failed = known_failure(map_path(folder, scenario), memory_mb)
+    if failed is not None:
+        return Unavailable(_plain(failed, memory_mb))
+    problem = _build(scenario, map_path(folder, scenario), memory_mb, timeout)
     if problem is not None:
         return Unavailable(problem)
     found = open_map(folder, scenario)
@@ -100,9 +120,12 @@ def prepare_map(folder: Path, scenario: Scenario, memory_mb: int = DEFAULT_MEMOR
     target = map_path(folder, scenario)
     if target in _STARTED or target.is_file() or not scenario.path or not Path(scenario.path).is_file():
         return False
+    if known_failure(target, memory_mb) is not None:
+        return False
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         subprocess.Popen(
-            _command(Path(scenario.path), target, memory_mb),
+            _command(scenario, target, memory_mb),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -115,8 +138,16 @@ def prepare_map(folder: Path, scenario: Scenario, memory_mb: int = DEFAULT_MEMOR
     return True
 
 
-def _command(scenario_path: Path, target: Path, memory_mb: int) -> list[str]:
-    return [sys.executable, "-m", BUILDER, str(scenario_path), str(target), f"--memory-mb={memory_mb}"]
+def _command(scenario: Scenario, target: Path, memory_mb: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        BUILDER,
+        str(scenario.path),
+        str(target),
+        f"--memory-mb={memory_mb}",
+        f"--content-hash={scenario.content_hash}",
+    ]
 
 
 def _environment() -> dict[str, str]:
@@ -125,11 +156,17 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def _build(scenario_path: Path, target: Path, memory_mb: int, timeout: float) -> str | None:
+def _plain(reason: str, memory_mb: int) -> str:
+    if reason.startswith("too large"):
+        return f"the scenario is {reason}"
+    return f"mapping every outcome needs more memory than allowed ({memory_mb} MB)"
+
+
+def _build(scenario: Scenario, target: Path, memory_mb: int, timeout: float) -> str | None:
     """Run the builder; None when it wrote the map, else why not."""
     try:
         done = subprocess.run(
-            _command(scenario_path, target, memory_mb),
+            _command(scenario, target, memory_mb),
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -143,11 +180,9 @@ def _build(scenario_path: Path, target: Path, memory_mb: int, timeout: float) ->
     if done.returncode == 0:
         return None
     detail = (done.stderr.strip().splitlines() or ["no message"])[-1]
-    if done.returncode == EXIT_TOO_LARGE:
-        return f"the scenario is too large to map every outcome ({detail})"
-    if done.returncode == EXIT_MEMORY:
-        return f"mapping every outcome needs more memory than allowed ({memory_mb} MB)"
-    return f"mapping failed: {detail}"
+    if done.returncode in (EXIT_TOO_LARGE, EXIT_MEMORY):
+        return _plain(detail, memory_mb)
+    return f"cannot map every outcome: {detail}"
 
 
 def forget() -> None:

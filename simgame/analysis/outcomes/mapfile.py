@@ -7,17 +7,20 @@ state hashes, `simgame.analysis.outcomes.statekey`), ``best`` and ``worst`` (16-
 point), and one column per option (16-bit hundredths of a point: its expected final score under
 best play after it). 0xFFFF means none (not offered, or no ending reachable).
 
-The file is memory-mapped: opening it reads only the header, and a lookup touches a few pages
-(a binary search of the scene's keys), so even a map of millions of states costs a player's
-process next to nothing.
+Each scene also has a ``fence``: every ``FENCE``-th key. A lookup reads the scene's fence once
+(kept in memory), finds the block of keys that could hold the state, reads that block and then
+the row's values, with a handful of ``pread`` calls. Nothing is memory-mapped, so a lookup adds
+a few kilobytes to a player's process however large the map is (mapping the file made the
+kernel count every page a binary search touched against the game's memory budget).
 """
 
 from __future__ import annotations
 
 import json
-import mmap
+import os
 import sys
-from bisect import bisect_left
+from array import array
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +29,8 @@ from simgame.analysis.outcomes.statekey import KeyLayout
 from simgame.engine.state import PlayState
 
 MAGIC = b"SIMGMAP\x01"
-VERSION = 2  # 2: per-scene spread and ending bands in the header
+VERSION = 3  # 2: per-scene spread and ending bands in the header; 3: a fence of keys per scene
+FENCE = 512  # keys per block: a block is 4 KB, one page
 ALIGN = 8
 NONE = 0xFFFF
 MAX_HEADER = 64 * 1024 * 1024
@@ -70,39 +74,41 @@ class StartFigures:
 
 
 class OutcomeMap:
-    """One scenario's outcome map, opened from its file."""
+    """One scenario's outcome map, opened from its file (the header is read; the rest on demand)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            with open(path, "rb") as fh:
-                self._mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-        except (OSError, ValueError) as exc:
-            raise MapError(f"{path}: cannot be read ({exc})") from None
-        self.header = self._read_header()
-        self.layout = KeyLayout.from_json(self.header["layout"])
-        start = self.header["start"]
-        self.start = StartFigures(
-            start.get("best"), start.get("worst"), start.get("expected_best_play"), start.get("expected_random_play")
-        )
-        self.endings_best: dict[str, float] = dict(self.header["endings"]["best_play"])
-        self.endings_random: dict[str, float] = dict(self.header["endings"]["random_play"])
-        self.spread: dict[str, float | None] = dict(self.header.get("spread", {}))
-        self.ending_bands: dict[str, dict[str, int]] = dict(self.header.get("ending_bands", {}))
-        self._ambiguous = {int(k) for k in self.header.get("ambiguous", [])}
-        self._scenes: dict[str, Any] = self.header["scenes"]
-        self._data = memoryview(self._mm)[self._offset :]
+            self._fd = os.open(path, os.O_RDONLY)
+        except OSError as exc:
+            raise MapError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        try:
+            self._size = os.fstat(self._fd).st_size
+            self.header = self._read_header()
+            self._parse()
+        except (MapError, OSError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            os.close(self._fd)
+            if isinstance(exc, MapError):
+                raise
+            raise MapError(f"{path}: damaged (header: {exc})") from None
+        self._fences: dict[str, array[int]] = {}
+
+    def _read(self, at: int, size: int) -> bytes:
+        data = os.pread(self._fd, size, at)
+        if len(data) != size:
+            raise MapError(f"{self.path}: damaged (shorter than its header says)")
+        return data
 
     def _read_header(self) -> dict[str, Any]:
-        mm = self._mm
-        if len(mm) < len(MAGIC) + 8 or mm[: len(MAGIC)] != MAGIC:
+        lead = len(MAGIC) + 8
+        if self._size < lead or self._read(0, len(MAGIC)) != MAGIC:
             raise MapError(f"{self.path}: not an outcome map")
-        size = int.from_bytes(mm[len(MAGIC) : len(MAGIC) + 8], "little")
-        if size > MAX_HEADER or len(MAGIC) + 8 + size > len(mm):
+        size = int.from_bytes(self._read(len(MAGIC), 8), "little")
+        if size > MAX_HEADER or lead + size > self._size:
             raise MapError(f"{self.path}: damaged (header size)")
-        self._offset = len(MAGIC) + 8 + size
+        self._offset = lead + size
         try:
-            header = json.loads(bytes(mm[len(MAGIC) + 8 : self._offset]))
+            header = json.loads(self._read(lead, size))
         except ValueError:
             raise MapError(f"{self.path}: damaged (header)") from None
         if not isinstance(header, dict) or header.get("version") != VERSION:
@@ -110,6 +116,37 @@ class OutcomeMap:
         if header.get("byteorder") != sys.byteorder:
             raise MapError(f"{self.path}: made on a machine with another byte order")
         return header
+
+    def _parse(self) -> None:
+        h = self.header
+        self.layout = KeyLayout.from_json(h["layout"])
+        start = h["start"]
+        self.start = StartFigures(
+            start.get("best"), start.get("worst"), start.get("expected_best_play"), start.get("expected_random_play")
+        )
+        self.endings_best: dict[str, float] = {str(k): float(v) for k, v in h["endings"]["best_play"].items()}
+        self.endings_random: dict[str, float] = {str(k): float(v) for k, v in h["endings"]["random_play"].items()}
+        self.spread: dict[str, float | None] = {
+            str(k): None if v is None else float(v) for k, v in h.get("spread", {}).items()
+        }
+        self.ending_bands: dict[str, dict[str, int]] = {
+            str(e): {str(b): int(n) for b, n in counts.items()} for e, counts in h.get("ending_bands", {}).items()
+        }
+        self._ambiguous = {int(k) for k in h.get("ambiguous", [])}
+        self._scenes: dict[str, _Scene] = {}
+        for scene_id, data in h["scenes"].items():
+            scene = _Scene(
+                int(data["count"]),
+                int(data["keys"]),
+                int(data["fence"]),
+                int(data["best"]),
+                int(data["worst"]),
+                {str(c): int(at) for c, at in data["options"].items()},
+            )
+            for at, width in scene.columns():
+                if at < 0 or at % width or self._offset + at + scene.count * width > self._size:
+                    raise MapError(f"{self.path}: damaged (a column lies outside the file)")
+            self._scenes[str(scene_id)] = scene
 
     @property
     def content_hash(self) -> str:
@@ -123,42 +160,72 @@ class OutcomeMap:
     def states(self) -> int:
         return int(self.header["states"])
 
-    def _column(self, at: int, count: int, wide: bool) -> memoryview[int]:
-        """A column of unsigned 64-bit keys (``wide``) or 16-bit values."""
-        width = 8 if wide else 2
-        if at < 0 or at % width or at + count * width > len(self._data):
-            raise MapError(f"{self.path}: damaged (a column lies outside the file)")
-        part = self._data[at : at + count * width]
-        return part.cast("Q") if wide else part.cast("H")
+    def _fence(self, scene_id: str, scene: _Scene) -> array[int]:
+        found = self._fences.get(scene_id)
+        if found is None:
+            found = array("Q", self._read(self._offset + scene.fence, scene.fence_count * 8))
+            self._fences[scene_id] = found
+        return found
+
+    def _row(self, scene_id: str, scene: _Scene, key: int) -> int | None:
+        """The row of ``key`` among the scene's keys, or None."""
+        fence = self._fence(scene_id, scene)
+        block = bisect_right(fence, key) - 1
+        if block < 0:
+            return None
+        first = block * FENCE
+        size = min(FENCE, scene.count - first)
+        keys = array("Q", self._read(self._offset + scene.keys + first * 8, size * 8))
+        at = bisect_left(keys, key)
+        if at >= size or keys[at] != key:
+            return None
+        return first + at
+
+    def _value(self, column: int, row: int, scale: int) -> float | None:
+        raw = int.from_bytes(self._read(self._offset + column + row * 2, 2), sys.byteorder)
+        return None if raw == NONE else raw / scale
 
     def at(self, st: PlayState) -> StateOutcomes | None:
         """Reference points where play rests in ``st``; None at an ending or a state the map lacks."""
         if st.ending is not None:
             return None
         scene = self._scenes.get(st.scene)
-        if scene is None:
+        if scene is None or not scene.count:
             return None
         key = self.layout.key(st)
         if key in self._ambiguous:
             return None
-        count = int(scene["count"])
-        keys = self._column(int(scene["keys"]), count, True)
-        row = bisect_left(keys, key)
-        if row >= count or keys[row] != key:
+        row = self._row(st.scene, scene, key)
+        if row is None:
             return None
-
-        def value(at: int, scale: int) -> float | None:
-            raw = int(self._column(at, count, False)[row])
-            return None if raw == NONE else raw / scale
-
-        best, worst = value(int(scene["best"]), 10), value(int(scene["worst"]), 10)
         options = {}
-        for choice, at in scene["options"].items():
-            v = value(int(at), 100)
+        for choice, column in scene.options.items():
+            v = self._value(column, row, 100)
             if v is not None:
-                options[str(choice)] = v
-        return StateOutcomes(best, worst, options)
+                options[choice] = v
+        return StateOutcomes(self._value(scene.best, row, 10), self._value(scene.worst, row, 10), options)
 
     def close(self) -> None:
-        self._data.release()
-        self._mm.close()
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+@dataclass(frozen=True)
+class _Scene:
+    """Where one scene's columns start in the data, and how many states it has."""
+
+    count: int
+    keys: int
+    fence: int
+    best: int
+    worst: int
+    options: dict[str, int]
+
+    @property
+    def fence_count(self) -> int:
+        return -(-self.count // FENCE)
+
+    def columns(self) -> list[tuple[int, int]]:
+        """(offset, width) of every column, to check each lies inside the file."""
+        return [(self.keys, 8), (self.best, 2), (self.worst, 2), *((at, 2) for at in self.options.values())]

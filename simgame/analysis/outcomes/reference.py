@@ -5,16 +5,43 @@ the map says what each offered option was worth (expected final score under best
 it). A decision's cost is the expected points it gave up against the best option at that state:
 0 when the best was chosen. This is the one figure behind the solo debrief's costliest
 decisions, `simgame run --format json` and the cohort's choice quality.
+
+Choice quality over several decisions (`choice_quality`) weighs each decision by how much it
+mattered: the points the choices kept above the worst option, over the points the best options
+were worth above the worst, so it agrees with the points given up (a 0.01-point slip counts for
+0.01 points, not for as much as a 30-point one).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from simgame.analysis.outcomes.mapfile import OutcomeMap, StartFigures
 from simgame.engine import rules
 from simgame.engine.state import EngineError
 from simgame.format.compiled import Scenario
+
+SPREAD_EPSILON = 0.005  # below this, every option at a decision is worth the same (values are hundredths)
+
+
+def choice_quality(decisions: Iterable[tuple[Mapping[str, float], str]]) -> float | None:
+    """Σ(mine − worst) / Σ(best − worst) over the rated decisions, as 0-100 with one decimal.
+
+    Each decision is (each option's expected final score, the choice made); a decision with fewer
+    than two options or whose choice is not among them is not rated. None when nothing rated was
+    worth choosing between (the spreads sum to about 0)."""
+    kept = spread = 0.0
+    for options, choice in decisions:
+        mine = options.get(choice)
+        if mine is None or len(options) < 2:
+            continue
+        low = min(options.values())
+        kept += mine - low
+        spread += max(options.values()) - low
+    if spread < SPREAD_EPSILON:
+        return None
+    return round(100 * kept / spread, 1)
 
 
 @dataclass(frozen=True)
@@ -52,7 +79,7 @@ class DecisionCost:
         if mine is None or top is None:
             return None
         low = min(self.options.values())
-        if top - low < 0.005:
+        if top - low < SPREAD_EPSILON:
             return 100.0  # every option here is worth the same
         return round(100 * (mine - low) / (top - low), 1)
 

@@ -12,6 +12,7 @@ import contextlib
 import json
 import math
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,7 +22,7 @@ import numpy as np
 
 from simgame.analysis.batch.graph import BatchGraph
 from simgame.analysis.outcomes import cache
-from simgame.analysis.outcomes.mapfile import ALIGN, MAGIC, NONE, VERSION, OutcomeMap
+from simgame.analysis.outcomes.mapfile import ALIGN, FENCE, MAGIC, NONE, VERSION, OutcomeMap
 from simgame.analysis.outcomes.solve import Solution, solve
 from simgame.analysis.outcomes.statekey import KeyLayout
 from simgame.format.compiled import Scenario
@@ -70,7 +71,7 @@ def encode(graph: BatchGraph, solution: Solution, seconds: float) -> bytes:
 
     def put(array: np.ndarray) -> int:
         nonlocal at
-        data = array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
+        data = np.ascontiguousarray(array).tobytes()  # this machine's byte order, as the header says
         data += b"\0" * (-len(data) % ALIGN)
         blobs.append(data)
         where, at = at, at + len(data)
@@ -97,6 +98,7 @@ def encode(graph: BatchGraph, solution: Solution, seconds: float) -> bytes:
         scenes[place.id] = {
             "count": len(keys),
             "keys": put(keys),
+            "fence": put(keys[::FENCE].copy()),
             "best": put(_u16(values.best[order], 10)),
             "worst": put(_u16(values.worst[order], 10)),
             "options": {c: put(_u16(col[order], 100)) for c, col in sorted(values.options.items())},
@@ -104,7 +106,7 @@ def encode(graph: BatchGraph, solution: Solution, seconds: float) -> bytes:
     sc = graph.scenario
     header = {
         "version": VERSION,
-        "byteorder": "little",
+        "byteorder": sys.byteorder,
         "scenario": sc.id,
         "content_hash": sc.content_hash,
         "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

@@ -16,6 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from simgame.tui.host import host
 from simgame.tui.messages import (
@@ -30,9 +31,11 @@ from simgame.tui.widgets.keybar import KeyBar
 from simgame.tui.widgets.text import paragraphs, short_time
 
 if TYPE_CHECKING:
+    from simgame.engine.saves import SaveEntry, SaveFile
     from simgame.tui.catalog import Catalog, CatalogEntry
 
 MAX_RESUME = 3
+MAX_PROBLEM_SAVES = 3
 
 
 class HomeScreen(Screen[None]):
@@ -74,11 +77,35 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="catalog", exit_on_error=False)
     def _load_catalog(self) -> None:
-        from simgame.tui.catalog import load_catalog
+        """Read the library off the UI thread; one bad file is one line, and quitting never waits for it."""
+        worker = get_current_worker()
+        try:
+            from simgame.tui.catalog import load_catalog
+            from simgame.tui.reading import LoadCancelled
 
-        opts = host(self).options
-        catalog = load_catalog(opts.library_dir(), opts.saves_dir())
-        self.app.call_from_thread(self._show_catalog, catalog)
+            opts = host(self).options
+            try:
+                catalog = load_catalog(opts.library_dir(), opts.saves_dir(), lambda: worker.is_cancelled)
+            except LoadCancelled:
+                return
+        except Exception as exc:  # the library must never stay on "Loading…": say what went wrong instead
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._show_failure, f"an unexpected problem ({exc or type(exc).__name__})")
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_catalog, catalog)
+
+    def _show_failure(self, reason: str) -> None:
+        library = self.query_one("#library", OptionList)
+        line = Text.assemble(("  ⚠ The library could not be read", "bold"), f"\n    {reason[:200]}")
+        library.set_options([Option(line, id="head:failed", disabled=True)])
+        self.query_one("#detail", Static).update(
+            Text.assemble(
+                ("The library could not be read", "bold"),
+                "\n\n",
+                f"{reason[:500]}\n\nPress R to try again, or Ctrl+Q to quit.",
+            )
+        )
 
     def _show_catalog(self, catalog: Catalog) -> None:
         self.catalog = catalog
@@ -90,12 +117,14 @@ class HomeScreen(Screen[None]):
         if resumable:
             options.append(Option(Text("Continue where you left off", style="bold"), id="head:resume", disabled=True))
             for entry, save in resumable[:MAX_RESUME]:
+                changed = entry.scenario is not None and save.content_hash != entry.scenario.content_hash
                 label = Text.assemble(
                     "  ↻ ",
                     (entry.title, "bold"),
                     f"\n    decision {len(save.choices) + 1}, saved {short_time(save.updated)}",
+                    " (scenario changed)" if changed else "",
                 )
-                options.append(Option(label, id=f"resume:{save.run_id}"))
+                options.append(Option(label, id=f"resume:{self._resume_key(catalog, save)}"))
             if len(resumable) > MAX_RESUME:
                 options.append(
                     Option(f"    …{len(resumable) - MAX_RESUME} more: press L", id="head:more", disabled=True)
@@ -108,6 +137,15 @@ class HomeScreen(Screen[None]):
             options.append(
                 Option(f"  No scenarios found in {host(self).options.library_dir()}", id="head:none", disabled=True)
             )
+        problems = catalog.problem_saves
+        if problems:
+            options.append(Option(Text("Saves that cannot be opened", style="bold"), id="head:badsaves", disabled=True))
+            for index, (bad, reason) in enumerate(problems[:MAX_PROBLEM_SAVES]):
+                label = Text.assemble("  ⚠ ", (bad.path.name, "bold"), f"\n    {reason}")
+                options.append(Option(label, id=f"badsave:{index}"))
+            if len(problems) > MAX_PROBLEM_SAVES:
+                more = len(problems) - MAX_PROBLEM_SAVES
+                options.append(Option(f"    …{more} more: press L", id="head:badmore", disabled=True))
         library.set_options([o for o in options if o is not None])
         target = highlighted if highlighted and not highlighted.startswith("head:") else None
         ids = [o.id for o in library.options]
@@ -118,6 +156,23 @@ class HomeScreen(Screen[None]):
             library.highlighted = first
         library.focus()
         self._show_detail()
+
+    @staticmethod
+    def _resume_key(catalog: Catalog, save: SaveFile) -> str:
+        """The option id of a run to resume: its file's name (unique, where the run id may not be)."""
+        path = catalog.path_of(save)
+        return path.stem if path is not None else save.run_id
+
+    def _resumable(self, key: str) -> tuple[CatalogEntry, SaveFile] | None:
+        catalog = self.catalog
+        if catalog is None:
+            return None
+        return next(((e, s) for e, s in catalog.in_progress if self._resume_key(catalog, s) == key), None)
+
+    def _problem_save(self, key: str) -> SaveEntry | None:
+        problems = self.catalog.problem_saves if self.catalog else []
+        index = int(key) if key.isdigit() else -1
+        return problems[index][0] if 0 <= index < len(problems) else None
 
     @staticmethod
     def _entry_option(index: int, entry: CatalogEntry) -> Option:
@@ -148,18 +203,32 @@ class HomeScreen(Screen[None]):
             return
         kind, _, key = oid.partition(":")
         if kind == "resume":
-            pair = next(((e, s) for e, s in catalog.in_progress if s.run_id == key), None)
+            pair = self._resumable(key)
             if pair is None:
                 return
             entry, save = pair
+            changed = entry.scenario is not None and save.content_hash != entry.scenario.content_hash
             detail.update(
                 Text.assemble(
                     (entry.title, "bold"),
                     "\n\n",
                     f"An unfinished run: {len(save.choices)} decision{'s' * (len(save.choices) != 1)} made, "
-                    f"last saved {short_time(save.updated)}.\n\nPress Enter to continue it.",
+                    f"last saved {short_time(save.updated)}.\n\n",
+                    "The scenario has changed since; you will be asked before this save is updated.\n\n"
+                    if changed
+                    else "",
+                    "Press Enter to continue it.",
                 )
             )
+            return
+        if kind == "badsave":
+            from simgame.tui.catalog import save_problem_text
+
+            bad = self._problem_save(key)
+            if bad is not None:
+                detail.update(
+                    Text.assemble(("This save cannot be opened", "bold"), "\n\n", save_problem_text(bad, catalog))
+                )
             return
         entry = catalog.entries[int(key)]
         if entry.scenario is None:
@@ -218,10 +287,15 @@ class HomeScreen(Screen[None]):
             return
         kind, _, key = oid.partition(":")
         if kind == "resume":
-            save = next((s for _, s in catalog.in_progress if s.run_id == key), None)
-            if save is not None:
-                path = next((e.path for e in catalog.saves if e.save is not None and e.save.run_id == key), None)
-                self.post_message(ResumeRequested(save, path))
+            pair = self._resumable(key)
+            if pair is not None:
+                self.post_message(ResumeRequested(pair[1], catalog.path_of(pair[1])))
+        elif kind == "badsave":
+            from simgame.tui.catalog import save_problem_text
+
+            bad = self._problem_save(key)
+            if bad is not None:
+                self.post_message(ProblemReported(f"{bad.path.name} cannot be opened", save_problem_text(bad, catalog)))
         elif kind == "scenario":
             entry = catalog.entries[int(key)]
             if entry.scenario is not None:
