@@ -53,6 +53,9 @@ ENV_ONLY = ("facilitator_key", "cohort_origin")
 FLAGS = {"saves": "--saves", "theme": "--theme", "cohort_db": "--store", "hub": "--hub"}
 
 
+MAX_CONFIG_BYTES = 256 * 1024
+
+
 class SettingsError(Exception):
     """A setting that cannot be used; the message names the file and key (or variable) plainly."""
 
@@ -145,14 +148,18 @@ def _env_name(field: str) -> str:
 
 def _read_file(path: Path) -> tuple[str, dict[str, Any]]:
     """The file's text and parsed table; a missing file is empty. Syntax errors come back located."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return "", {}
-    except IsADirectoryError:
-        raise SettingsError(f"{path}: is a folder, not a config file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    from simgame.format.safefile import SafeReadError, read_capped
+
+    try:  # a regular file only, read with a cap: a pipe or /dev/zero named as the config never hangs
+        text = read_capped(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except SafeReadError as exc:
+        if exc.kind == "missing":
+            return "", {}
+        if exc.kind == "folder":
+            raise SettingsError(f"{path}: is a folder, not a config file") from None
+        raise SettingsError(f"{path}: cannot be read ({exc.message})") from None
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"{path}: cannot be read ({exc})") from None
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -63,10 +63,17 @@ class Result:
     actual: dict[str, Any]
 
 
+MAX_TRANSCRIPT_BYTES = 1024 * 1024
+
+
 def read(path: Path) -> Transcript:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    from simgame.format.safefile import SafeReadError, read_capped
+
+    try:  # a regular file only, read with a cap (a transcript is a few kilobytes)
+        data = yaml.safe_load(read_capped(path, MAX_TRANSCRIPT_BYTES).decode("utf-8"))
+    except SafeReadError as exc:
+        raise TranscriptError(f"{path}: cannot be read ({exc.message})") from None
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise TranscriptError(f"{path}: cannot be read ({exc})") from None
     if not isinstance(data, dict):
         raise TranscriptError(f"{path}: a transcript is a mapping with scenario, seed, choices and expect")

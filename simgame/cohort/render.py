@@ -9,6 +9,7 @@ from typing import Any
 
 from simgame.cohort.room import MIN_GROUP
 from simgame.engine.scoring import score_text
+from simgame.format.inert import inert
 
 WITHHELD = f"(withheld: fewer than {MIN_GROUP})"
 DECISIONS_NOTE = (
@@ -73,7 +74,8 @@ def to_csv(report: dict[str, Any]) -> str:
 
 
 def _cell(text: str) -> str:
-    """Neutralise spreadsheet formulas in names players typed (CSV injection)."""
+    """Neutralise spreadsheet formulas in names players typed (CSV injection) and control characters."""
+    text = inert(text, keep_lines=False)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -84,7 +86,8 @@ def stats_text(s: dict[str, Any] | None) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text for a Markdown report: table pipes escaped, control characters made visible (never sent raw)."""
+    return inert(text.replace("\n", " "), keep_lines=False).replace("|", "\\|")
 
 
 def to_markdown(report: dict[str, Any]) -> str:

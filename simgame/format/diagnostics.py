@@ -10,6 +10,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
+from simgame.format.inert import inert
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -104,7 +106,7 @@ class Diagnostic:
         """Compiler-style text: location, code, message, source line with caret, hint."""
         lines = [f"{self.location()}: {self.code} {self.severity.value}: {self.message}"]
         if self.snippet and self.line:
-            text = self.snippet.rstrip("\n").replace("\t", " ")
+            text = inert(self.snippet.rstrip("\n").replace("\t", " "), keep_lines=False)
             if len(text) > 160:
                 start = max(0, self.col - 80)
                 text = text[start : start + 160]

@@ -47,6 +47,24 @@ def nesting_depth(text: str, stop_at: int | None = None) -> int:
     return deepest
 
 
+def _whole_texts(value: Any) -> None:
+    """Refuse any string (key or value) with an unpaired surrogate (``"\\ud800"``): valid JSON, but
+    no text can hold it, and it would fail later, far from here, when it is written or signed."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise JSONLimitError("text with an unpaired surrogate escape (not a character)") from None
+
+
 def loads_limited(
     text: str | bytes, *, max_depth: int = MAX_DEPTH, max_digits: int = MAX_DIGITS, allow_nan: bool = False
 ) -> Any:
@@ -81,7 +99,9 @@ def loads_limited(
         return float(raw)
 
     try:
-        return json.loads(text, parse_int=number(int), parse_float=number(float), parse_constant=constant)
+        found = json.loads(text, parse_int=number(int), parse_float=number(float), parse_constant=constant)
+        _whole_texts(found)
+        return found
     except JSONLimitError:
         raise
     except json.JSONDecodeError as exc:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from simgame.analysis.outcomes.mapfile import VERSION, MapError, OutcomeMap
 from simgame.format.compiled import Scenario
+from simgame.format.safefile import SafeReadError, read_capped
 
 BUILDER = "simgame.analysis.outcomes.build"  # run as a module in a child process
 EXIT_BAD_SCENARIO = 2  # the builder's exit codes
@@ -52,10 +53,10 @@ def failure_path(target: Path) -> Path:
 def known_failure(target: Path, memory_mb: int) -> str | None:
     """Why an earlier build of this map failed, if it would fail again with this memory cap."""
     try:
-        data = json.loads(failure_path(target).read_text(encoding="utf-8"))
+        data = json.loads(read_capped(failure_path(target), 64 * 1024))
         if memory_mb <= int(data["memory_mb"]):
             return str(data["reason"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (SafeReadError, ValueError, KeyError, TypeError):
         return None
     return None
 
