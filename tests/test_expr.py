@@ -2,43 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from simgame.engine.evaluate import evaluate
 from simgame.format import expr
+from tests.support import ExprEnv as Env
+from tests.support import ExprNames
 
-
-@dataclass
-class N:
-    metrics: frozenset[str] = frozenset({"trust", "risk", "value"})
-    flags: frozenset[str] = frozenset({"rushed", "owner"})
-    scenes: frozenset[str] = frozenset({"kickoff", "drift-alarm"})
-    choices: frozenset[str] = frozenset({"scale-now"})
-
-
-@dataclass
-class Env:
-    m: dict[str, float] = field(default_factory=lambda: {"trust": 60.0, "risk": 30.0, "value": 10.0})
-    f: set[str] = field(default_factory=lambda: {"rushed"})
-
-    def metric(self, name: str) -> float:
-        return self.m[name]
-
-    def flag(self, name: str) -> bool:
-        return name in self.f
-
-    def visits(self, scene: str) -> int:
-        return 2 if scene == "kickoff" else 0
-
-    def chose(self, choice: str) -> bool:
-        return choice == "scale-now"
-
-    def turn_count(self) -> int:
-        return 3
+N = ExprNames
 
 
 def ev(source: str) -> float | bool:

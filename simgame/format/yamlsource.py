@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.error import Mark
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -20,6 +21,7 @@ from simgame.format.safefile import SafeReadError, read_capped
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
+PLAIN_ONLY = "scenarios hold plain text, numbers, lists and mappings only"
 MAX_NUMBER_CHARS = 40  # far beyond any real number, far below Python's 4,300-digit conversion limit
 
 PathKey = tuple[str | int, ...]
@@ -281,18 +283,7 @@ def _convert(
     mark = node.start_mark
     smap.values[path] = (mark.line + 1, mark.column + 1)
     if isinstance(node, MappingNode | SequenceNode) and node.tag not in (_MAP, _SEQ):
-        line, col = mark.line + 1, mark.column + 1
-        problems.append(
-            make(
-                "SG107",
-                f"the YAML tag `{node.tag}` is not allowed",
-                file=smap.file,
-                line=line,
-                col=col,
-                snippet=smap.snippet(line),
-                hint="scenarios hold plain text, numbers, lists and mappings only",
-            )
-        )
+        problems.append(_at(smap, mark, "SG107", f"the YAML tag `{node.tag}` is not allowed", PLAIN_ONLY))
         return None
     if isinstance(node, MappingNode):
         out: dict[str, Any] = {}
@@ -343,18 +334,8 @@ def _convert(
     if tag == _STR:
         return node.value
     if tag in (_INT, _FLOAT) and len(node.value) > MAX_NUMBER_CHARS:
-        line, col = mark.line + 1, mark.column + 1
-        problems.append(
-            make(
-                "SG203",
-                f"a number of {len(node.value)} characters is too long (the limit is {MAX_NUMBER_CHARS})",
-                file=smap.file,
-                line=line,
-                col=col,
-                snippet=smap.snippet(line),
-                hint="scenario numbers are small: metrics, points and chances",
-            )
-        )
+        too_long = f"a number of {len(node.value)} characters is too long (the limit is {MAX_NUMBER_CHARS})"
+        problems.append(_at(smap, mark, "SG203", too_long, "scenario numbers are small: metrics, points and chances"))
         return None
     if tag == _INT:
         return loader.construct_yaml_int(node)
@@ -366,19 +347,14 @@ def _convert(
         return None
     if tag == _TIMESTAMP:
         return node.value  # dates stay text: `as_of: 2026-11-01` is a label, not a datetime
-    line, col = mark.line + 1, mark.column + 1
-    problems.append(
-        make(
-            "SG107",
-            f"the YAML tag `{tag}` is not allowed",
-            file=smap.file,
-            line=line,
-            col=col,
-            snippet=smap.snippet(line),
-            hint="scenarios hold plain text, numbers, lists and mappings only",
-        )
-    )
+    problems.append(_at(smap, mark, "SG107", f"the YAML tag `{tag}` is not allowed", PLAIN_ONLY))
     return None
+
+
+def _at(smap: SourceMap, mark: Mark, code: str, message: str, hint: str) -> Diagnostic:
+    """A diagnostic located at a YAML node's start."""
+    line, col = mark.line + 1, mark.column + 1
+    return make(code, message, file=smap.file, line=line, col=col, snippet=smap.snippet(line), hint=hint)
 
 
 def load_yaml_file(path: Path | str, display: str | None = None) -> tuple[Any, SourceMap]:

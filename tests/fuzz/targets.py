@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import random
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from simgame.engine.saves import read_save, restore, write_save
 from simgame.format import expr
 from simgame.format.compiled import Scenario
 from simgame.format.loader import check_file, load_scenario
-from tests.support import TINY
+from tests.support import TINY, ExprEnv, ExprNames
 
 MAX_PLAY_STEPS = 60
 
@@ -61,33 +60,8 @@ def check_scenario_bytes(raw: bytes, seed: int = 0) -> str:
 
 
 # -- expressions -----------------------------------------------------------------------------------
-@dataclass
-class Names:
-    metrics: frozenset[str] = frozenset({"trust", "risk", "value"})
-    flags: frozenset[str] = frozenset({"rushed", "owner"})
-    scenes: frozenset[str] = frozenset({"kickoff", "drift-alarm"})
-    choices: frozenset[str] = frozenset({"scale-now"})
-
-
-@dataclass
-class Env:
-    m: dict[str, float] = field(default_factory=lambda: {"trust": 60.0, "risk": 30.0, "value": 10.0})
-    f: set[str] = field(default_factory=lambda: {"rushed"})
-
-    def metric(self, name: str) -> float:
-        return self.m[name]
-
-    def flag(self, name: str) -> bool:
-        return name in self.f
-
-    def visits(self, scene: str) -> int:
-        return 2 if scene == "kickoff" else 0
-
-    def chose(self, choice: str) -> bool:
-        return choice == "scale-now"
-
-    def turn_count(self) -> int:
-        return 3
+Names = ExprNames
+Env = ExprEnv
 
 
 def check_expression(source: str) -> None:
