@@ -338,14 +338,14 @@ def check(
     for policy in ("longest", "shortest"):
         r = results[policy]
         diff, error, bar = gap(r)
-        if diff > bar:
+        if abs(diff) > bar:  # below random play is a tell too: the player learns to avoid that length
             warn(
                 "SG701",
                 f"always taking the {policy} label scores {r.mean:.1f} on average over {len(r.scores)} seeds "
-                f"(standard error {error:.1f}), {diff:.1f} points above {against}: label length gives the "
-                "answer away",
+                f"(standard error {error:.1f}), {abs(diff):.1f} points {'above' if diff > 0 else 'below'} "
+                f"{against}: label length gives the answer away",
                 "write the options to similar lengths, the tempting ones argued as well as the right one",
-                cmd.run(policy, r.example(above=True)),
+                cmd.run(policy, r.example(above=diff > 0)),
             )
     bands = sc.doc.debrief.bands
     by_chance = rand.top / max(1, len(rand.scores))

@@ -78,7 +78,7 @@ scenes:
         debrief: Shown in the debrief. Speed bought value and risk together.
         practice: experimentation           # rethink-work | experimentation | measure-outcomes | shared-language
       - id: name-an-owner
-        label: Name an owner who can switch it off, then go live
+        label: Name an owner who can switch it off at any hour, then go live
         effects: {{value: 10, risk: -10}}
         set: [owner_named]
         next: first-week
@@ -108,17 +108,17 @@ scenes:
         goto: incident                     # divert play to another scene
     choices:
       - id: measure
-        label: Compare the outcomes with last quarter's baseline
+        label: Compare the outcomes with last quarter's numbers
         effects: {{value: 10, risk: -5}}
         next: end                          # pick the first ending whose `when` holds
         feedback: The comparison is ready on Friday.
         debrief: Measuring outcomes, not activity, is what lets you scale with confidence.
         practice: measure-outcomes
       - id: announce
-        label: Announce success at the all-hands
-        when: value >= 45                  # a condition on the state
-        locked: Needs value of at least 45 # shown greyed out with this reason; omit to hide it
-        effects: {{value: 5, risk: 15}}
+        label: Announce the success to the whole company at Friday's all-hands
+        when: value >= 40                  # a condition on the state
+        locked: Needs value of at least 40 # shown greyed out with this reason; omit to hide it
+        effects: {{value: 0, risk: 20}}
         next: end
         feedback: Applause, and a few raised eyebrows.
         debrief: Announcing before measuring spends trust you may need later.

@@ -30,12 +30,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import ipaddress
 import json
 import logging
-import os
 import re
-import socket
 import sys
 import time
 from collections import OrderedDict
@@ -54,212 +51,28 @@ from textual_serve.server import Server, to_int
 from simgame.cohort.codes import codes_equal
 from simgame.cohort.errors import CohortError
 from simgame.cohort.events import CHOSE, FINISHED, EventError, event_from_json
+from simgame.cohort.gameprocess import GAME_GRACE_S, GameProcess, scrubbed_environment
+from simgame.cohort.hubpages import FONT_LINK, WEBSOCKET_FROM_LOCATION, ask_for_code, page
+from simgame.cohort.perimeter import WILDCARD, CodeBackoff, allowed_host_names, host_name, is_ip
 from simgame.cohort.room import shareable, step_counts
 from simgame.cohort.store import Cohort, CohortStore, Player
 from simgame.format.inert import unsafe_characters
 from simgame.format.safejson import JSONLimitError, loads_limited
-from simgame.settings import child_environment, load_settings
 
 log = logging.getLogger("simgame.hub")
 COOKIE = "simgame_join"
 PLAYER_KINDS = (CHOSE, FINISHED)
 MAX_BATCH = 200
-KEEP_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TERM", "TZ", "SYSTEMROOT")
-_FONT_LINK = re.compile(r"<link[^>]+fonts\.googleapis\.com[^>]*>\s*", re.IGNORECASE)
 
 MAX_BODY = 512 * 1024  # an outbox batch of 50 events is a few kB; 200 events of the largest data fit
 MAX_JSON_DEPTH = 16  # the API's deepest body is {"events": [{"data": {...}}]}
 BODY_TIMEOUT_S = 10.0  # a request body must arrive within this (a slowloris body is dropped)
 IDLE_TIMEOUT_S = 20.0  # a connection that sends no complete request for this long is closed
 LINGER_S = 2.0  # after refusing a body, read what is left for at most this long, then close
-GAME_GRACE_S = 5.0  # a game asked to quit has this long to exit before it is terminated
 MAX_JOIN_MEMORY = 10_000  # join request ids remembered (a retried join gets the same answer)
 _REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
-LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "localhost.localdomain"})
-WILDCARD = ("0.0.0.0", "::", "")
 
 T = TypeVar("T")
-
-
-def scrubbed_environment(store_path: Path, tmp: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """Only what the game needs: a browser player's process never sees the facilitator's secrets."""
-    env = {k: os.environ[k] for k in KEEP_ENV if k in os.environ}
-    env.setdefault("PATH", os.defpath)
-    env.setdefault("LANG", "C.UTF-8")
-    env["TMPDIR"] = str(tmp)
-    env["SIMGAME_COHORT_DB"] = str(store_path)
-    env["SIMGAME_COHORT_ORIGIN"] = "browser"
-    # The facilitator's scenarios and saves folders (from their flags, environment or config file),
-    # but not the rest of their config file (its hub address or theme): a private, empty one.
-    env.update(child_environment(load_settings()))
-    env["SIMGAME_CONFIG"] = str(tmp / "config.toml")
-    env.update(extra or {})
-    return env
-
-
-class GameProcess(AppService):
-    """One browser player's game: started with exec (no shell) and a scrubbed environment."""
-
-    def __init__(self, argv: list[str], env: dict[str, str], **kw: Any) -> None:
-        super().__init__(" ".join(argv), **kw)
-        self.argv = argv
-        self.env = env
-        self.pid: int | None = None
-
-    @property
-    def alive(self) -> bool:
-        """Starting, or running: a process that has exited (and been reaped) is not."""
-        return self._process is None or self._process.returncode is None
-
-    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
-        env = dict(self.env)
-        env.update(
-            {
-                "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver",
-                "TEXTUAL_FPS": "60",
-                "TEXTUAL_COLOR_SYSTEM": "truecolor",
-                "TERM_PROGRAM": "textual",
-                "COLUMNS": str(width),
-                "ROWS": str(height),
-            }
-        )
-        return env
-
-    async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
-        process = await asyncio.create_subprocess_exec(
-            *self.argv,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=self._build_environment(width, height),
-        )
-        self._process = process
-        assert process.stdin is not None
-        self._stdin = process.stdin
-        self.pid = process.pid
-        return process
-
-    async def run(self) -> None:
-        """As textual-serve's, and when the game's output ends (it quit or crashed) its page is closed too."""
-        try:
-            await super().run()
-        finally:
-            with contextlib.suppress(Exception):
-                await self.remote_close()
-
-    async def end(self, grace: float) -> None:
-        """Ask the game to quit; terminate it if it has not exited within ``grace``; kill it if that fails."""
-        with contextlib.suppress(TimeoutError, OSError, RuntimeError, ConnectionError):
-            await asyncio.wait_for(self.stop(), timeout=grace)
-        process = self._process
-        if process is None or process.returncode is not None:
-            return
-        for signal_it in (process.terminate, process.kill):
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(process.wait(), timeout=grace)
-                return
-            with contextlib.suppress(ProcessLookupError):
-                signal_it()
-        await process.wait()  # killed: SIGKILL cannot be ignored
-
-
-class CodeBackoff:
-    """Per-address back-off on wrong join codes: a few typos are free, then each wrong code doubles the wait.
-
-    With the defaults, guessing drops to one try a minute after a dozen wrong codes (the
-    alphabet has 887 million codes). While an address waits, every request from it that needs
-    the code is refused (429) without looking at the code, so guessing in parallel gains nothing.
-    IPv6 addresses are counted by their /64, the block one machine can pick addresses from.
-    """
-
-    def __init__(
-        self,
-        free: int = 5,
-        first_wait: float = 1.0,
-        longest_wait: float = 60.0,
-        forget_after: float = 900.0,
-        max_addresses: int = 10_000,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.free = free
-        self.first_wait = first_wait
-        self.longest_wait = longest_wait
-        self.forget_after = forget_after
-        self.max_addresses = max_addresses
-        self.clock = clock
-        self._tries: OrderedDict[str, tuple[int, float, float]] = OrderedDict()  # (wrong, until, last)
-
-    @staticmethod
-    def key(address: str | None) -> str:
-        try:
-            ip = ipaddress.ip_address(address or "")
-        except ValueError:
-            return address or "?"
-        if ip.version == 6 and not (ip.ipv4_mapped or ip.is_loopback):
-            return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-        return str(ip.ipv4_mapped or ip) if ip.version == 6 else str(ip)
-
-    def wait(self, address: str | None) -> float:
-        """Seconds before this address may present a code again (0: now)."""
-        entry = self._tries.get(self.key(address))
-        return 0.0 if entry is None else max(0.0, entry[1] - self.clock())
-
-    def wrong(self, address: str | None) -> tuple[int, float]:
-        """Count a wrong code; returns (wrong codes in a row, seconds this address must now wait)."""
-        key, now = self.key(address), self.clock()
-        count, _until, last = self._tries.pop(key, (0, 0.0, now))
-        if now - last > self.forget_after:
-            count = 0
-        count += 1
-        delay = 0.0 if count <= self.free else min(self.longest_wait, self.first_wait * 2 ** (count - self.free - 1))
-        self._tries[key] = (count, now + delay, now)
-        while len(self._tries) > self.max_addresses:
-            self._tries.popitem(last=False)  # the longest-quiet address is forgotten first
-        return count, delay
-
-    def right(self, address: str | None) -> None:
-        self._tries.pop(self.key(address), None)
-
-
-def host_name(header: str | None) -> str | None:
-    """The name in a ``Host`` header, lower-case, without port or trailing dot; None if malformed."""
-    if not header or len(header) > 255 or any(c.isspace() for c in header):
-        return None
-    text = header.strip().lower()
-    if text.startswith("["):
-        end = text.find("]")
-        if end < 0 or (text[end + 1 :] and not re.fullmatch(r":\d{1,5}", text[end + 1 :])):
-            return None
-        return text[1:end]
-    name, _, port = text.partition(":")
-    if port and not port.isdigit():
-        return None
-    name = name.rstrip(".")
-    return name if name and re.fullmatch(r"[a-z0-9._-]+", name) else None
-
-
-def _is_ip(name: str) -> bool:
-    try:
-        ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    return True
-
-
-def allowed_host_names(bind: str, public: Iterable[str] = ()) -> frozenset[str]:
-    """The names this hub answers to: localhost names, its bind address, and the names configured."""
-    names = set(LOCAL_NAMES)
-    if bind not in WILDCARD:
-        names.add(bind.strip("[]").lower())
-    else:  # every interface: the machine's own names too (IP addresses are accepted separately)
-        with contextlib.suppress(OSError):
-            machine = socket.gethostname().lower()
-            names |= {machine, f"{machine}.local", machine.split(".")[0]}
-    for item in public:
-        name = host_name(urlsplit(item).netloc if "://" in item else item)
-        if name:
-            names.add(name)
-    return frozenset(names)
 
 
 def _error(status: int, message: str, **headers: str) -> web.Response:
@@ -358,7 +171,7 @@ class Hub(Server):
         name = host_name(header)
         if name is None:
             return False
-        return name in self.host_names or (self.bind in WILDCARD and _is_ip(name))
+        return name in self.host_names or (self.bind in WILDCARD and is_ip(name))
 
     @web.middleware
     async def _check_host(self, request: web.Request, handler: Any) -> web.StreamResponse:
@@ -394,15 +207,15 @@ class Hub(Server):
             else:
                 log.info("wrong join code from %s (%d in a row)", self.backoff.key(address), count)
         if request.path == "/":
-            return web.Response(status=403, content_type="text/html", text=_ask_for_code(bool(supplied)))
+            return web.Response(status=403, content_type="text/html", text=ask_for_code(bool(supplied)))
         return _error(403, "wrong or missing join code")
 
     def _slow_down(self, request: web.Request, wait: float) -> web.Response:
         seconds = str(max(1, int(wait + 0.999)))
         message = f"too many wrong join codes from this address; try again in {seconds} s"
         if request.path == "/":
-            page = _page("Please wait", f"<p>Too many wrong codes were tried from here. Try again in {seconds} s.</p>")
-            return web.Response(status=429, content_type="text/html", text=page, headers={"Retry-After": seconds})
+            text = page("Please wait", f"<p>Too many wrong codes were tried from here. Try again in {seconds} s.</p>")
+            return web.Response(status=429, content_type="text/html", text=text, headers={"Retry-After": seconds})
         return _error(429, message, **{"Retry-After": seconds})
 
     @web.middleware
@@ -441,8 +254,8 @@ class Hub(Server):
             "application": {"name": self.title},
         }
         response = aiohttp_jinja2.render_template("app_index.html", request, context)
-        page = _FONT_LINK.sub("", response.text or "")  # no third-party requests from the room
-        response.text = page.replace("</body>", f"{_WEBSOCKET_FROM_LOCATION}</body>", 1)
+        html = FONT_LINK.sub("", response.text or "")  # no third-party requests from the room
+        response.text = html.replace("</body>", f"{WEBSOCKET_FROM_LOCATION}</body>", 1)
         return response
 
     def live_sessions(self) -> int:
@@ -681,31 +494,3 @@ def _texts(value: Any) -> Iterator[str]:
 
 def _bad_request(message: str) -> web.HTTPBadRequest:
     return web.HTTPBadRequest(text=json.dumps({"error": message}), content_type="application/json")
-
-
-# The page's websocket address, built in the browser from the address it used (never from the request).
-_WEBSOCKET_FROM_LOCATION = (
-    "<script>(function () {"
-    'var t = document.getElementById("terminal");'
-    'var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";'
-    't.dataset.sessionWebsocketUrl = scheme + window.location.host + "/ws";'
-    "})();</script>"
-)
-
-
-def _page(title: str, body: str) -> str:
-    return (
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>simgame: {title}</title></head>"
-        "<body style='font-family:system-ui,sans-serif;max-width:30rem;margin:4rem auto'>"
-        f"<h1>{title}</h1>{body}</body></html>"
-    )
-
-
-def _ask_for_code(wrong: bool) -> str:
-    note = "<p style='color:#b00'>That code is not this session's.</p>" if wrong else ""
-    return _page(
-        "Join the session",
-        f"{note}<form method='get' action='/'>"
-        "<label>Join code <input name='code' autocomplete='off' autofocus></label> "
-        "<button type='submit'>Join</button></form>",
-    )

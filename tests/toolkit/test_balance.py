@@ -412,3 +412,27 @@ def test_every_rerun_command_replays_the_play_that_showed_the_problem(
             assert score > expected, f.rerun
         elif " below random play" in f.message:
             assert score < expected, f.rerun
+
+
+def middle_yaml(scenes: int = 8) -> str:
+    """Shuffled three-option scenes whose right option always has the middle-length label."""
+    lines = [*_scenario_head("middle", []), "start: m1", "scenes:"]
+    for i in range(1, scenes + 1):
+        nxt = f"m{i + 1}" if i < scenes else "end"
+        lines += [f"  m{i}:", "    phase: p", f"    title: Scene {i}", "    text: A decision.", "    choices:"]
+        for cid, label, value in (
+            ("short", "Rush", -3),
+            ("mid", f"Measure it first, step {i}", 5),
+            ("long", f"Announce it everywhere at once with a launch event and a press release, step {i}", -3),
+        ):
+            lines += [f"      - id: m{i}-{cid}", f"        label: {label}", f"        effects: {{value: {value}}}"]
+            lines += [f"        next: {nxt}", "        practice: measure-outcomes"]
+    return "\n".join([*lines, *TAIL]) + "\n"
+
+
+def test_a_length_that_is_always_wrong_is_a_tell_too(tmp_path: Path) -> None:
+    """If the longest and the shortest labels always lose, the middle one is the answer: SG701, below random."""
+    sc = load_scenario(_write(tmp_path, "middle.yaml", middle_yaml()))
+    found = [f for f in balance.check(sc, outcome_map(sc, tmp_path / "maps")) if f.code == "SG701"]
+    assert {f.message.split()[3] for f in found} == {"longest", "shortest"}
+    assert all("below random play" in f.message for f in found)
