@@ -1,15 +1,18 @@
 """Benchmark: cohort events written per second with 50 writer processes (one SQLite file, WAL).
 
 Run: python benchmarks/cohort_events.py
-Each writer is a player process: it joins, then writes a 30-decision playthrough one
-event per transaction (as a player's observer does) and resends every event once (a
-flaky network), which must store nothing new. Baseline in the same run: one process writing
-the same 50 playthroughs one after another.
+Each writer is a player process: it joins, then writes a 30-decision playthrough of a
+synthetic scenario one event per transaction (as a player's observer does; the store
+replays each event before keeping it) and resends every event once (a flaky network),
+which must store nothing new. Baseline in the same run: one process writing the same 50
+playthroughs one after another.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import random
 import shutil
 import sys
 import tempfile
@@ -18,23 +21,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.cohort_synthetic import write_scenario
 from benchmarks.common import Figure
 from simgame.cohort.events import CHOSE, FINISHED, make_event
+from simgame.cohort.sessions import create, scenario_of
 from simgame.cohort.sqlite import SqliteStore
-from simgame.cohort.store import Cohort
+from simgame.engine.run import Run
 
 DECISIONS = 30
 
 
 def writer(path: str, code: str, index: int, players: int, go: multiprocessing.synchronize.Event) -> None:
     store = SqliteStore(Path(path))
+    scenario = scenario_of(store.cohort(code))
     go.wait(60)
     for n in range(players):
         player, _ = store.join(code, f"writer {index:03d}-{n:03d}", None)
-        events = [
-            make_event(CHOSE, player.id, step, {"choice": f"c{step}", "scene": f"s{step}"}) for step in range(DECISIONS)
-        ]
-        events.append(make_event(FINISHED, player.id, DECISIONS, {"ending": "done"}))
+        rng, run = random.Random(f"{index}-{n}"), Run.start(scenario, 0, order_key=player.id)
+        events = []
+        while not run.ended:
+            d = run.choose(rng.choice(run.available()))
+            events.append(make_event(CHOSE, player.id, d.index, {"choice": d.choice, "scene": d.scene}))
+        events.append(make_event(FINISHED, player.id, len(run.history), {"ending": run.ending}))
         for event in events:
             store.append(code, [event])
         for event in events:  # the resend: stored once already
@@ -45,9 +53,22 @@ def writer(path: str, code: str, index: int, players: int, go: multiprocessing.s
 
 def measure(writers: int, players_each: int) -> tuple[float, int]:
     folder = Path(tempfile.mkdtemp(prefix="simgame-bench-"))
+    write_scenario(folder, DECISIONS)
+    previous = os.environ.get("SIMGAME_SCENARIOS")
+    os.environ["SIMGAME_SCENARIOS"] = str(folder)  # the writers (forked) resolve the scenario here too
+    try:
+        return _measure(folder, writers, players_each)
+    finally:
+        if previous is None:
+            os.environ.pop("SIMGAME_SCENARIOS", None)
+        else:
+            os.environ["SIMGAME_SCENARIOS"] = previous
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _measure(folder: Path, writers: int, players_each: int) -> tuple[float, int]:
     store = SqliteStore(folder / "cohorts.sqlite")
-    code = "BENCH2"
-    store.create_cohort(Cohort(code, "bench", "tiny", "tiny", "h", 0, "free", 0, -1, False, "k", "now"))
+    code = create(store, "bench-long", "bench", "free", seed=0)[0].code
     ctx = multiprocessing.get_context("fork")
     go = ctx.Event()
     procs = [ctx.Process(target=writer, args=(str(store.path), code, i, players_each, go)) for i in range(writers)]
@@ -66,7 +87,6 @@ def measure(writers: int, players_each: int) -> tuple[float, int]:
     if len(events) != expected or len({e.id for e in events}) != expected:
         raise SystemExit(f"expected {expected} events exactly once, found {len(events)}")
     store.close()
-    shutil.rmtree(folder, ignore_errors=True)
     return elapsed, len(events)
 
 

@@ -14,7 +14,10 @@ and flag that win over it::
     saves = "~/simgame/saves"      # $SIMGAME_SAVES, --saves: the saves folder
     scenarios = "~/my-scenarios"   # $SIMGAME_SCENARIOS: the scenario library
     theme = "simgame-light"        # $SIMGAME_THEME, --theme: colour theme (F2 in the game remembers it)
-    cohort_db = "~/cohorts.sqlite" # $SIMGAME_COHORT_DB, --store: the cohort store (default SAVES/cohorts.sqlite)
+    lang = "de"                    # $SIMGAME_LANG, --lang: the game's language, "en" (default) or "de"
+    cohort_db = "~/cohorts.sqlite" # $SIMGAME_COHORT_DB: the cohort store file (default SAVES/cohorts.sqlite)
+    store = "postgresql://simgame@db.example/simgame"  # $SIMGAME_STORE, --store: a store file or a
+                                   # postgresql:// URL (several hubs, one database); wins over cohort_db
     hub = "http://10.0.0.5:8765"   # $SIMGAME_HUB, --hub: the cohort hub players join through
     maps = "~/simgame/maps"        # $SIMGAME_MAPS: outcome maps (default: the user cache folder)
     map_memory_mb = 8192           # $SIMGAME_MAP_MEMORY_MB: memory cap of the process that builds a map
@@ -42,15 +45,18 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 THEMES = ("simgame-dark", "simgame-light", "simgame-high-contrast")
 Theme = Literal["simgame-dark", "simgame-light", "simgame-high-contrast"]
 assert get_args(Theme) == THEMES
+LANGS = ("en", "de")  # the game's UI languages (simgame/i18n/locale); tests/tui/test_i18n.py keeps them equal
+Lang = Literal["en", "de"]
 
 ENV_PREFIX = "SIMGAME_"
 CONFIG_ENV = "SIMGAME_CONFIG"
 CONFIG_NAME = "config.toml"
 COHORT_DB_FILE = "cohorts.sqlite"
-FILE_KEYS = ("saves", "scenarios", "theme", "cohort_db", "hub", "maps", "map_memory_mb")
+FILE_KEYS = ("saves", "scenarios", "theme", "cohort_db", "store", "hub", "maps", "map_memory_mb", "lang")
 PATH_KEYS = ("saves", "scenarios", "cohort_db", "maps")
-ENV_ONLY = ("facilitator_key", "cohort_origin")
-FLAGS = {"saves": "--saves", "theme": "--theme", "cohort_db": "--store", "hub": "--hub"}
+ENV_ONLY = ("facilitator_key", "cohort_origin", "xapi_password")
+FLAGS = {"saves": "--saves", "theme": "--theme", "store": "--store", "hub": "--hub", "lang": "--lang"}
+STORE_URL_SCHEMES = ("postgresql://", "postgres://")
 
 
 MAX_CONFIG_BYTES = 256 * 1024
@@ -90,12 +96,21 @@ class Settings(BaseSettings):
     saves: Path | None = None
     scenarios: Path | None = None
     theme: Theme = "simgame-dark"
+    lang: Lang = "en"  # $SIMGAME_LANG, --lang: the game's UI language (and a scenario's translation, if it has one)
     cohort_db: Path | None = None
+    store: str | None = None  # a store file or a postgresql:// URL (see cohort_store)
     hub: str | None = None
     facilitator_key: SecretStr | None = None
     cohort_origin: str = "terminal"
     maps: Path | None = None
     map_memory_mb: int = Field(default=8192, ge=256)
+    # --- xAPI to the organisation's LRS (simgame/cohort/xapi/, docs/deployment.md): flag > env > file ---
+    xapi_endpoint: str | None = None  # $SIMGAME_XAPI_ENDPOINT, --lrs: the LRS's xAPI endpoint
+    xapi_username: str | None = None  # $SIMGAME_XAPI_USERNAME, --lrs-user: the LRS account (HTTP Basic)
+    xapi_password: SecretStr | None = None  # $SIMGAME_XAPI_PASSWORD only (never in a file or on a command line)
+    xapi_home_page: str | None = None  # $SIMGAME_XAPI_HOME_PAGE, --home-page: this deployment's IRI (actors' homePage)
+    xapi_programme: str | None = None  # $SIMGAME_XAPI_PROGRAMME, --programme: the programme (an IRI or a name), if any
+    # --- end of xAPI ---
 
     @classmethod
     def settings_customise_sources(
@@ -128,6 +143,13 @@ class Settings(BaseSettings):
         if self.cohort_db is not None:
             return self.cohort_db
         return (saves or self.saves_dir) / COHORT_DB_FILE
+
+    def cohort_store(self, saves: Path | None = None) -> Path | str:
+        """Where the cohort store is: the ``store`` setting (a ``postgresql://`` URL, kept as text, or a
+        file), else :meth:`cohort_db_path`."""
+        if self.store:
+            return self.store if self.store.startswith(STORE_URL_SCHEMES) else Path(self.store).expanduser()
+        return self.cohort_db_path(saves)
 
     @property
     def maps_dir(self) -> Path:
@@ -173,11 +195,16 @@ def _check_value(path: Path, key: str, value: Any) -> Any:
             raise SettingsError(f"{path}: `{key}` cannot be set in the config file; use ${_env_name(key)}")
         known = ", ".join(FILE_KEYS)
         raise SettingsError(f"{path}: unknown key `{key}` (known keys: {known})")
-    if key in PATH_KEYS:
+    if key == "store" and isinstance(value, str) and value.startswith(STORE_URL_SCHEMES):
+        return value
+    if key in (*PATH_KEYS, "store"):
+        if key == "store" and (not isinstance(value, str) or not value.strip()):
+            raise SettingsError(f"{path}: `store` must be a file path or a postgresql:// URL in quotes")
         if not isinstance(value, str) or not value.strip():
             raise SettingsError(f'{path}: `{key}` must be a folder or file path in quotes, e.g. {key} = "~/simgame"')
         p = Path(value).expanduser()
-        return p if p.is_absolute() else path.parent / p
+        p = p if p.is_absolute() else path.parent / p
+        return str(p) if key == "store" else p
     annotation: Any = Settings.model_fields[key].annotation
     try:
         return TypeAdapter(annotation).validate_python(value, strict=True)

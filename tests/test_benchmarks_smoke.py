@@ -75,7 +75,18 @@ def test_tiny_benchmarks_render_a_document(tmp_path: Path) -> None:
     rep_figs, report = cohort_report.bench(players=3, decisions=4)
     assert report["players"] == 3 and rep_figs[0].goal is not None
     assert report["rated"] == report["steps"] == 12  # every decision rated from the outcome map
-    memory = {"players": 1, "rss_mean": 50.0, "rss_max": 50.0, "pss_mean": 40.0, "hub_rss": 50.0, "bare": 10.0}
+    memory = {
+        "players": 1,
+        "rss_mean": 45.0,
+        "rss_max": 45.0,
+        "pss_mean": 38.0,
+        "peak_max": 50.0,
+        "peak_mean": 50.0,
+        "end_rss_mean": 48.0,
+        "end_pss_mean": 40.0,
+        "hub_rss": 50.0,
+        "bare": 10.0,
+    }
     cohort = Area(
         "cohort",
         run.TITLES["cohort"],

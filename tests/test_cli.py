@@ -123,3 +123,20 @@ def test_run_reads_on_through_pass_through_scenes(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["choices"] == ["intro.continue", "go", "coda.continue"] and data["ending"] == "done"
+
+
+def test_a_command_line_loads_only_its_own_subcommand() -> None:
+    """A game the hub starts (`python -m simgame play`) must not carry numpy, the explorer or the store."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from simgame.cli import build_parser\n"
+        "build_parser('play').parse_args(['play'])\n"
+        "heavy = [m for m in ('numpy', 'simgame.analysis.batch.explorer', 'simgame.cohort.store', 'markdown_it')"
+        " if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "", f"`simgame play` loaded {out}"

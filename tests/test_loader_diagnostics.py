@@ -41,7 +41,7 @@ RAW_CASES = [
     ("list-top", "- a\n- b\n", "SG108", 1, 1),
     ("two-docs", "a: 1\n---\nb: 2\n", "SG109", 2, 1),
     ("deep", "a: " + "[" * 100 + "]" * 100 + "\n", "SG106", 1, 67),
-    ("unclosed", "a: [1, 2\nb: 3\n", "SG103", 2, 2),
+    ("unclosed", "a: [1, 2\nb: 3\n", "SG103", 1, 4),
     ("bad-indent", "a:\n  b: 1\n c: 2\n", "SG103", 3, 2),
 ]
 
@@ -170,11 +170,41 @@ def test_no_default_ending_is_a_warning() -> None:
 def test_unknown_glossary_term(tmp_path: pytest.TempPathFactory) -> None:
     folder = tmp_path  # type: ignore[assignment]
     (folder / "glossary.yaml").write_text(
-        "format: simgame/glossary-v1\nterms:\n  drift:\n    term: Drift\n    definition: It changes.\n"
+        "format: simgame/glossary-v1\nstandalone: true\n"
+        "terms:\n  drift:\n    term: Drift\n    definition: It changes.\n"
     )
     (folder / "s.yaml").write_text(BASE)
     result = check_file(folder / "s.yaml")
     assert [(d.code, d.line) for d in result.diagnostics] == [("SG305", line_of("terms: [pilot-purgatory]"))]
+
+
+LOCAL = "format: simgame/glossary-v1\nterms:\n  baa:\n    term: Business associate agreement (BAA)\n"
+LOCAL += "    aliases: [BAA]\n    definition: A HIPAA contract.\n    see_also: [personal-data]\n"
+
+
+def test_a_local_glossary_adds_to_the_shared_one(tmp_path: Path) -> None:
+    """An author's domain term joins the shared language; the shared terms stay available."""
+    (tmp_path / "glossary.yaml").write_text(LOCAL)
+    (tmp_path / "s.yaml").write_text(BASE.replace("terms: [pilot-purgatory]", "terms: [pilot-purgatory, baa]"))
+    result = check_file(tmp_path / "s.yaml")
+    assert [d.code for d in result.diagnostics if d.is_error] == []
+    glossary = load_glossary(tmp_path / "glossary.yaml")
+    assert {"baa", "pilot-purgatory", "llm"} <= glossary.ids and glossary.own == {"baa"}
+
+
+def test_a_term_defined_twice_names_both_files(tmp_path: Path) -> None:
+    (tmp_path / "glossary.yaml").write_text(LOCAL + "  drift:\n    term: Drift\n    definition: Mine.\n")
+    with pytest.raises(LoadError) as info:
+        load_glossary(tmp_path / "glossary.yaml")
+    [diag] = info.value.diagnostics
+    assert diag.code == "SG307" and "`drift` is already defined in the shared glossary" in diag.message
+    assert "scenarios/glossary.yaml" in diag.message and diag.file.endswith("glossary.yaml") and diag.line == 8
+
+
+def test_an_unknown_term_hint_names_the_file_to_add_it_to(tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text(BASE.replace("terms: [pilot-purgatory]", "terms: [business-associate]"))
+    [diag] = [d for d in check_file(tmp_path / "s.yaml").diagnostics if d.is_error]
+    assert diag.code == "SG305" and "glossary.yaml beside this scenario" in diag.hint
 
 
 def test_file_level_problems(tmp_path: pytest.TempPathFactory) -> None:
@@ -208,7 +238,7 @@ def test_load_scenario_raises_with_every_error() -> None:
 def test_glossary_see_also_checked(tmp_path: pytest.TempPathFactory) -> None:
     path = tmp_path / "glossary.yaml"  # type: ignore[operator]
     path.write_text(
-        "format: simgame/glossary-v1\nterms:\n  drift:\n    term: Drift\n    definition: x\n    see_also: [nothing]\n"
+        "format: simgame/glossary-v1\nterms:\n  drift-x:\n    term: Drift\n    definition: x\n    see_also: [nothing]\n"
     )
     with pytest.raises(LoadError) as info:
         load_glossary(path)
@@ -243,3 +273,14 @@ def test_no_author_id_is_reserved_by_the_state_machine() -> None:
     states.add(run.state)
     decision = run.choose("is-ready")
     assert decision.choice == "is-ready" and states == {"scene:to-market", "scene:state"}
+
+
+def test_a_copy_of_the_shared_glossary_is_no_clash(tmp_path: Path) -> None:
+    """A library copied from scenarios/ brings glossary.yaml with it: the same definitions merge quietly."""
+    import shutil
+
+    from simgame.format.loader import bundled_dir
+
+    shutil.copy(bundled_dir() / "glossary.yaml", tmp_path / "glossary.yaml")
+    glossary = load_glossary(tmp_path / "glossary.yaml")
+    assert "llm" in glossary.ids

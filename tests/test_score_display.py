@@ -18,8 +18,8 @@ from simgame.engine.scoring import Debrief, debrief, score_text
 from simgame.format.compiled import Scenario
 from simgame.format.loader import load_scenario
 from simgame.tui.catalog import BestResult, CatalogEntry
+from simgame.tui.libraryrows import best_words
 from simgame.tui.screens.debrief import outcome_text, range_text
-from simgame.tui.screens.home import HomeScreen
 from tests.toolkit.helpers import write_variant
 
 EDGES = {  # fixture: (value before measuring, risk, owner)
@@ -94,7 +94,7 @@ def test_reference_points_and_the_library_use_the_same_rounding(edges: Scenario)
     assert "Best reachable:  79.5/100" in text and "Your result:     69.5/100" in text
     assert "Worst reachable: 20.2/100" in text  # an exact half, rounded half to even as score() rounds
     entry = CatalogEntry(Path("edges.yaml"), edges, best=BestResult(69.5, "Mixed", "Scaled well"))
-    assert "best 69.5 (Mixed)" in str(HomeScreen._entry_option(0, entry).prompt)
+    assert "best 69.5 (Mixed)" in best_words(entry)
 
 
 @pytest.mark.parametrize("value", [69.5, 79.95, 59.94, 0.05, 99.95, 100.0, 45.25])

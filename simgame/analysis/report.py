@@ -21,6 +21,7 @@ from simgame.analysis.batch.explorer import MAX_STATES
 from simgame.analysis.batch.graph import BatchGraph, Step
 from simgame.analysis.distributions import Dist, dist, dist_counts
 from simgame.analysis.keys import TooLarge
+from simgame.analysis.odds import ending_odds
 from simgame.analysis.outcomes.write import save_map
 from simgame.analysis.persona_plays import PersonaResult, play_persona
 from simgame.analysis.personas import PERSONAS
@@ -42,6 +43,7 @@ class PathInfo:
     probability: float
     seed: int | None  # a seed that gives those chance outcomes; None if none was found
     rerun: str
+    whole: bool = False  # True: `probability` weighs every way the choices can end there, `rolls` only what they need
 
 
 @dataclass
@@ -178,10 +180,10 @@ def _from_batches(sc: Scenario, graph: BatchGraph, seed: int) -> Report:
             if shallowest is None or int(depths[at]) < shallowest[0]:
                 shallowest = (int(depths[at]), step, at)
         assert shallowest is not None
-        shortest[place.id] = _batch_path(sc, *graph.step_path(shallowest[1], shallowest[2]))
+        shortest[place.id] = _batch_path(sc, place.id, *graph.step_path(shallowest[1], shallowest[2]))
     findings += _batch_failures(sc, graph)
     for loop in ba.loops(graph):
-        info = _batch_path(sc, *graph.path(loop.place, loop.row))
+        info = _batch_path(sc, "", *graph.path(loop.place, loop.row))
         findings.append(
             Finding(
                 "endless-loop",
@@ -217,7 +219,7 @@ def _batch_failures(sc: Scenario, graph: BatchGraph) -> list[Finding]:
         stuck = place.stuck if not place.ending else np.zeros(0, np.int64)
         if len(stuck):
             row = int(stuck[np.argmin(place.depth[stuck])])
-            info = _batch_path(sc, *graph.path(p, row))
+            info = _batch_path(sc, "", *graph.path(p, row))
             more = f" ({len(stuck):,} states)" if len(stuck) > 1 else ""
             findings.append(
                 Finding(
@@ -256,9 +258,16 @@ def _batch_failures(sc: Scenario, graph: BatchGraph) -> list[Finding]:
     return findings
 
 
-def _batch_path(sc: Scenario, choices: list[str], rolls: tuple[tuple[str, bool], ...], prob: float) -> PathInfo:
+def _batch_path(
+    sc: Scenario, ending: str, choices: list[str], rolls: tuple[tuple[str, bool], ...], prob: float
+) -> PathInfo:
+    """A path to a place. To an ending: only the rolls it needs, and the exact odds of the choices ending there
+    (``ending`` empty for a path to a scene, a loop or a dead end: every roll on it, and its own odds)."""
     seed = reproduce_seed(sc, choices, rolls)
-    return PathInfo(choices, _rolls_text(rolls), round(prob, 6), seed, rerun_command(sc, seed, choices))
+    odds = ending_odds(sc, choices, ending) if rolls and ending else None
+    if odds is None or not odds.complete:  # too many rolls to weigh them all: this one path, as it is
+        return PathInfo(choices, _rolls_text(rolls), round(prob, 6), seed, rerun_command(sc, seed, choices))
+    return PathInfo(choices, _rolls_text(odds.needs), odds.probability, seed, rerun_command(sc, seed, choices), True)
 
 
 # -- random play ---------------------------------------------------------------------------------

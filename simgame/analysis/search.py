@@ -8,12 +8,14 @@ A scenario too large to explore falls back to sampled play (`simgame.analysis.pl
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from simgame.analysis import findings
 from simgame.analysis.batch import explorer
 from simgame.analysis.keys import TooLarge
-from simgame.analysis.play import reproduce_seed, sampled_range
+from simgame.analysis.play import Rolls, reproduce_seed, sampled_range
 from simgame.analysis.ranges import OutcomeRange
 from simgame.engine.rules import Roller, available, choose, seeded_roller, start
 from simgame.engine.state import EngineError, PlayState
@@ -54,22 +56,39 @@ def path_to(
     With a seed, the path must play out under that seed's chance rolls: the explorer's paths to the
     scene are tried shortest first. Without one, any path whose chance outcomes some seed gives.
     """
-    try:
-        graph = explorer.explore(scenario, max_states, EXHAUSTIVE_BUDGET)
-    except TooLarge:
-        return None
-    where = graph.index.get(scene_id)
-    if where is None or graph.places[where].ending or graph.places[where].count == 0:
-        return None
-    depths = graph.places[where].depth
-    for row in np.argsort(depths, kind="stable")[:PATH_CANDIDATES]:
-        choices, rolls, _ = graph.path(where, int(row))
+    for choices, rolls in _paths_to(scenario, scene_id, max_states):
         if seed is None:
             if reproduce_seed(scenario, choices, rolls) is not None:
                 return choices
         elif _plays_out(scenario, seed, choices, scene_id):
             return choices
     return None
+
+
+def route_to(scenario: Scenario, scene_id: str, max_states: int = explorer.MAX_STATES) -> tuple[list[str], int] | None:
+    """The shortest choices to a scene and a seed whose chance rolls play them out there, or None.
+
+    For an author's `--from SCENE` without a seed that works: the path and the seed come together.
+    """
+    for choices, rolls in _paths_to(scenario, scene_id, max_states):
+        found = reproduce_seed(scenario, choices, rolls)
+        if found is not None and _plays_out(scenario, found, choices, scene_id):
+            return choices, found
+    return None
+
+
+def _paths_to(scenario: Scenario, scene_id: str, max_states: int) -> Iterator[tuple[list[str], Rolls]]:
+    """The explorer's paths to a scene where play rests, shortest first (none if it is out of reach)."""
+    try:
+        graph = explorer.explore(scenario, max_states, EXHAUSTIVE_BUDGET)
+    except TooLarge:
+        return
+    where = graph.index.get(scene_id)
+    if where is None or graph.places[where].ending or graph.places[where].count == 0:
+        return
+    for row in np.argsort(graph.places[where].depth, kind="stable")[:PATH_CANDIDATES]:
+        choices, rolls, _ = graph.path(where, int(row))
+        yield choices, rolls
 
 
 def _plays_out(scenario: Scenario, seed: int, choices: list[str], scene_id: str) -> bool:

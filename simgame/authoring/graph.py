@@ -7,6 +7,7 @@ see then). Two outputs: Mermaid (renders in GitHub Markdown) and Graphviz DOT.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 from simgame.format.model import ScenarioDoc
@@ -32,9 +33,12 @@ class StoryGraph:
     chance_scenes: set[str] = field(default_factory=set)
 
 
-def _short(text: str, limit: int = 36) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+LABEL_WIDTH = 28  # characters per line of a node or edge label: labels wrap, never lose words
+
+
+def _lines(text: str, width: int = LABEL_WIDTH) -> list[str]:
+    """``text`` wrapped to ``width``, every word kept (a long word gets a line of its own)."""
+    return textwrap.wrap(" ".join(text.split()), width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def build(doc: ScenarioDoc) -> StoryGraph:
@@ -44,7 +48,7 @@ def build(doc: ScenarioDoc) -> StoryGraph:
     if default:
         ends.append(default)
     for sid, scene in doc.scenes.items():
-        exits: list[tuple[str, str]] = [(c.next, _short(c.label)) for c in scene.choices]
+        exits: list[tuple[str, str]] = [(c.next, c.label) for c in scene.choices]
         pass_next = getattr(scene, "next", None)
         if pass_next:
             exits.append((pass_next, "continue"))
@@ -103,16 +107,16 @@ def mermaid(g: StoryGraph) -> str:
         )
         for sid in members:
             title = doc.scenes[sid].title or sid
-            mark = " 🎲" if sid in g.chance_scenes else ""
-            lines.append(f'    {ids[sid]}["{_mm(_short(title))}{mark}<br/>{sid}"]')
+            mark = " (chance)" if sid in g.chance_scenes else ""  # words, not an emoji a browser may lack
+            lines.append(f'    {ids[sid]}["{_mm_lines(title)}{mark}<br/>{sid}"]')
         lines.append("  end")
     for eid, ending in doc.endings.items():
-        lines.append(f'  {ids[eid]}(["{_mm(_short(ending.title))}<br/>ending: {eid}"])')
+        lines.append(f'  {ids[eid]}(["{_mm_lines(ending.title)}<br/>ending: {eid}"])')
     for e in g.edges:
         if e.target not in ids or e.source not in ids:
             continue
         arrow = "-.->" if e.kind in ("chance", "resolve") else "==>" if e.kind == "event" else "-->"
-        lines.append(f'  {ids[e.source]} {arrow}|"{_mm(e.label)}"| {ids[e.target]}')
+        lines.append(f'  {ids[e.source]} {arrow}|"{_mm_lines(e.label)}"| {ids[e.target]}')
     lines += [
         "  classDef good fill:#d4edda,stroke:#2e7d32",
         "  classDef mixed fill:#fff3cd,stroke:#b08800",
@@ -132,6 +136,10 @@ def mermaid(g: StoryGraph) -> str:
         if members:
             lines.append(f"  class {','.join(members)} {cls}")
     return "\n".join(lines) + "\n"
+
+
+def _mm_lines(text: str) -> str:
+    return "<br/>".join(_mm(line) for line in _lines(text))
 
 
 def _dq(text: str) -> str:
@@ -155,7 +163,7 @@ def dot(g: StoryGraph) -> str:
         if phase.kind == "failure":
             lines.append('    style=filled; fillcolor="#fdecea";')
         for sid in members:
-            attrs = [f"label={_dq(_short(doc.scenes[sid].title or sid) + chr(10) + sid)}"]
+            attrs = [f"label={_dq(chr(10).join(_lines(doc.scenes[sid].title or sid)) + chr(10) + sid)}"]
             if sid in g.unreachable:
                 attrs += ['fillcolor="#eeeeee"', 'color="#c62828"', "penwidth=3", 'style="rounded,filled,dashed"']
             elif sid in g.dead_ends:
@@ -171,11 +179,13 @@ def dot(g: StoryGraph) -> str:
         extra = ', color="#c62828", penwidth=3' if eid in g.unreachable else ""
         lines.append(
             f"  {_dq(eid)} [shape=doubleoctagon, fillcolor={_dq(colours[ending.tone])}, "
-            f"label={_dq(_short(ending.title) + chr(10) + 'ending: ' + eid)}{extra}];"
+            f"label={_dq(chr(10).join(_lines(ending.title)) + chr(10) + 'ending: ' + eid)}{extra}];"
         )
     for e in g.edges:
         style = {"chance": "dashed", "resolve": "dotted", "event": "bold"}.get(e.kind, "solid")
-        lines.append(f"  {_dq(e.source)} -> {_dq(e.target)} [label={_dq(e.label)}, style={style}];")
+        lines.append(
+            f"  {_dq(e.source)} -> {_dq(e.target)} [label={_dq(chr(10).join(_lines(e.label)))}, style={style}];"
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"
 

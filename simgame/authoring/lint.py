@@ -11,17 +11,21 @@ import re
 from collections.abc import Iterable
 
 from simgame.analysis.keys import all_expressions
-from simgame.format import expr
+from simgame.authoring.copylint import copy_lint
+from simgame.format import expr, variants
 from simgame.format.compiled import Scenario
 from simgame.format.diagnostics import Diagnostic, make
 from simgame.format.loader import Glossary
+from simgame.format.model import Choice
 
+MAX_CHOICES = 4  # docs/format-v1.md: 1-4 choices; more and the decision becomes a list to scan
 WORDS_PER_MINUTE = 200  # a careful reader of business prose; a scene should be read in a minute
 _WORD = re.compile(r"[\w'’-]+")
 
 
 def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+    """Words of every arm of a passage, its `{if …}` tags left out."""
+    return len(_WORD.findall(variants.every_word(text)))
 
 
 def lint(sc: Scenario, glossary: Glossary | None = None) -> list[Diagnostic]:
@@ -35,6 +39,8 @@ def lint(sc: Scenario, glossary: Glossary | None = None) -> list[Diagnostic]:
     out += _notes(sc)
     if glossary is not None:
         out += _unlisted_terms(sc, glossary)
+    out += copy_lint(sc, glossary)
+    out += too_many_choices(sc)
     return out
 
 
@@ -181,17 +187,14 @@ def _unlisted_terms(sc: Scenario, glossary: Glossary) -> list[Diagnostic]:
     out = []
     for sid, scene in sc.doc.scenes.items():
         listed = set(scene.terms)
-        covered = [m.span() for tid in listed if (p := patterns.get(tid)) is not None for m in p.finditer(scene.text)]
+        words = variants.every_word(scene.text)  # a condition's names are not prose
+        covered = [m.span() for tid in listed if (p := patterns.get(tid)) is not None for m in p.finditer(words)]
         for tid, pattern in patterns.items():
             if tid in listed or pattern is None:
                 continue
             # "automation bias" (listed) covers the "bias" inside it: only uncovered matches count
             match = next(
-                (
-                    m
-                    for m in pattern.finditer(scene.text)
-                    if not any(a <= m.start() and m.end() <= b for a, b in covered)
-                ),
+                (m for m in pattern.finditer(words) if not any(a <= m.start() and m.end() <= b for a, b in covered)),
                 None,
             )
             if match:
@@ -244,6 +247,47 @@ def unused_glossary_terms(glossary: Glossary, used: set[str]) -> list[Diagnostic
             key=True,
             hint="list it in a scene's `terms:`, or remove it from the glossary",
         )
-        for tid in glossary.doc.terms
+        for tid in (glossary.own or glossary.doc.terms)  # the shared terms are other folders' business
         if tid not in used
     ]
+
+
+def too_many_choices(sc: Scenario) -> list[Diagnostic]:
+    """SG612: more options shown at once than a player can weigh. Two hidden variants whose conditions
+    exclude each other (`when: owner` and `when: not owner`, no `locked:`) are never shown together."""
+    out = []
+    for sid, scene in sc.doc.scenes.items():
+        shown = _most_shown(scene.choices)
+        if shown > MAX_CHOICES:
+            out.append(
+                sc.smap.diag(
+                    "SG612",
+                    f"{shown} choices can be shown at once: more than the {MAX_CHOICES} a player can weigh",
+                    ("scenes", sid, "choices"),
+                    hint="keep the strongest options, or split the decision into two scenes",
+                )
+            )
+    return out
+
+
+def _most_shown(choices: Iterable[Choice]) -> int:
+    conditions = [" ".join(c.when.split()) if c.when and not c.locked else None for c in choices]
+    count = len(conditions)
+    hidden = [w for w in conditions if w is not None]
+    used: set[int] = set()
+    for i, a in enumerate(hidden):
+        for j in range(i + 1, len(hidden)):
+            b = hidden[j]
+            if i in used or j in used:
+                continue
+            if _negation(a) == b or _negation(b) == a:
+                used |= {i, j}
+                count -= 1  # one of the pair at a time
+    return count
+
+
+def _negation(condition: str) -> str:
+    inner = condition[4:] if condition.startswith("not ") else None
+    if inner is None:
+        return f"not {condition}"
+    return inner[1:-1] if inner.startswith("(") and inner.endswith(")") else inner

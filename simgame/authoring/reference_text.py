@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from simgame.analysis.outcomes.reference import DecisionCost, RunReference
+from simgame.engine.run import Run
 from simgame.engine.scoring import score_text
 from simgame.format.compiled import Scenario
 
@@ -42,7 +43,11 @@ def reference_json(ref: RunReference | str) -> dict[str, Any]:
 
 
 def reference_lines(
-    ref: RunReference | str, overall: float, scenario: Scenario, numbers: dict[int, int] | None = None
+    ref: RunReference | str,
+    overall: float,
+    scenario: Scenario,
+    numbers: dict[int, int] | None = None,
+    run: Run | None = None,
 ) -> list[str]:
     """Plain-text lines: the reachable range, where this run sits in it, and its costliest decisions.
 
@@ -74,6 +79,7 @@ def reference_lines(
             title = f"Decision {number}, {title}"
         against = best.model.label if best is not None else "the best option"
         lines.append(f"  - {title}: “{mine}” gave up {d.given_up or 0.0:.1f} points against “{against}”.")
-        if best is not None and best.model.debrief:
-            lines.append(f"    {' '.join(best.model.debrief.split())}")
+        note = (run.note_for(best.id, d.index) if run else best.model.debrief) if best is not None else ""
+        if note:
+            lines.append(f"    {' '.join(note.split())}")
     return lines

@@ -76,7 +76,7 @@ def transcript_text(run: Run, steps: list[tuple[str, list[str], Decision | None]
         scene = sc.scene(scene_id)
         phase = sc.doc.phases[scene.phase].label
         out.append(f"== {scene.title or scene_id}  [{phase}]")
-        out.append(_wrap(scene.text))
+        out.append(_wrap(decision.scene_text if decision is not None else run.scene_text))
         out.append("")
         for line in options:
             out.append(f"  {line}")

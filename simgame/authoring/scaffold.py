@@ -32,7 +32,7 @@ summary: One sentence an executive reads in the scenario library.
 briefing: |
   The situation in a few short paragraphs, second person: what is at stake,
   who wants what, and what the board expects by when.
-minutes: 5                     # estimated play time
+minutes: 2                     # play time: reading plus deciding (`simgame stats` measures the reading)
 themes: [pilots-to-operations]
 objectives:                    # learning objectives; `when` is checked on the final state
   - id: owner-named

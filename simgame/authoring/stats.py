@@ -13,9 +13,10 @@ import statistics
 from dataclasses import dataclass
 
 from simgame.authoring.lint import WORDS_PER_MINUTE, word_count
-from simgame.engine.rules import available, choose, seeded_roller, start
+from simgame.engine.rules import Fired, available, choose, seeded_roller, start
 from simgame.engine.run import EngineError
 from simgame.engine.state import PlayState
+from simgame.engine.text import render
 from simgame.format.compiled import Scenario
 
 
@@ -53,7 +54,12 @@ def total_words(sc: Scenario) -> int:
 
 def _scene_words(sc: Scenario, st: PlayState) -> int:
     scene = sc.doc.scenes[st.scene]
-    return word_count(scene.title) + word_count(scene.text) + sum(word_count(c.model.label) for c in available(sc, st))
+    text = render(sc, ("scene", st.scene), scene.text, st)  # only the arm this reader reads
+    return word_count(scene.title) + word_count(text) + sum(word_count(c.model.label) for c in available(sc, st))
+
+
+def _fired_words(sc: Scenario, st: PlayState, fired: list[Fired]) -> int:
+    return sum(word_count(render(sc, ("event", f.scene, f.event.id), f.event.model.text, st)) for f in fired)
 
 
 def playthrough(sc: Scenario, seed: int, max_turns: int = 500) -> tuple[int, int]:
@@ -61,7 +67,7 @@ def playthrough(sc: Scenario, seed: int, max_turns: int = 500) -> tuple[int, int
     rng = random.Random(seed)
     roller = seeded_roller(seed)
     st, fired = start(sc, roller)
-    words = word_count(sc.doc.briefing) + sum(word_count(f.event.model.text) for f in fired)
+    words = word_count(sc.doc.briefing) + _fired_words(sc, st, fired)
     decisions = turns = 0
     try:
         while st.ending is None and turns < max_turns:
@@ -70,9 +76,9 @@ def playthrough(sc: Scenario, seed: int, max_turns: int = 500) -> tuple[int, int
                 break
             words += _scene_words(sc, st)
             choice = sc.choices[rng.choice([c.id for c in opts])]
-            words += word_count(choice.model.feedback)
             fired = choose(sc, st, choice, roller)
-            words += sum(word_count(f.event.model.text) for f in fired)
+            words += word_count(render(sc, ("feedback", choice.id), choice.model.feedback, st))
+            words += _fired_words(sc, st, fired)
             turns += 1
             if not choice.synthetic:  # reading on through a pass-through scene is not a decision
                 decisions += 1
@@ -80,7 +86,9 @@ def playthrough(sc: Scenario, seed: int, max_turns: int = 500) -> tuple[int, int
         pass
     if st.ending is not None:
         ending = sc.doc.endings[st.ending]
-        words += word_count(ending.title) + word_count(ending.text) + word_count(ending.debrief)
+        text = render(sc, ("ending", st.ending), ending.text, st)
+        words += word_count(ending.title) + word_count(text)
+        words += word_count(render(sc, ("ending-debrief", st.ending), ending.debrief, st))
     return decisions, words
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,11 +71,20 @@ def read(path: Path) -> Transcript:
     from simgame.format.safefile import SafeReadError, read_capped
 
     try:  # a regular file only, read with a cap (a transcript is a few kilobytes)
-        data = yaml.safe_load(read_capped(path, MAX_TRANSCRIPT_BYTES).decode("utf-8"))
+        raw = read_capped(path, MAX_TRANSCRIPT_BYTES)
+        data = yaml.safe_load(raw.decode("utf-8"))
     except SafeReadError as exc:
         raise TranscriptError(f"{path}: cannot be read ({exc.message})") from None
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise TranscriptError(f"{path}: cannot be read ({exc})") from None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise TranscriptError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise TranscriptError(f"{path}{where}: cannot be read as YAML ({problem})") from None
     if not isinstance(data, dict):
         raise TranscriptError(f"{path}: a transcript is a mapping with scenario, seed, choices and expect")
     missing = [k for k in ("scenario", "choices", "expect") if k not in data]
@@ -106,9 +116,9 @@ def play(
     run = Run.start(sc, seed, fixture)
     try:
         scenes = [run.scene_id]
-        for choice in choices:
-            run.choose(choice)
-            scenes.append(run.scene_id)
+        for choice in choices:  # `<scene>.continue` ids may be given or left out, as in `simgame run`
+            scenes += [d.next for d in run.choose_reading_on(choice)]
+        scenes += [d.next for d in run.read_on()]
         outcome = score(sc, run, run.metrics)
         actual: dict[str, Any] = {
             "ending": run.ending,
@@ -164,6 +174,30 @@ def check(t: Transcript, scenarios: Path | None = None) -> Result:
     return Result(t, False, "\n".join("  " + line for line in diff), actual)
 
 
+_FORMAT_LINE = re.compile(r"""^format:\s*["']?simgame/""")
+
+
+def split_transcripts(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(transcripts, other simgame files): a scenario or glossary in the folder is not a failed transcript.
+
+    Only the first kilobyte is looked at, for a top-level `format: simgame/…` line; anything else
+    (unreadable files included) stays a transcript, so `check` reports it in plain words.
+    """
+    from simgame.format.safefile import SafeReadError, read_capped
+
+    keep: list[Path] = []
+    other: list[Path] = []
+    for path in paths:
+        try:
+            head = read_capped(path, 1 << 20)[:1024].decode("utf-8", errors="replace")
+        except (SafeReadError, OSError):
+            keep.append(path)
+            continue
+        is_format = any(_FORMAT_LINE.match(line) for line in head.splitlines())
+        (other if is_format else keep).append(path)
+    return keep, other
+
+
 def find(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
@@ -177,11 +211,22 @@ def record(
     choices: list[str],
     fixture: str | None = None,
     scenarios: Path | None = None,
+    unfinished: bool = False,
 ) -> Path:
-    """Play the choices with the real engine and write what happened as an expected transcript."""
+    """Play the choices with the real engine and write what happened as an expected transcript.
+
+    A run that has not reached an ending is refused unless ``unfinished``: a transcript pins an
+    outcome, and a half-played run pins only where the author stopped typing.
+    """
     source = resolve(scenario_ref, bundled_dir(scenarios))
     sc = load_scenario(source)
     actual = play(sc, seed, choices, fixture)
+    if actual["ending"] is None and not unfinished:
+        stopped = actual["scenes"][-1]
+        raise TranscriptError(
+            f"these choices stop at scene `{stopped}` before any ending, so there is no outcome to pin; "
+            "add the choices that finish the run (or pass --unfinished to record it anyway)"
+        )
     is_bundled = source.resolve().parent == bundled_dir(scenarios).resolve() and not scenario_ref.endswith(
         (".yaml", ".yml")
     )
@@ -194,7 +239,8 @@ def record(
     header = (
         f"# Expected transcript: replayed by `simgame test` and tests/toolkit/test_transcripts.py.\n"
         f"# Re-record after an intended change: simgame test --record {target} --scenario {scenario_ref} "
-        f"--seed {seed} --choose {','.join(choices)}\n"
+        f"--seed {seed}{f' --fixture {fixture}' if fixture else ''} --choose {','.join(choices)}"
+        f"{' --unfinished' if unfinished else ''}\n"
     )
     atomic_write(target, header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
     return target

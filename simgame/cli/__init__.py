@@ -3,33 +3,40 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 
 from simgame import __version__
-from simgame.cli import cohort, export, play, run, serve, test_cmd, validate
-from simgame.cli import explore as explore_cmd
-from simgame.cli import graph as graph_cmd
-from simgame.cli import new as new_cmd
-from simgame.cli import stats as stats_cmd
 from simgame.cli.common import RERAISE_ENV, crash_message
 from simgame.settings import SettingsError, load_settings
 
 Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
-COMMANDS: list[Register] = [
-    play.register,
-    run.register,
-    validate.register,
-    cohort.register,
-    serve.register,
-    export.register,
-    explore_cmd.register,
-    graph_cmd.register,
-    new_cmd.register,
-    test_cmd.register,
-    stats_cmd.register,
-]
+# Each subcommand's module, in the order `simgame --help` lists them. A command line imports only
+# its own subcommand's module: a game started by the hub (`python -m simgame play`) never loads
+# numpy, the explorer or the cohort store, so each browser player's process stays small.
+COMMAND_MODULES: dict[str, str] = {
+    "play": "simgame.cli.play",
+    "run": "simgame.cli.run",
+    "validate": "simgame.cli.validate",
+    "cohort": "simgame.cli.cohort",
+    "serve": "simgame.cli.serve",
+    "export": "simgame.cli.export",
+    "explore": "simgame.cli.explore",
+    "graph": "simgame.cli.graph",
+    "new": "simgame.cli.new",
+    "test": "simgame.cli.test_cmd",
+    "stats": "simgame.cli.stats",
+    "notes": "simgame.cli.notes",
+    "lsp": "simgame.cli.lsp",
+}
+
+
+def _register(name: str) -> Register:
+    register: Register = importlib.import_module(COMMAND_MODULES[name]).register
+    return register
+
 
 EPILOG = """examples:
   simgame                                   open the game on the bundled scenarios
@@ -46,7 +53,8 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command's parser: every subcommand, or only ``only`` (the one a command line names)."""
     parser = _Parser(
         prog="simgame",
         description="Leadership AI-fluency simulation game.",
@@ -55,16 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"simgame {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for register in COMMANDS:
-        register(sub)
+    for name in [only] if only in COMMAND_MODULES else COMMAND_MODULES:
+        _register(str(name))(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
     if not args_list or (args_list[0].startswith("--") and args_list[0] not in ("--help", "--version")):
         args_list = ["play", *args_list]
+    parser = build_parser(args_list[0] if args_list[0] in COMMAND_MODULES else None)
     args = parser.parse_args(args_list)
     handler = getattr(args, "handler", None)
     if handler is None:

@@ -5,25 +5,34 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from simgame.cli.cohortpace import (
+    by,
+    find_cohort,
+    key_of,
+    key_option,
+    register_pace,
+    register_players,
+    run_with_store,
+    store_options,
+)
 from simgame.cli.common import fail
+from simgame.cli.xapi import register as register_xapi
 from simgame.cohort import pacing
 from simgame.cohort.errors import CohortError
+from simgame.cohort.health import health
 from simgame.cohort.progress import fold
-from simgame.cohort.storage import open_store
 from simgame.cohort.store import FREE, LOCKSTEP, Cohort, CohortStore
-from simgame.engine.saves import atomic_write
 from simgame.settings import load_settings
 
 EXAMPLE = """examples:
   simgame cohort create --scenario pilot-to-production --name "Board offsite" --pace lockstep
   simgame cohort list
   simgame cohort show K7QF3M
-  simgame cohort pace K7QF3M open --key KEY        (lockstep: open, reveal, advance, pause, resume)
+  simgame cohort pace K7QF3M open --key KEY        (lockstep: open, reveal, advance, undo, timer, pause, resume)
+  simgame cohort players K7QF3M --allow Chen --key KEY   (also --rename, --merge, --remove)
   simgame cohort dashboard K7QF3M --key KEY
   simgame cohort report K7QF3M --format html -o debrief.html
   simgame cohort import K7QF3M results/*.json --key KEY
@@ -31,16 +40,13 @@ EXAMPLE = """examples:
 The facilitator key can also come from $SIMGAME_FACILITATOR_KEY.
 """
 
-ACTIONS = ("open", "reveal", "advance", "pause", "resume", FREE, LOCKSTEP)
-
 
 def _store_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", help="the cohort store file (default: $SIMGAME_COHORT_DB or SAVES/cohorts.sqlite)")
-    p.add_argument("--saves", help="saves folder (default: $SIMGAME_SAVES or ./saves)")
+    store_options(p)
 
 
 def _key_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--key", help="the facilitator key printed by `cohort create`")
+    key_option(p)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -72,23 +78,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     s.add_argument("code")
     _store_options(s)
     s.set_defaults(handler=handle_show)
-    pc = cmds.add_parser("pace", help="pace a session: open, reveal, advance, pause, resume, free, lockstep")
-    pc.add_argument("code")
-    pc.add_argument("action", choices=ACTIONS)
-    _key_option(pc)
-    _store_options(pc)
-    pc.set_defaults(handler=handle_pace)
+    register_pace(cmds)
+    register_players(cmds)
     cl = cmds.add_parser("close", help="close a session (no more live play; imports still work)")
     cl.add_argument("code")
     _key_option(cl)
     _store_options(cl)
     cl.set_defaults(handler=handle_close)
-    r = cmds.add_parser("report", help="the room debrief: md, html, csv or json")
-    r.add_argument("code")
-    r.add_argument("--format", choices=["md", "html", "csv", "json"], default="md")
-    r.add_argument("-o", "--output", help="write to this file instead of the screen")
-    _store_options(r)
-    r.set_defaults(handler=handle_report)
+    # --- report (every format and export) and backup: simgame/cli/cohortexports.py ---
+    from simgame.cli.cohortexports import register as register_exports
+
+    register_exports(cmds)
+    # --- end of report and backup ---
+    register_xapi(cmds)  # xAPI to the organisation's LRS: simgame/cli/xapi.py
     im = cmds.add_parser("import", help="import result files exported by offline players")
     im.add_argument("code")
     im.add_argument("files", nargs="+", help="result files from `simgame export`")
@@ -101,36 +103,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     _store_options(d)
     d.set_defaults(handler=handle_dashboard)
     p.set_defaults(handler=lambda _args: (p.print_help(), 2)[1])
-    _extend_play(sub)
-
-
-def _extend_play(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Give `simgame play` its cohort options (the TUI reads them); skipped if play.py already has them."""
-    play = sub.choices.get("play")
-    if play is None or "--join" in play._option_string_actions:
-        return
-    group = play.add_argument_group("joining a facilitated session")
-    group.add_argument("--join", metavar="CODE", help="join the session with this code (from the facilitator)")
-    group.add_argument("--name", help="your name in the session (asked in the game if missing)")
-    group.add_argument("--team", help="your team, if the facilitator uses teams")
-    group.add_argument(
-        "--hub",
-        metavar="URL",
-        help="the facilitator's hub, e.g. http://192.168.1.20:8765 (default: this machine's session store)",
-    )
-
-
-@contextmanager
-def _opened(args: argparse.Namespace) -> Iterator[CohortStore]:
-    store = open_store(load_settings(cohort_db=args.store, saves=args.saves).cohort_db_path())
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def _key(args: argparse.Namespace) -> str | None:
-    return getattr(args, "key", None) or load_settings().key
+    return key_of(args)
 
 
 def _now() -> str:
@@ -138,12 +114,8 @@ def _now() -> str:
 
 
 def _run(args: argparse.Namespace, body: object) -> int:
-    try:
-        with _opened(args) as store:
-            assert callable(body)
-            return int(body(store))
-    except CohortError as exc:
-        return fail(str(exc))
+    assert callable(body)
+    return run_with_store(args, body)
 
 
 def handle_create(args: argparse.Namespace) -> int:
@@ -197,9 +169,7 @@ def handle_list(args: argparse.Namespace) -> int:
 
 
 def _find(store: CohortStore, code: str) -> Cohort:
-    from simgame.cohort.sessions import find
-
-    return find(store, code)
+    return find_cohort(store, code)
 
 
 def handle_show(args: argparse.Namespace) -> int:
@@ -209,42 +179,18 @@ def handle_show(args: argparse.Namespace) -> int:
         state = "open" if c.is_open else f"closed {c.closed}"
         print(f"{c.name} ({c.code}): {c.scenario_id}, seed {c.seed}, {c.pace} pacing, {state}")
         if c.pace == LOCKSTEP:
+            timer = f"; advances on its own at {c.deadline}" if c.deadline else ""
             print(
                 f"  decisions opened: {c.open_step}; last revealed: "
-                f"{c.revealed_step + 1 if c.revealed_step >= 0 else 'none'}{'; PAUSED' if c.paused else ''}"
+                f"{c.revealed_step + 1 if c.revealed_step >= 0 else 'none'}{'; PAUSED' if c.paused else ''}{timer}"
             )
         print(f"  {len(progress)} player(s), {sum(p.finished for p in progress.values())} finished")
+        print(f"  {health(store, c.code).line()}")
         for prog in progress.values():
             team = f" [{prog.player.team}]" if prog.player.team else ""
-            status = f"finished ({prog.ending})" if prog.finished else f"{prog.made} decision(s)"
-            late = f", {len(prog.timed_out)} timed out" if prog.timed_out else ""
+            status = f"finished ({prog.ending})" if prog.finished else f"{prog.answered} decision(s)"
+            late = f", {len(prog.timed_out_decisions)} timed out" if prog.timed_out_decisions else ""
             print(f"  - {prog.player.name}{team}: {status}{late}")
-        return 0
-
-    return _run(args, body)
-
-
-def handle_pace(args: argparse.Namespace) -> int:
-    from simgame.cohort.sessions import authorise
-
-    def body(store: CohortStore) -> int:
-        c = _find(store, args.code)
-        authorise(c, _key(args))
-        if args.action == "open":
-            c = pacing.open_next(store, c)
-            print(f"Decision {c.open_step} is open.")
-        elif args.action == "reveal":
-            c = pacing.reveal(store, c)
-            print(f"The room's split on decision {c.revealed_step + 1} is revealed.")
-        elif args.action == "advance":
-            c, late = pacing.advance(store, c)
-            print(f"{late} player(s) timed out; decision {c.open_step} is open.")
-        elif args.action in ("pause", "resume"):
-            pacing.pause(store, c, args.action == "pause")
-            print("Paused." if args.action == "pause" else "Resumed.")
-        else:
-            pacing.set_pace(store, c, args.action)
-            print(f"Pacing is now {args.action}.")
         return 0
 
     return _run(args, body)
@@ -256,55 +202,39 @@ def handle_close(args: argparse.Namespace) -> int:
     def body(store: CohortStore) -> int:
         c = _find(store, args.code)
         authorise(c, _key(args))
-        pacing.close(store, c, _now())
+        pacing.close(store, c, _now(), by(args))
         print(f"Session {c.code} is closed. Reports and imports still work.")
         return 0
 
     return _run(args, body)
 
 
-def handle_report(args: argparse.Namespace) -> int:
-    from simgame.cohort.analytics import analyse
-    from simgame.cohort.html import to_html
-    from simgame.cohort.render import to_csv, to_json, to_markdown
-    from simgame.cohort.sessions import scenario_of
-    from simgame.cohort.summary import summarise
-
-    def body(store: CohortStore) -> int:
-        c = _find(store, args.code)
-        report = summarise(analyse(store, c.code, scenario_of(c)))
-        render = {"md": to_markdown, "html": to_html, "csv": to_csv, "json": to_json}[args.format]
-        text = render(report)
-        if args.output:
-            atomic_write(Path(args.output), text)
-            print(f"wrote {args.output}", file=sys.stderr)
-        else:
-            sys.stdout.write(text)
-        return 0
-
-    return _run(args, body)
-
-
 def handle_import(args: argparse.Namespace) -> int:
-    from simgame.cohort.resultfile import import_file
+    from simgame.cohort.resultfile import ImportConflict, import_file
     from simgame.cohort.sessions import authorise, scenario_of
 
     def body(store: CohortStore) -> int:
         c = _find(store, args.code)
         authorise(c, _key(args))
         scenario = scenario_of(c)
-        refused = 0
+        refused = conflicts = 0
         for name in args.files:
             try:
                 who, new = import_file(store, c, scenario, Path(name))
+            except ImportConflict as exc:
+                conflicts += 1
+                print(f"{exc}", file=sys.stderr)
+                continue
             except CohortError as exc:
                 refused += 1
                 print(f"refused {exc}", file=sys.stderr)
                 continue
             print(f"{name}: {who}, {new} new event(s)" + ("" if new else " (already imported)"))
+        if conflicts:
+            print(f"{conflicts} of {len(args.files)} file(s) in conflict with players in the session", file=sys.stderr)
         if refused:
             print(f"{refused} of {len(args.files)} file(s) refused", file=sys.stderr)
-        return 1 if refused else 0
+        return 1 if refused or conflicts else 0
 
     return _run(args, body)
 
@@ -321,8 +251,12 @@ def handle_dashboard(args: argparse.Namespace) -> int:
             from simgame.cohort.dashboard import run_dashboard
         except ImportError:
             raise CohortError("the dashboard needs the terminal UI (Textual), which is not installed") from None
-        store_path = Path(getattr(store, "path", "")) if hasattr(store, "path") else None
-        return run_dashboard(c.code, store_path, key)
+        from simgame.cohort.hubstore import HubStore
+
+        if isinstance(store, HubStore):  # a co-facilitator elsewhere: the dashboard reads and paces through the hub
+            return run_dashboard(c.code, None, key, store=HubStore(store.base, c.code, key, store.name))
+        location = getattr(store, "url", None) or getattr(store, "path", None)
+        return run_dashboard(c.code, location, key)
 
     return _run(args, body)
 

@@ -226,8 +226,13 @@ def render(r: Report, console: Console, show_hits: bool = False) -> None:
     for eid, path in r.shortest.items():
         if path.rolls:
             seed = f"seed {path.seed}" if path.seed is not None else "no seed found in 500"
+            odds = (
+                f"those choices end here with probability {path.probability:.3g}"
+                if path.whole
+                else f"this path, roll for roll, has probability {path.probability:.3g}"
+            )
             console.print(
-                f"{eid}: needs {', '.join(path.rolls)} (probability {path.probability:.3g}; {seed}): {path.rerun}"
+                f"{eid}: along its shortest path, needs {', '.join(path.rolls)} ({odds}; {seed}): {path.rerun}"
             )
     if not r.findings:
         console.print("No findings.")

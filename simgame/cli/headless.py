@@ -20,11 +20,8 @@ def option_lines(run: Run) -> list[str]:
 
 
 def passage(run: Run) -> str | None:
-    """The Continue id when the run stands in a pass-through scene."""
-    options = run.available()
-    if len(options) == 1 and run.scenario.choices[options[0]].synthetic:
-        return options[0]
-    return None
+    """The Continue id when the run stands in a pass-through scene (`Run.pass_through`)."""
+    return run.pass_through()
 
 
 def pick(run: Run, policy: str, rng: random.Random) -> str | None:

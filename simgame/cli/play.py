@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 
 from simgame.cli.common import CliError, fail, load
-from simgame.settings import THEMES, load_settings
+from simgame.settings import LANGS, THEMES, load_settings
 
 EXAMPLE = """examples:
   simgame                                  the scenario library
   simgame play pilot-to-production         one scenario directly
   simgame play my.yaml --seed 4 --saves /tmp/saves
+  simgame play tiny --lang de              the game in German (and the scenario's German text, if it has some)
   simgame play my.yaml --watch             authors: reload on every save, replaying your choices
   simgame play my.yaml --from drift-alarm  start at a scene (replays the shortest way there)
   simgame play my.yaml --fixture mid-scale start from a named fixture state
@@ -31,6 +32,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--theme", choices=THEMES, default=None, help="colour theme (default: $SIMGAME_THEME or the config file's)"
     )
+    p.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=None,
+        help="the game's language; a scenario's NAME.LANG.yaml translation is used when there is one "
+        "(default: $SIMGAME_LANG or the config file's, else en)",
+    )
     author = p.add_argument_group("for scenario authors")
     author.add_argument(
         "--watch", action="store_true", help="reload the file when it changes and replay your choices so far"
@@ -42,6 +50,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="start at this scene (replays the shortest path of choices to it)",
     )
     author.add_argument("--fixture", help="start from a named fixture state in the scenario")
+    # Joining a cohort is part of `play` itself: the hub starts `python -m simgame play --join …`, and
+    # a command line loads only its own subcommand's module.
+    group = p.add_argument_group("joining a facilitated session")
+    group.add_argument("--join", metavar="CODE", help="join the session with this code (from the facilitator)")
+    group.add_argument("--name", help="your name in the session (asked in the game if missing)")
+    group.add_argument("--team", help="your team, if the facilitator uses teams")
+    group.add_argument(
+        "--hub",
+        metavar="URL",
+        help="the facilitator's hub, e.g. http://192.168.1.20:8765 (default: this machine's session store)",
+    )
     p.set_defaults(handler=handle)
 
 
@@ -51,8 +70,10 @@ def handle(args: argparse.Namespace) -> int:
     if args.from_scene and args.fixture:
         return fail("use either --from or --fixture, not both")
     # Flags win over the environment, which wins over the config file: the game reads the result.
-    settings = load_settings(saves=args.saves, theme=args.theme, hub=getattr(args, "hub", None))
-    args.saves, args.theme = str(settings.saves_dir), settings.theme
+    settings = load_settings(
+        saves=args.saves, theme=args.theme, hub=getattr(args, "hub", None), lang=getattr(args, "lang", None)
+    )
+    args.saves, args.theme, args.lang = str(settings.saves_dir), settings.theme, settings.lang
     if getattr(args, "join", None):
         args.hub = settings.hub
     args.scenarios_dir = settings.scenarios_dir

@@ -14,7 +14,7 @@ from simgame.cli.cohort import play_in_cohort
 from simgame.cli.common import CliError, fail, load, os_problem, saves_dir
 from simgame.cli.headless import MAX_STEPS, POLICIES, passage, pick
 from simgame.cli.headless import option_lines as _options
-from simgame.engine.run import EngineError, Run
+from simgame.engine.run import MAX_READ_ON, EngineError, Run
 from simgame.engine.saves import new_run_id, write_save
 from simgame.engine.scoring import debrief
 from simgame.engine.state import Decision
@@ -96,11 +96,16 @@ def handle(args: argparse.Namespace) -> int:
     wanted = [c.strip() for c in args.choose.split(",") if c.strip()]
     rng = random.Random(args.seed)
     for choice in wanted:
-        # Pass-through scenes need no id in --choose: read on until the choice's scene.
-        while not run.ended and choice not in run.available() and passage(run) is not None:
-            steps.append((run.scene_id, _options(run), run.choose(passage(run) or "")))
-        scene, opts = run.scene_id, _options(run)
         try:
+            # Pass-through scenes need no id in --choose: read on until the choice's scene.
+            read = 0
+            while not run.ended and choice not in run.available() and passage(run) is not None:
+                read += 1
+                if read > MAX_READ_ON:
+                    circle = " → ".join(dict.fromkeys(step[0] for step in steps[-20:]))
+                    raise EngineError(f"play goes round pass-through scenes ({circle}) without a decision to make")
+                steps.append((run.scene_id, _options(run), run.choose(passage(run) or "")))
+            scene, opts = run.scene_id, _options(run)
             steps.append((scene, opts, run.choose(choice)))
         except EngineError as exc:
             if args.format == "text":
@@ -142,7 +147,7 @@ def handle(args: argparse.Namespace) -> int:
         print(debrief_text(d, scenario))
         if reference is not None:
             numbers = {r.decision.index: r.number for r in d.decisions}
-            print(inert("\n".join(reference_lines(reference, d.outcome.overall, scenario, numbers))))
+            print(inert("\n".join(reference_lines(reference, d.outcome.overall, scenario, numbers, run))))
     else:
         print(f"Stopped before the end at scene `{run.scene_id}`. Choices here: {', '.join(run.available())}")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from simgame.cli.common import fail
 from simgame.cohort.errors import CohortError
@@ -47,7 +48,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="a host name players reach this machine by (repeatable). The hub answers only to its listen "
         "address, localhost, these names and the `hub` setting's (and any IP address when --host is 0.0.0.0)",
     )
-    p.add_argument("--store", help="the cohort store file (default: $SIMGAME_COHORT_DB or SAVES/cohorts.sqlite)")
+    p.add_argument(
+        "--store",
+        metavar="FILE_OR_URL",
+        help="the cohort store: a file, or a postgresql:// URL so that several hubs serve the same session "
+        "(default: $SIMGAME_STORE, $SIMGAME_COHORT_DB or SAVES/cohorts.sqlite)",
+    )
     p.add_argument("--saves", help="saves folder (default: $SIMGAME_SAVES or ./saves)")
     p.set_defaults(handler=handle)
 
@@ -60,22 +66,23 @@ def handle(args: argparse.Namespace) -> int:
     except ImportError:
         return fail("the hub needs textual-serve and aiohttp, which are not installed in this build")
     from simgame.cohort.sessions import find
-    from simgame.cohort.sqlite import SqliteStore
+    from simgame.cohort.storage import open_store, store_location
     from simgame.settings import load_settings
 
     if not 1 <= args.max_sessions <= 1000:
         return fail("--max-sessions must be between 1 and 1000")
-    settings = load_settings(cohort_db=args.store, saves=args.saves)
-    path = settings.cohort_db_path()
+    settings = load_settings(saves=args.saves)
     public = [*args.public_host, *([settings.hub] if settings.hub else [])]
     try:
-        store = SqliteStore(path)
+        location = store_location(args.store, args.saves)
+        store = open_store(location)
         cohort = find(store, args.cohort)
         if not cohort.is_open:
             raise CohortError(f"session {cohort.code} is closed; create a new one to play again")
     except CohortError as exc:
         return fail(str(exc))
-    hub = Hub(store, path.resolve(), cohort.code, args.host, args.port, args.max_sessions, public_hosts=public)
+    where = location.resolve() if isinstance(location, Path) else location
+    hub = Hub(store, where, cohort.code, args.host, args.port, args.max_sessions, public_hosts=public)
     shown = args.host if args.host not in ("0.0.0.0", "::") else "THIS-MACHINE'S-ADDRESS"
     url = f"http://{shown}:{args.port}"
     print(

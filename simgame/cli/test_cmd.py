@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from simgame.authoring.transcripts import TranscriptError, check, find, read, record
+from simgame.authoring.transcripts import TranscriptError, check, find, read, record, split_transcripts
 from simgame.engine.run import EngineError
 from simgame.format.diagnostics import LoadError
 from simgame.settings import load_settings
@@ -44,6 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--seed", type=int, default=0, help="with --record: the seed (default 0)")
     p.add_argument("--choose", default="", help="with --record: comma-separated choice ids")
     p.add_argument("--fixture", help="with --record: start from this fixture")
+    p.add_argument(
+        "--unfinished", action="store_true", help="with --record: record a run that has not reached an ending"
+    )
     p.set_defaults(handler=handle)
 
 
@@ -54,11 +57,11 @@ def _record(args: argparse.Namespace) -> int:
     choices = [c.strip() for c in args.choose.split(",") if c.strip()]
     try:
         scenarios = load_settings().scenarios_dir
-        path = record(Path(args.record), args.scenario, args.seed, choices, args.fixture, scenarios)
+        path = record(Path(args.record), args.scenario, args.seed, choices, args.fixture, scenarios, args.unfinished)
     except LoadError as exc:
         print(exc.render(), file=sys.stderr)
         return 1
-    except EngineError as exc:
+    except (EngineError, TranscriptError) as exc:
         print(f"simgame test: cannot record: {exc}", file=sys.stderr)
         return 1
     print(f"recorded {path}", file=sys.stderr)
@@ -72,7 +75,9 @@ def handle(args: argparse.Namespace) -> int:
     if not root.exists():
         print(f"simgame test: {root} does not exist", file=sys.stderr)
         return 2
-    files = find(root)
+    files, skipped = split_transcripts(find(root))
+    if skipped and args.format == "text":
+        print(f"skipped {len(skipped)} scenario or glossary file(s) under {root}")
     if not files:
         print(f"simgame test: no transcripts (.yaml) under {root}", file=sys.stderr)
         return 1

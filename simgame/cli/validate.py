@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from simgame.authoring.lint import lint, terms_used, unused_glossary_terms
+from simgame.authoring.sizecheck import minutes_mismatch
 from simgame.format.compiled import Scenario
 from simgame.format.diagnostics import Diagnostic, LoadError, make, sort_key, summary
 from simgame.format.loader import GLOSSARY_FILE, CheckResult, Glossary, check_file, find_glossary, load_glossary
@@ -89,11 +90,13 @@ def check_paths(paths: list[str], quality: bool = True, balanced: bool = False) 
                 results.append(CheckResult(str(f), None, exc.diagnostics))
             continue
         glossary = _glossary_for(f, glossaries) if quality else None
-        result = check_file(f, glossary) if glossary is not None else check_file(f)
+        broken = find_glossary(f) in glossaries and glossary is None  # reported once, on the glossary's file
+        result = check_file(f, glossary, find_glossary_file=not broken)
         if quality and result.scenario is not None:
             result.diagnostics += lint(result.scenario, glossary)
         if balanced and result.scenario is not None and not any(d.is_error for d in result.diagnostics):
             result.diagnostics += _balance(result.scenario, str(f))
+            result.diagnostics += minutes_mismatch(result.scenario)
         results.append(result)
     if quality:
         results += _unused_terms(paths, results)

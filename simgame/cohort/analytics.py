@@ -22,7 +22,7 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simgame.analysis.outcomes.cache import Unavailable, ensure_map
+from simgame.analysis.outcomes.cache import Unavailable, ensure_map, open_map
 from simgame.analysis.outcomes.mapfile import OutcomeMap, StartFigures
 from simgame.analysis.outcomes.reference import SPREAD_EPSILON, choice_quality
 from simgame.cohort.progress import PlayerProgress, fold
@@ -164,11 +164,16 @@ class CohortAnalysis:
         return sorted(shown, key=lambda d: (-d.given_up, d.first_step))[:n]
 
 
-def reference_map(scenario: Scenario, maps: Path | None = None) -> OutcomeMap | Unavailable:
-    """The scenario's outcome map, built next door on first use (never explored in this process)."""
+def reference_map(scenario: Scenario, maps: Path | None = None, build: bool = True) -> OutcomeMap | Unavailable:
+    """The scenario's outcome map, built next door on first use (never explored in this process).
+
+    With ``build=False`` (the hub, which must never wait on a build) a map not yet built is unavailable."""
     from simgame.settings import load_settings
 
     settings = load_settings()
+    if not build:
+        found = open_map(maps or settings.maps_dir, scenario)
+        return found if found is not None else Unavailable("the outcome map is still being built")
     return ensure_map(maps or settings.maps_dir, scenario, settings.map_memory_mb)
 
 
@@ -192,9 +197,11 @@ def replay(scenario: Scenario, seed: int, prog: PlayerProgress, outcomes: Outcom
     return PlayerResult(prog.player, steps, st.ending is not None, st.ending, outcome, problem)
 
 
-def analyse(store: CohortStore, code: str, scenario: Scenario, maps: Path | None = None) -> CohortAnalysis:
+def analyse(
+    store: CohortStore, code: str, scenario: Scenario, maps: Path | None = None, build: bool = True
+) -> CohortAnalysis:
     cohort = store.cohort(code)
-    found = reference_map(scenario, maps)
+    found = reference_map(scenario, maps, build)
     outcomes = found if isinstance(found, OutcomeMap) else None
     progress = fold(store.players(code), store.events(code))
     players = [replay(scenario, cohort.seed, prog, outcomes) for prog in progress.values()]

@@ -9,7 +9,9 @@ the same observer.
 from __future__ import annotations
 
 import json
+import os
 import re
+import secrets
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -18,11 +20,12 @@ from typing import Any, Protocol
 from simgame.cohort.codes import normalise_code
 from simgame.cohort.errors import CohortError
 from simgame.cohort.events import CHOSE, FINISHED, Event, make_event
-from simgame.cohort.hubclient import HubClient, HubUnreachable
+from simgame.cohort.hubclient import HubClient, HubRefused, HubUnreachable
 from simgame.cohort.outbox import Flusher, Outbox
 from simgame.cohort.pacing import gate
 from simgame.cohort.progress import fold
-from simgame.cohort.room import reveal_text, step_counts
+from simgame.cohort.referee import EventRefused, decisions_made, is_pass_through
+from simgame.cohort.room import Split, decision_split, reveal_text
 from simgame.cohort.sessions import find, load_for, scenario_of
 from simgame.cohort.storage import open_store
 from simgame.cohort.store import Cohort, CohortStore, Player, check_name, require_open
@@ -38,6 +41,9 @@ __all__ = ["CohortError", "CohortObserver", "observer_for"]
 
 POLL_BACKOFF = 5.0  # seconds between pacing polls while the hub does not answer
 MEMO_BYTES = 256 * 1024  # the session note kept for rejoining offline (a few hundred bytes)
+DEVICE_FILE = "device.token"  # beside the outbox: this machine's proof that it is this player
+DEVICE_ENV = "SIMGAME_DEVICE"  # the hub gives each browser game its browser's device token
+REFUSED = "Your answer was not accepted ({reason}). Rejoin the session to carry on from where the room has you."
 
 
 class Channel(Protocol):
@@ -47,7 +53,9 @@ class Channel(Protocol):
 
     def pacing(self) -> Cohort | None: ...
 
-    def revealed(self, step: int) -> dict[str, int] | None: ...
+    def revealed(self, number: int) -> Split | None: ...
+
+    def problem(self) -> str | None: ...
 
     def close(self) -> int: ...
 
@@ -58,15 +66,23 @@ class StoreChannel:
     def __init__(self, store: CohortStore, code: str) -> None:
         self.store = store
         self.code = code
+        self._problem: str | None = None
 
     def send(self, event: Event) -> None:
-        self.store.append(self.code, [event])
+        try:
+            self.store.append(self.code, [event])
+        except EventRefused as exc:
+            self._problem = REFUSED.format(reason=exc.reason)
 
     def pacing(self) -> Cohort | None:
         return self.store.cohort(self.code)
 
-    def revealed(self, step: int) -> dict[str, int] | None:
-        return step_counts(self.store.events(self.code), step)
+    def revealed(self, number: int) -> Split | None:
+        members = {p.id for p in self.store.players(self.code)}
+        return decision_split(self.store.events(self.code), number, members)
+
+    def problem(self) -> str | None:
+        return self._problem
 
     def close(self) -> int:
         self.store.close()
@@ -76,19 +92,25 @@ class StoreChannel:
 class HubChannel:
     """Events to the hub through the outbox; pacing read from the hub, last answer kept when it is away."""
 
-    def __init__(self, hub: HubClient, player: str, outbox: Outbox, last: Cohort) -> None:
+    def __init__(self, hub: HubClient, player: str, outbox: Outbox, last: Cohort, device: str = "") -> None:
         self.hub = hub
         self.player = player
         self.outbox = outbox
         self.last = last
-        self._revealed: dict[int, dict[str, int]] = {}
+        self.device = device
+        self._revealed: dict[int, Split] = {}
+        self._problem: str | None = None
         self._quiet_until = 0.0  # after a failed poll, answer from memory for a while: the UI must not stall
         self.flusher = Flusher(outbox, self._deliver)
 
     def _deliver(self, batch: list[dict[str, Any]]) -> bool:
         try:
-            self.hub.send(self.player, batch)
+            self.hub.send(self.player, batch, self.device)
         except HubUnreachable:
+            return False
+        except HubRefused as exc:  # set aside so it never blocks the rest; the player is told
+            self.outbox.refuse(exc.event_id, str(exc))
+            self._problem = REFUSED.format(reason=exc)
             return False
         return True
 
@@ -107,14 +129,21 @@ class HubChannel:
         try:
             self.last = _cohort_from(state, self.last)
             shown = state.get("revealed")
-            if isinstance(shown, dict) and isinstance(shown.get("counts"), dict):
-                self._revealed[int(shown.get("step", -1))] = {str(k): int(v) for k, v in shown["counts"].items()}
+            if isinstance(shown, dict) and isinstance(shown.get("scenes"), dict):
+                self._revealed[int(shown.get("step", -1))] = {
+                    str(scene): {str(k): int(v) for k, v in counts.items()}
+                    for scene, counts in shown["scenes"].items()
+                    if isinstance(counts, dict)
+                }
         except (TypeError, ValueError):  # not what a hub sends: keep the last pacing known
             self._quiet_until = time.monotonic() + POLL_BACKOFF
         return self.last
 
-    def revealed(self, step: int) -> dict[str, int] | None:
-        return self._revealed.get(step)
+    def revealed(self, number: int) -> Split | None:
+        return self._revealed.get(number)
+
+    def problem(self) -> str | None:
+        return self._problem
 
     def close(self) -> int:
         return self.flusher.stop()
@@ -172,21 +201,52 @@ class CohortObserver:
     def waiting(self, run: Run) -> str | None:
         if run.ended:
             return None
+        problem = self.channel.problem()
+        if problem is not None:
+            return problem
         cohort = self.channel.pacing()
         if cohort is None:
             return None
-        step = len(run.history)
-        message = gate(cohort, step)
-        if message is None or cohort.revealed_step < 0 or cohort.revealed_step != step - 1:
+        number = None if is_pass_through(run) else decisions_made(run)
+        message = gate(cohort, number)
+        shown = cohort.revealed_step
+        if message is None or number is None or shown < 0 or shown != number - 1:
             return message
-        counts = self.channel.revealed(cohort.revealed_step)
-        return message if counts is None else f"{message}\n{reveal_text(self.scenario, cohort.revealed_step, counts)}"
+        split = self.channel.revealed(shown)
+        scene = _scene_of_decision(run, shown)
+        if split is None or scene is None:
+            return message
+        return f"{message}\n{reveal_text(self.scenario, shown, split.get(scene, {}), scene)}"
 
     def close(self) -> None:
         if self._closed:
             return
         self._closed = True
         self.unsent = self.channel.close()
+
+
+def _scene_of_decision(run: Run, number: int) -> str | None:
+    """The scene of this player's decision ``number`` (0-based among real decisions)."""
+    real = [d for d in run.history if not run.scenario.choices[d.choice].synthetic]
+    return real[number].scene if 0 <= number < len(real) else None
+
+
+def device_token(folder: Path) -> str:
+    """This machine's token for one player (created on first use, kept beside the outbox)."""
+    path = folder / DEVICE_FILE
+    try:
+        token = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        token = ""
+    if re.fullmatch(r"[A-Za-z0-9_-]{16,64}", token):
+        return token
+    token = secrets.token_urlsafe(24)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(token, encoding="ascii")
+    except OSError as exc:
+        raise CohortError(f"cannot keep this machine's session token in {folder}: {exc.strerror or exc}") from None
+    return token
 
 
 def outbox_dir(saves: Path | None, hub_base: str, code: str, name: str) -> Path:
@@ -217,7 +277,9 @@ def observer_for(
     try:
         cohort = require_open(find(store, join))
         scenario = scenario_of(cohort)
-        player, _ = store.join(cohort.code, name, team, origin)
+        # A browser game gets its browser's token from the hub; a player on this machine keeps one per name.
+        device = os.environ.get(DEVICE_ENV) or device_token(outbox_dir(saves, "local", cohort.code, name))
+        player, _ = store.join(cohort.code, name, team, origin, device=device)
         resume = fold([player], store.events(cohort.code))[player.id].choice_log()
     except BaseException:
         store.close()
@@ -230,10 +292,11 @@ def _via_hub(join: str, name: str, team: str | None, url: str, saves: Path | Non
     client = HubClient(url, code)
     folder = outbox_dir(saves, client.base, code, name)
     memo = folder / "session.json"
+    device = device_token(folder)  # made before the first try: every retry of this join is this device
     try:
-        info = client.join(name, team)
+        info = client.join(name, team, device)
         folder.mkdir(parents=True, exist_ok=True)
-        memo.write_text(json.dumps(info), encoding="utf-8")
+        memo.write_text(json.dumps({k: v for k, v in info.items() if k != "device"}), encoding="utf-8")
     except HubUnreachable as exc:
         if not memo.exists():
             raise CohortError(
@@ -272,7 +335,8 @@ def _via_hub(join: str, name: str, team: str | None, url: str, saves: Path | Non
         )
     local = fold_local(outbox, player)
     resume = remote if len(remote) >= len(local) else local
-    return CohortObserver(HubChannel(client, player, outbox, cohort), scenario, cohort, player, name, resume)
+    channel = HubChannel(client, player, outbox, cohort, device)
+    return CohortObserver(channel, scenario, cohort, player, name, resume)
 
 
 def fold_local(outbox: Outbox, player: str) -> list[str]:

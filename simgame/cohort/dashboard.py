@@ -8,14 +8,16 @@ view before projecting: it hides names and shows only aggregates.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from simgame.cohort import pacing
@@ -25,10 +27,36 @@ from simgame.cohort.room import MIN_GROUP
 from simgame.cohort.sessions import scenario_of
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.storage import open_store
-from simgame.cohort.store import LOCKSTEP
+from simgame.cohort.store import LOCKSTEP, Cohort, CohortStore
 from simgame.format.inert import inert
 
 REFRESH_SECONDS = 2.0
+TIMER_SECONDS = 180  # `t`: the open decision advances on its own after three minutes
+
+
+class Confirm(ModalScreen[bool]):
+    """A yes/no question before an action that times players out."""
+
+    CSS = """
+    Confirm { align: center middle; }
+    #box { width: 72; height: auto; padding: 1 2; border: thick $warning; background: $surface; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n", "answer(False)", "No", id="confirm.no"),
+        Binding("escape", "answer(False)", "No", show=False, id="confirm.escape"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="box"):
+            yield Static(_shown(self.question) + "\n\n[b]y[/b] yes · [b]n[/b] no")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
 
 
 class Dashboard(App[None]):
@@ -68,6 +96,14 @@ class Dashboard(App[None]):
             id="dash.advance",
             tooltip="Lockstep: time out stragglers and open the next decision",
         ),
+        Binding("u", "pace('undo')", "Undo advance", id="dash.undo", tooltip="Lockstep: take back the last advance"),
+        Binding(
+            "t",
+            "pace('timer')",
+            "Timer",
+            id="dash.timer",
+            tooltip="Lockstep: advance on its own in 3 min (again: cancel)",
+        ),
         Binding("space", "pace('pause')", "Pause/resume", id="dash.pause", tooltip="Pause or resume the session"),
         Binding("v", "room_view", "Room view", id="dash.room", tooltip="Hide names: aggregates only, for projecting"),
         Binding("q", "quit", "Quit", id="dash.quit", tooltip="Close the dashboard (the session goes on)"),
@@ -76,19 +112,21 @@ class Dashboard(App[None]):
     def __init__(
         self,
         code: str,
-        store_path: Path | None = None,
+        store_path: Path | str | None = None,  # a store file or a postgresql:// URL
         key: str | None = None,
         refresh_seconds: float = REFRESH_SECONDS,
+        store: CohortStore | None = None,  # an opened store (a hub's, for a co-facilitator elsewhere)
     ) -> None:
         super().__init__()
         self.code = code
-        self.store: SqliteStore = open_store(store_path)  # type: ignore[assignment]
+        self.store: SqliteStore = store or open_store(store_path)  # type: ignore[assignment]
         self.key = key
         self.scenario = scenario_of(self.store.cohort(code))
         self.refresh_seconds = refresh_seconds
         self.page_number = 0
         self.focus_step: int | None = None
         self.view: LiveView | None = None
+        self._acted: tuple[str, int] | None = None  # (key, revision it produced) until the next refresh tick
         self._cache: dict[tuple[str, ...], tuple[str, float] | None] = {}
 
     def compose(self) -> ComposeResult:
@@ -107,12 +145,20 @@ class Dashboard(App[None]):
         table = self.query_one("#players", DataTable)
         table.add_columns("player", "team", "via", "decisions", "where", "status")
         self.refresh_view()
-        self.set_interval(self.refresh_seconds, self.refresh_view)
+        self.set_interval(self.refresh_seconds, self.tick)
 
     def on_unmount(self) -> None:
         self.store.close()
 
     # -- rendering ----------------------------------------------------------------------
+    def tick(self) -> None:
+        """Every refresh: run the lockstep timer if it is due (the hub runs it too; only one advances)."""
+        if self.key:
+            with contextlib.suppress(CohortError):
+                pacing.due(self.store, self.store.cohort(self.code))
+        self._acted = None
+        self.refresh_view()
+
     def refresh_view(self) -> None:
         view = build(self.store, self.code, self.scenario, self.focus_step, self._cache)
         self.view = view
@@ -122,10 +168,15 @@ class Dashboard(App[None]):
             pace += f" · decision {c.open_step} open" if c.open_step else " · nothing open yet"
             if c.revealed_step >= 0:
                 pace += f" · revealed {c.revealed_step + 1}"
+            if c.deadline:
+                pace += f" · timer until {c.deadline[11:19]} UTC"
         state = "CLOSED" if not c.is_open else ("PAUSED" if c.paused else "live")
+        hub = _shown(view.hub.line())
+        if view.hub.answers_may_wait:
+            hub = f"[b red]{hub}[/b red]"
         self.query_one("#summary", Static).update(
             f"[b]{_shown(c.name)}[/b]  code [b]{c.code}[/b] · {_shown(self.scenario.title)} · {pace} · {state}\n"
-            f"{len(view.rows)} joined · {view.finished} finished · {len(view.stragglers)} straggler(s)"
+            f"{len(view.rows)} joined · {view.finished} finished · {len(view.stragglers)} straggler(s) · {hub}"
         )
         rows, shown, pages = view.page(self.page_number)
         self.page_number = shown
@@ -140,10 +191,12 @@ class Dashboard(App[None]):
             f"players {first}-{shown * PAGE_SIZE + len(rows)} of {len(view.rows)} · page {shown + 1}/{pages} (n/p)"
         )
         late = f", {view.timed_out_at_focus} timed out" if view.timed_out_at_focus else ""
-        self.query_one("#split", Static).update(
-            f"[b]Decision {view.focus + 1}[/b] (←/→){late}\n"
-            + "\n".join(_shown(line) for line in bar_lines(view.split))
-        )
+        parts = [f"[b]Decision {view.focus + 1}[/b] (←/→){late}"]
+        for title, pairs in view.splits or [("", [])]:
+            if len(view.splits) > 1:
+                parts.append(f"[i]{_shown(title)}[/i]")
+            parts += [_shown(line) for line in bar_lines(pairs)]
+        self.query_one("#split", Static).update("\n".join(parts))
         self.query_one("#scores", Static).update(
             "[b]Overall scores so far[/b]\n" + "\n".join(histogram_lines(view.scores))
         )
@@ -177,34 +230,68 @@ class Dashboard(App[None]):
         self.refresh_view()
 
     def action_pace(self, what: str) -> None:
+        """Act on the session as the screen shows it: if it changed meanwhile, the store refuses."""
         if not self.key:
             self.notify("Start the dashboard with --key to pace the session.", severity="warning")
             return
-        cohort = self.store.cohort(self.code)
+        if self.view is None:
+            return
+        shown = self.view.cohort
+        if self._acted == (what, shown.revision):  # the same key again before the next refresh: a double press
+            self.notify("Done already. Press it again after the screen refreshes to act again.", severity="warning")
+            return
+        if what == "advance":
+            try:
+                plan = pacing.plan_advance(self.store, shown)
+            except CohortError as exc:
+                self.notify(str(exc), severity="warning")
+                return
+            if plan.needs_confirmation:  # keys go to the question while it is open: a second `a` does nothing
+
+                def answered(yes: bool | None) -> None:
+                    if yes:
+                        self._act(what, shown)
+
+                self.push_screen(Confirm(plan.question()), answered)
+                return
+        self._act(what, shown)
+
+    def _act(self, what: str, shown: Cohort) -> None:
         try:
             if what == "open":
-                cohort = pacing.open_next(self.store, cohort, by="dashboard")
+                cohort = pacing.open_next(self.store, shown, by="dashboard")
                 self.focus_step = cohort.open_step - 1
                 message = f"Decision {cohort.open_step} is open."
             elif what == "reveal":
-                cohort = pacing.reveal(self.store, cohort, by="dashboard")
+                cohort = pacing.reveal(self.store, shown, by="dashboard")
                 message = f"Split of decision {cohort.revealed_step + 1} revealed to players."
             elif what == "advance":
-                cohort, late = pacing.advance(self.store, cohort, by="dashboard")
+                cohort, late = pacing.advance(self.store, shown, by="dashboard")
                 self.focus_step = cohort.open_step - 1
                 message = f"{late} timed out; decision {cohort.open_step} is open."
+            elif what == "undo":
+                cohort = pacing.undo(self.store, shown, by="dashboard")
+                message = f"Advance undone: decision {cohort.open_step} is open again."
+            elif what == "timer":
+                cohort = pacing.set_timer(self.store, shown, 0 if shown.deadline else TIMER_SECONDS, by="dashboard")
+                message = (
+                    "Timer cancelled."
+                    if not cohort.deadline
+                    else f"Decision {cohort.open_step} advances at {cohort.deadline[11:19]} UTC."
+                )
             else:
-                cohort = pacing.pause(self.store, cohort, not cohort.paused, by="dashboard")
+                cohort = pacing.pause(self.store, shown, not shown.paused, by="dashboard")
                 message = "Paused." if cohort.paused else "Resumed."
         except CohortError as exc:
             self.notify(str(exc), severity="warning")
             return
+        self._acted = (what, cohort.revision)
         self.notify(message)
         self.refresh_view()
 
 
-def run_dashboard(code: str, store_path: Path | None, key: str | None) -> int:
-    Dashboard(code, store_path, key).run()
+def run_dashboard(code: str, store_path: Path | str | None, key: str | None, store: CohortStore | None = None) -> int:
+    Dashboard(code, store_path, key, store=store).run()
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -16,17 +17,19 @@ from textual_serve.app_service import AppService
 
 from simgame.settings import child_environment, load_settings
 
-KEEP_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TERM", "TZ", "SYSTEMROOT")
+# PGPASSFILE: where PostgreSQL's client finds the password of a hub's database (never in the URL)
+KEEP_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TERM", "TZ", "SYSTEMROOT", "PGPASSFILE")
 GAME_GRACE_S = 5.0  # a game asked to quit has this long to exit before it is terminated
 
 
-def scrubbed_environment(store_path: Path, tmp: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+def scrubbed_environment(store_path: Path | str, tmp: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     """Only what the game needs: a browser player's process never sees the facilitator's secrets."""
     env = {k: os.environ[k] for k in KEEP_ENV if k in os.environ}
     env.setdefault("PATH", os.defpath)
     env.setdefault("LANG", "C.UTF-8")
     env["TMPDIR"] = str(tmp)
-    env["SIMGAME_COHORT_DB"] = str(store_path)
+    # The hub's store: a file, or its PostgreSQL URL (the game writes its player's events there too).
+    env["SIMGAME_COHORT_DB" if isinstance(store_path, Path) else "SIMGAME_STORE"] = str(store_path)
     env["SIMGAME_COHORT_ORIGIN"] = "browser"
     # The facilitator's scenarios and saves folders (from their flags, environment or config file),
     # but not the rest of their config file (its hub address or theme): a private, empty one.
@@ -34,6 +37,21 @@ def scrubbed_environment(store_path: Path, tmp: Path, extra: dict[str, str] | No
     env["SIMGAME_CONFIG"] = str(tmp / "config.toml")
     env.update(extra or {})
     return env
+
+
+def player_saves(tmp: Path, device: str) -> Path:
+    """A browser player's own saves folder, named by a digest of their device token (never the token).
+
+    Each browser game saves there, so its library lists that player's runs and nobody else's;
+    the same browser finds its saves again after a hub restart.
+    """
+    return tmp / "players" / hashlib.sha256(device.encode("utf-8")).hexdigest()[:24]
+
+
+def game_environment(store_path: Path | str, tmp: Path, device: str) -> dict[str, str]:
+    """The environment of one browser player's game: their device token and their own saves folder."""
+    saves = player_saves(tmp, device)
+    return scrubbed_environment(store_path, tmp, {"SIMGAME_DEVICE": device, "SIMGAME_SAVES": str(saves)})
 
 
 class GameProcess(AppService):

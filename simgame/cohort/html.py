@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 from typing import Any
 
+from simgame.authoring.teaching import TeachingNote, appendix_markdown
+from simgame.authoring.teaching import to_html as note_html
 from simgame.cohort.render import DECISIONS_NOTE, WITHHELD, expected_text, reference_text, stats_text
 from simgame.cohort.room import MIN_GROUP
 from simgame.engine.scoring import score_text
@@ -50,8 +53,14 @@ def _bars(rows: list[tuple[str, float, str, bool]], maximum: float, width: int =
 
 
 def _histogram(bins: list[dict[str, Any]]) -> str:
-    top = max((b["count"] for b in bins), default=0)
-    return _bars([(f"{b['from']}-{b['to']}", b["count"], str(b["count"]), False) for b in bins], top)
+    top = max((b["count"] or 0 for b in bins), default=0)
+    return _bars(
+        [
+            (f"{b['from']}-{b['to']}", b["count"] or 0, WITHHELD if b["count"] is None else str(b["count"]), False)
+            for b in bins
+        ],
+        top,
+    )
 
 
 def to_html(report: dict[str, Any]) -> str:
@@ -64,8 +73,8 @@ def to_html(report: dict[str, Any]) -> str:
         f"<title>Room debrief: {e(c['name'])}</title><style>{CSS}</style></head><body>",
         f"<h1>Room debrief: {e(c['name'])}</h1>",
         f'<p class="lede">Scenario <strong>{e(c["scenario_title"])}</strong> · session {e(c["code"])} · '
-        f"{e(c['pace'])} pacing · {p['joined']} joined, {p['finished']} finished, {p['in_progress']} still "
-        f"playing · {p['timed_out_decisions']} timed-out decision(s) left out of choice quality</p>",
+        f"{e(c['pace'])} pacing · {p['joined']} joined, {p['finished']} finished, {p['in_progress']} not "
+        f"finished (no score) · {p['timed_out_decisions']} timed-out decision(s) left out of choice quality</p>",
     ]
     if report["suppressed"]:
         out.append(
@@ -106,6 +115,9 @@ def to_html(report: dict[str, Any]) -> str:
     out.append(f'<p class="muted">{e(DECISIONS_NOTE)} Its bar is green.</p>')
     out += [_decision(d) for d in report["decisions"]]
     out.append(f'<p class="muted">{e(reference_text(report["best_outcome"]))}</p>')
+    if report.get("teaching_note"):
+        appendix = appendix_markdown(TeachingNote(Path(), report["teaching_note"]))
+        out.append(f'<section class="appendix">{note_html(chr(10).join(appendix))}</section>')
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
@@ -113,11 +125,17 @@ def to_html(report: dict[str, Any]) -> str:
 def _endings(report: dict[str, Any]) -> str:
     if report["endings"] is None:
         return f'<p class="muted">Endings {escape(WITHHELD)}</p>'
-    top = max(x["count"] for x in report["endings"]) if report["endings"] else 0
-    return _bars(
-        [(f"{x['title']} ({x['tone']})", x["count"], str(x["count"]), x["tone"] == "good") for x in report["endings"]],
-        top,
-    )
+    top = max((x["count"] or 0 for x in report["endings"]), default=0)
+    rows = [
+        (
+            x["title"] if x.get("other") else f"{x['title']} ({x['tone']})",
+            x["count"] or 0,
+            WITHHELD if x["count"] is None else str(x["count"]),
+            x["tone"] == "good" and not x.get("other"),
+        )
+        for x in report["endings"]
+    ]
+    return _bars(rows, top)
 
 
 def _analysis(report: dict[str, Any]) -> str:
@@ -147,5 +165,6 @@ def _decision(d: dict[str, Any]) -> str:
     rows = []
     for o in d["options"]:
         best = "not mapped" if o["expected"] is None else f"expected: {score_text(o['expected'])}"
-        rows.append((o["label"], o["share"] or 0.0, f"{(o['share'] or 0):.0%} · {best}", bool(o["is_best"])))
+        share = WITHHELD if o["share"] is None else f"{o['share']:.0%}"
+        rows.append((o["label"], o["share"] or 0.0, f"{share} · {best}", bool(o["is_best"])))
     return head + _bars(rows, 1.0) + "</div>"

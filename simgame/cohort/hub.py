@@ -30,15 +30,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
 import logging
-import re
+import secrets
 import sys
-import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -49,28 +46,24 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from simgame.cohort.codes import codes_equal
-from simgame.cohort.errors import CohortError
-from simgame.cohort.events import CHOSE, FINISHED, EventError, event_from_json
-from simgame.cohort.gameprocess import GAME_GRACE_S, GameProcess, scrubbed_environment
-from simgame.cohort.hubpages import FONT_LINK, WEBSOCKET_FROM_LOCATION, ask_for_code, page
+from simgame.cohort.gameprocess import GAME_GRACE_S, GameProcess, game_environment, scrubbed_environment
+from simgame.cohort.hubapi import DEVICE, MAX_BATCH, PLAYER_KINDS, PlayerAPI, bad_request, new_device
+from simgame.cohort.hubpages import FONT_LINK, WEBSOCKET_FROM_LOCATION, ask_for_code, page, with_resume
 from simgame.cohort.perimeter import WILDCARD, CodeBackoff, allowed_host_names, host_name, is_ip
-from simgame.cohort.room import shareable, step_counts
-from simgame.cohort.store import Cohort, CohortStore, Player
-from simgame.format.inert import unsafe_characters
+from simgame.cohort.store import CohortStore
 from simgame.format.safejson import JSONLimitError, loads_limited
 
 log = logging.getLogger("simgame.hub")
 COOKIE = "simgame_join"
-PLAYER_KINDS = (CHOSE, FINISHED)
-MAX_BATCH = 200
+DEVICE_COOKIE = "simgame_device"  # a browser's device token: rejoining from it resumes the player
+DEVICE_COOKIE_AGE = 7 * 24 * 3600
+__all__ = ["COOKIE", "MAX_BATCH", "MAX_BODY", "PLAYER_KINDS", "CodeBackoff", "Hub", "scrubbed_environment"]
 
 MAX_BODY = 512 * 1024  # an outbox batch of 50 events is a few kB; 200 events of the largest data fit
 MAX_JSON_DEPTH = 16  # the API's deepest body is {"events": [{"data": {...}}]}
 BODY_TIMEOUT_S = 10.0  # a request body must arrive within this (a slowloris body is dropped)
 IDLE_TIMEOUT_S = 20.0  # a connection that sends no complete request for this long is closed
 LINGER_S = 2.0  # after refusing a body, read what is left for at most this long, then close
-MAX_JOIN_MEMORY = 10_000  # join request ids remembered (a retried join gets the same answer)
-_REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 T = TypeVar("T")
 
@@ -79,19 +72,13 @@ def _error(status: int, message: str, **headers: str) -> web.Response:
     return web.json_response({"error": message}, status=status, headers=headers or None)
 
 
-@dataclass(frozen=True)
-class _Joined:
-    player: str
-    name: str
-
-
-class Hub(Server):
+class Hub(PlayerAPI, Server):
     """textual-serve's Server, guarded, plus the JSON API for terminal players."""
 
     def __init__(
         self,
         store: CohortStore,
-        store_path: Path,
+        store_path: Path | str,  # a SQLite file, or a postgresql:// URL (several hubs, one database)
         code: str,
         host: str = "127.0.0.1",
         port: int = 8765,
@@ -111,15 +98,18 @@ class Hub(Server):
         self.sessions: dict[str, GameProcess] = {}  # every game whose process has not yet been reaped
         self.spawned = 0
         self.argv = argv or [sys.executable, "-m", "simgame", "play", "--join", code]
-        self.tmp = tmp or store_path.parent / "hub-tmp"
+        self.tmp = tmp or _tmp_beside(store_path)
         self.bind = host
         self.host_names = allowed_host_names(host, public_hosts)
         self.backoff = backoff or CodeBackoff()
         self.body_timeout = body_timeout
         self.idle_timeout = idle_timeout
         self.game_grace = game_grace
-        self._revealed: tuple[float, int, dict[str, int]] = (0.0, -2, {})
-        self._joins: OrderedDict[str, _Joined] = OrderedDict()
+        self._revealed = (0.0, -2, {})
+        self._joins = OrderedDict()
+        self._heard = {}  # terminal player -> when the hub last heard from them (monotonic)
+        self._device_secret = secrets.token_bytes(32)
+        self._beating: asyncio.Task[None] | None = None
         self._ending: dict[str, asyncio.Task[None]] = {}  # games being ended, by session id
         # One thread owns the store: its calls never block the event loop, and never overlap.
         self._store_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="simgame-hub-store")
@@ -138,6 +128,16 @@ class Hub(Server):
             ]
         )
         app.on_cleanup.append(self._close_store_thread)
+        # --- co-facilitators on other machines (/api/v1/facilitator/*, facilitator key): hubfacilitator.py ---
+        from simgame.cohort.hubfacilitator import install as install_facilitator
+
+        install_facilitator(app, self)
+        # --- end of the facilitator API ---
+        # --- the projector view (/projector, facilitator key): simgame/cohort/projectorweb.py ---
+        from simgame.cohort.projectorweb import install as install_projector
+
+        install_projector(app, self)
+        # --- end of the projector view ---
         return app
 
     async def make_app(self) -> web.Application:
@@ -153,9 +153,15 @@ class Hub(Server):
 
     async def on_startup(self, app: web.Application) -> None:
         log.info("simgame hub for session %s listening on %s:%s", self.code, self.bind, self.port)
+        self._beating = asyncio.get_running_loop().create_task(self.heartbeat(f"{self.bind}:{self.port}"))
 
     async def on_shutdown(self, app: web.Application) -> None:
         """Ask every running game to quit (its choices are already stored); terminate any that hang."""
+        if self._beating is not None:
+            self._beating.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._beating
+            await self.last_beat(f"{self.bind}:{self.port}")
         await asyncio.gather(*(self._end_game(s) for s in list(self.sessions.values())))
 
     async def _close_store_thread(self, app: web.Application) -> None:
@@ -233,6 +239,10 @@ class Hub(Server):
                 return refused
             response = await handler(request)
             response.set_cookie(COOKIE, self.code, httponly=True, samesite="Strict", path="/")
+            if not DEVICE.fullmatch(request.cookies.get(DEVICE_COOKIE, "")):
+                response.set_cookie(
+                    DEVICE_COOKIE, new_device(), httponly=True, samesite="Strict", path="/", max_age=DEVICE_COOKIE_AGE
+                )
             return response  # type: ignore[no-any-return]
         if path == "/ws":
             refused = self._try_code(request, request.cookies.get(COOKIE) or request.query.get("code"))
@@ -254,7 +264,7 @@ class Hub(Server):
             "application": {"name": self.title},
         }
         response = aiohttp_jinja2.render_template("app_index.html", request, context)
-        html = FONT_LINK.sub("", response.text or "")  # no third-party requests from the room
+        html = with_resume(FONT_LINK.sub("", response.text or ""))  # no third-party requests; "saved, Resume"
         response.text = html.replace("</body>", f"{WEBSOCKET_FROM_LOCATION}</body>", 1)
         return response
 
@@ -273,7 +283,7 @@ class Hub(Server):
         height = max(10, min(200, to_int(request.query.get("height", "24"), 24)))
         service = GameProcess(
             self.argv,
-            scrubbed_environment(self.store_path, self.tmp),
+            game_environment(self.store_path, self.tmp, _device_of(request)),  # their own saves folder
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
             close=websocket.close,
@@ -341,17 +351,11 @@ class Hub(Server):
             elif kind == "focus":
                 await service.focus()
 
-    # -- the JSON API ----------------------------------------------------------------
-    def _cohort(self) -> Cohort:
-        return self.store.cohort(self.code)
-
-    async def api_health(self, request: web.Request) -> web.Response:
-        return web.json_response({"ok": True})
-
+    # -- request bodies ----------------------------------------------------------------
     async def _body(self, request: web.Request) -> dict[str, Any]:
         """The request's JSON object: read within the deadline, at most MAX_BODY bytes, nested a few levels."""
         if request.content_length is not None and request.content_length > MAX_BODY:
-            raise _bad_request(f"the request is too large (at most {MAX_BODY} bytes)")
+            raise bad_request(f"the request is too large (at most {MAX_BODY} bytes)")
         chunks: list[bytes] = []
         size = 0
         try:
@@ -359,7 +363,7 @@ class Hub(Server):
                 while chunk := await request.content.read(65536):
                     size += len(chunk)
                     if size > MAX_BODY:
-                        raise _bad_request(f"the request is too large (at most {MAX_BODY} bytes)")
+                        raise bad_request(f"the request is too large (at most {MAX_BODY} bytes)")
                     chunks.append(chunk)
         except TimeoutError:
             log.warning(
@@ -373,124 +377,22 @@ class Hub(Server):
         try:
             body = loads_limited(b"".join(chunks), max_depth=MAX_JSON_DEPTH)
         except JSONLimitError as exc:
-            raise _bad_request(f"the request is not usable JSON: {exc}") from None
+            raise bad_request(f"the request is not usable JSON: {exc}") from None
         if not isinstance(body, dict):
-            raise _bad_request("expected a JSON object")
+            raise bad_request("expected a JSON object")
         return body
 
-    async def api_join(self, request: web.Request) -> web.Response:
-        body = await self._body(request)
-        name, team, request_id = body.get("name"), body.get("team"), body.get("request")
-        if not isinstance(name, str) or (team is not None and not isinstance(team, str)):
-            return _error(400, "a name (and optionally a team) is needed")
-        if request_id is not None and (not isinstance(request_id, str) or not _REQUEST_ID.fullmatch(request_id)):
-            return _error(400, "a join request id is 8 to 64 letters, digits, `-` or `_`")
-        earlier = self._joins.get(request_id) if request_id else None
-        try:
-            answer = await self._in_store(self._join, name, team or None, earlier)
-        except CohortError as exc:
-            return _error(409, str(exc))
-        if request_id:
-            self._joins[request_id] = _Joined(answer["player"], answer["name"])
-            self._joins.move_to_end(request_id)
-            while len(self._joins) > MAX_JOIN_MEMORY:
-                self._joins.popitem(last=False)
-        return web.json_response(answer)
 
-    def _join(self, name: str, team: str | None, earlier: _Joined | None) -> dict[str, Any]:
-        """On the store's thread: join (or rejoin) and what the player needs to play."""
-        from simgame.cohort.store import check_name
+def _tmp_beside(store: Path | str) -> Path:
+    """Where browser games keep their scratch files: beside a store file, else in the saves folder."""
+    if isinstance(store, Path):
+        return store.parent / "hub-tmp"
+    from simgame.settings import load_settings
 
-        if earlier is not None:  # a retry of a join already answered: the same player, never another
-            if check_name(name) != earlier.name:
-                raise CohortError("this join request was already used with another name; join again")
-            player = next((p for p in self.store.players(self.code) if p.id == earlier.player), None)
-            if player is None:
-                raise CohortError("the player of this join request is no longer in the session")
-        else:
-            player, _ = self.store.join(self.code, name, team, origin="terminal")
-        return self._join_answer(player)
-
-    def _join_answer(self, player: Player) -> dict[str, Any]:
-        from simgame.cohort.progress import fold
-
-        cohort = self._cohort()
-        resume = fold([player], self.store.events(self.code))[player.id].choice_log()
-        return {
-            "player": player.id,
-            "name": player.name,
-            "team": player.team,
-            "cohort_name": cohort.name,
-            "scenario_id": cohort.scenario_id,
-            "content_hash": cohort.content_hash,
-            "seed": cohort.seed,
-            "pace": cohort.pace,
-            "resume": resume,
-        }
-
-    async def api_events(self, request: web.Request) -> web.Response:
-        body = await self._body(request)
-        player, raw = body.get("player"), body.get("events")
-        if not isinstance(player, str) or not isinstance(raw, list) or len(raw) > MAX_BATCH:
-            return _error(400, f"send a player id and at most {MAX_BATCH} events")
-        try:
-            events = [event_from_json(item, player=player) for item in raw]
-        except EventError as exc:
-            return _error(400, str(exc))
-        if any(e.kind not in PLAYER_KINDS for e in events):
-            return _error(400, "players may only send choices and finishes")
-        if any(unsafe_characters(text, keep_lines=False) for e in events for text in _texts(e.data)):
-            return _error(400, "event data cannot contain control characters or text-direction overrides")
-        try:
-            stored = await self._in_store(self.store.append, self.code, events)
-        except CohortError as exc:
-            return _error(409, str(exc))
-        return web.json_response({"received": len(events), "stored": stored})
-
-    async def api_state(self, request: web.Request) -> web.Response:
-        try:
-            state = await self._in_store(self._state)
-        except CohortError as exc:
-            return _error(409, str(exc))
-        return web.json_response(state)
-
-    def _state(self) -> dict[str, Any]:
-        """On the store's thread: the pacing a player's game follows, and the revealed split if shareable."""
-        c = self._cohort()
-        state: dict[str, Any] = {
-            "pace": c.pace,
-            "open_step": c.open_step,
-            "revealed_step": c.revealed_step,
-            "paused": c.paused,
-            "closed": c.closed,
-        }
-        if c.revealed_step >= 0:
-            counts = self._revealed_counts(c.revealed_step)
-            if shareable(counts):
-                state["revealed"] = {"step": c.revealed_step, "counts": counts}
-        return state
-
-    def _revealed_counts(self, step: int) -> dict[str, int]:
-        """The revealed split, recomputed at most once a second however many players poll."""
-        at, cached_step, counts = self._revealed
-        if cached_step != step or time.monotonic() - at > 1.0:
-            counts = step_counts(self.store.events(self.code), step)
-            self._revealed = (time.monotonic(), step, counts)
-        return counts
+    return load_settings().saves_dir / "hub-tmp"
 
 
-def _texts(value: Any) -> Iterator[str]:
-    """Every string in an event's data (keys too): what a facilitator's screen may later show."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
-            yield from _texts(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _texts(item)
-
-
-def _bad_request(message: str) -> web.HTTPBadRequest:
-    return web.HTTPBadRequest(text=json.dumps({"error": message}), content_type="application/json")
+def _device_of(request: web.Request) -> str:
+    """The browser's device token (its cookie); a browser that refuses cookies gets one for this game only."""
+    cookie = request.cookies.get(DEVICE_COOKIE, "")
+    return cookie if DEVICE.fullmatch(cookie) else new_device()

@@ -33,6 +33,14 @@ class HubUnreachable(CohortError):
     """The hub did not answer: the network or the hub is down (events wait in the outbox)."""
 
 
+class HubRefused(CohortError):
+    """The hub refused an event as one that could not have happened; ``event_id`` names it."""
+
+    def __init__(self, message: str, event_id: str) -> None:
+        super().__init__(message)
+        self.event_id = event_id
+
+
 class HubBusy(HubUnreachable):
     """The hub answered "not now" (too busy, or too many tries from here); ``wait`` is how long it asked for."""
 
@@ -84,9 +92,12 @@ class HubClient:
                 answer = _json(resp.read(MAX_ANSWER + 1))
         except urllib.error.HTTPError as exc:
             try:
-                message = str(_json(exc.read(MAX_ANSWER + 1)).get("error", ""))
+                detail = _json(exc.read(MAX_ANSWER + 1))
+                message, refused = str(detail.get("error", "")), detail.get("refused")
             except (ValueError, OSError, AttributeError):
-                message = ""
+                message, refused = "", None
+            if exc.code == 422 and isinstance(refused, str):
+                raise HubRefused(message or "the hub refused an event", refused) from None
             if exc.code in RETRY_STATUSES:
                 raise HubBusy(
                     message or f"the hub is busy ({exc.code})", _retry_after(exc.headers.get("Retry-After"))
@@ -98,9 +109,10 @@ class HubClient:
             raise HubUnreachable(f"the hub at {self.base} sent an unexpected answer")
         return answer
 
-    def join(self, name: str, team: str | None) -> dict[str, Any]:
-        """Join (or rejoin) as ``name``; tried again with back-off while the hub is unreachable or busy."""
-        body = {"name": name, "team": team, "request": uuid.uuid4().hex}  # one id for every try of this join
+    def join(self, name: str, team: str | None, device: str | None = None) -> dict[str, Any]:
+        """Join (or rejoin) as ``name`` from ``device`` (None: the hub issues one, in the answer's ``device``);
+        tried again with back-off while the hub is unreachable or busy."""
+        body = {"name": name, "team": team, "request": uuid.uuid4().hex, "device": device}  # one request id
         wait = JOIN_BACKOFF
         for attempt in range(1, self.join_tries + 1):
             try:
@@ -114,8 +126,8 @@ class HubClient:
                 wait *= 2
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def send(self, player: str, events: list[dict[str, Any]]) -> dict[str, Any]:
-        return self._call("POST", "/api/v1/events", {"player": player, "events": events})
+    def send(self, player: str, events: list[dict[str, Any]], device: str = "") -> dict[str, Any]:
+        return self._call("POST", "/api/v1/events", {"player": player, "device": device, "events": events})
 
     def state(self, player: str) -> dict[str, Any]:
         return self._call("GET", "/api/v1/state", query={"player": player}, timeout=POLL_TIMEOUT)

@@ -36,3 +36,31 @@ def ask_for_code(wrong: bool) -> str:
         "<label>Join code <input name='code' autocomplete='off' autofocus></label> "
         "<button type='submit'>Join</button></form>",
     )
+
+
+# textual-serve's page says "Session ended." and "Restart" when the game's connection closes: a
+# player whose hub restarted would think their game was lost. The hub's page says it is saved
+# and resumes it once the hub answers again (the device cookie brings the same player back).
+CLOSED_DIALOG = re.compile(
+    r'<div class="message">Session ended\.</div>\s*<button type="button" onClick="refresh\(\)">Restart</button>'
+)
+RESUME_DIALOG = (
+    '<div class="message">Your game is saved.</div>'
+    "<p class='message' style='max-width:28rem;text-align:center'>The connection to the session ended "
+    "(the hub may have restarted). Resume carries on where you left off.</p>"
+    '<button type="button" id="simgame-resume" onClick="simgameResume()">Resume</button>'
+    "<p class='message' id='simgame-resume-wait' role='status'></p>"
+    "<script>function simgameResume() {"
+    'var wait = document.getElementById("simgame-resume-wait");'
+    'wait.textContent = "Reconnecting…";'
+    'fetch("/api/v1/health", {cache: "no-store"}).then(function (r) {'
+    'if (!r.ok) { throw new Error("not yet"); } window.location.href = getStartUrl(); })'
+    '.catch(function () { wait.textContent = "The session is not back yet: trying again in a few seconds.";'
+    "setTimeout(simgameResume, 3000); });"
+    "}</script>"
+)
+
+
+def with_resume(html: str) -> str:
+    """textual-serve's page with the closed dialog saying the game is saved and offering to resume it."""
+    return CLOSED_DIALOG.sub(lambda _: RESUME_DIALOG, html, count=1)

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from simgame.cohort.analytics import where_now
+from simgame.cohort.health import HubHealth, health
 from simgame.cohort.progress import PlayerProgress, fold
-from simgame.cohort.room import MIN_GROUP, step_counts
+from simgame.cohort.room import MIN_GROUP, decision_split
 from simgame.cohort.store import LOCKSTEP, Cohort, CohortStore
 from simgame.format.compiled import Scenario
 
@@ -35,12 +36,13 @@ class LiveView:
     cohort: Cohort
     rows: list[PlayerRow]
     finished: int
-    focus: int  # the decision whose split is shown (0-based)
-    split: list[tuple[str, int]]  # (choice label, on-time count) at the focus decision
+    focus: int  # the decision whose split is shown (0-based, among real decisions)
+    splits: list[tuple[str, list[tuple[str, int]]]]  # per scene reached at the focus decision: (title, (label, n))
     timed_out_at_focus: int
     scores: list[float]
     teams: list[tuple[str, int, int, float]]  # team, players, finished, mean decisions made
     max_step: int
+    hub: HubHealth
     score_cache: dict[tuple[str, ...], tuple[str, float] | None] = field(default_factory=dict)
 
     @property
@@ -72,7 +74,7 @@ def _straggling(cohort: Cohort, prog: PlayerProgress, idle: float) -> bool:
     if prog.finished or not cohort.is_open:
         return False
     if cohort.pace == LOCKSTEP:
-        return cohort.open_step > 0 and prog.made < cohort.open_step
+        return cohort.open_step > 0 and prog.answered < cohort.open_step
     return idle > IDLE_SECONDS
 
 
@@ -105,22 +107,24 @@ def build(
                 scores.append(state[1])
         else:
             status = f"idle {int(idle // 60)} min" if idle > IDLE_SECONDS else "playing"
-        if prog.timed_out:
-            status += f", {len(prog.timed_out)} timed out"
+        if prog.timed_out_decisions:
+            status += f", {len(prog.timed_out_decisions)} timed out"
         rows.append(
-            PlayerRow(prog.player.name, prog.player.team or "", prog.player.origin, prog.made, where, status, late)
+            PlayerRow(prog.player.name, prog.player.team or "", prog.player.origin, prog.answered, where, status, late)
         )
         teams.setdefault(prog.player.team or "(no team)", []).append(prog)
     rows.sort(key=lambda r: (not r.straggler, r.decisions, r.name.lower()))
-    max_step = max((p.made for p in progress.values()), default=0)
+    max_step = max((p.answered for p in progress.values()), default=0)
     if focus is None:
         focus = max(0, cohort.open_step - 1) if cohort.pace == LOCKSTEP else 0
-    counts = step_counts(events, focus)
-    labels = {c: (scenario.choices[c].model.label if c in scenario.choices else c) for c in counts}
-    split = sorted(((labels[c], n) for c, n in counts.items()), key=lambda kv: (-kv[1], kv[0]))
-    late_at_focus = len({e.player for e in events if e.kind == "timed_out" and e.step == focus})
+    splits = []
+    for scene, counts in sorted(decision_split(events, focus, set(progress)).items()):
+        labels = {c: (scenario.choices[c].model.label if c in scenario.choices else c) for c in counts}
+        pairs = sorted(((labels[c], n) for c, n in counts.items()), key=lambda kv: (-kv[1], kv[0]))
+        splits.append((_title(scenario, scene), pairs))
+    late_at_focus = sum(1 for p in progress.values() if focus in p.timed_out_decisions)
     team_rows = [
-        (t, len(ms), sum(m.finished for m in ms), round(sum(m.made for m in ms) / len(ms), 1))
+        (t, len(ms), sum(m.finished for m in ms), round(sum(m.answered for m in ms) / len(ms), 1))
         for t, ms in sorted(teams.items())
     ]
     return LiveView(
@@ -128,11 +132,12 @@ def build(
         rows,
         sum(p.finished for p in progress.values()),
         focus,
-        split,
+        splits,
         late_at_focus,
         scores,
         team_rows,
         max_step,
+        health(store, code, now),
         cache,
     )
 

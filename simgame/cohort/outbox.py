@@ -2,7 +2,9 @@
 
 A dropped network or a restarted hub only delays events; the hub stores each id once,
 so resending is always safe. The outbox is two append-only files: the events, and the
-ids the hub has acknowledged.
+ids the hub has acknowledged. An event the hub refused (it could not have happened: the game
+and the session disagree) is set aside in a third file with the reason, so it never blocks the
+events after it; the player is told.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ class Outbox:
         folder.mkdir(parents=True, exist_ok=True)
         self._events = folder / "events.jsonl"
         self._acked = folder / "acked.txt"
-        self._lock = threading.Lock()
+        self._refused = folder / "refused.jsonl"
+        self._lock = threading.RLock()
 
     def add(self, event: Event) -> None:
         """Persist the event before anything is sent (fsync: a crash after this keeps it)."""
@@ -69,14 +72,37 @@ class Outbox:
     def acked(self) -> set[str]:
         return set(self._read(self._acked).split())
 
+    def refused(self) -> dict[str, str]:
+        """Event id -> why the hub refused it."""
+        out: dict[str, str] = {}
+        for line in self._read(self._refused).splitlines():
+            try:
+                raw = loads_limited(line, max_depth=2)
+            except JSONLimitError:
+                continue
+            if isinstance(raw, dict):
+                out[str(raw.get("id"))] = str(raw.get("reason", ""))
+        return out
+
+    def refuse(self, event_id: str, reason: str) -> None:
+        """Set an event aside: the hub refused it, so it is never sent again."""
+        line = json.dumps({"id": event_id, "reason": reason[:300]}, ensure_ascii=False) + "\n"
+        with self._lock, self._refused.open("a", encoding="utf-8") as fh:
+            fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())
+
     def pending(self) -> list[dict[str, Any]]:
-        done = self.acked()
+        done = self.acked() | set(self.refused())
         return [e for e in self.all() if e.get("id") not in done]
 
     def events(self) -> list[Event]:
-        """Everything this player recorded, acknowledged or not (for export)."""
+        """Everything this player recorded, acknowledged or not, except what the hub refused (for export)."""
         out = []
+        refused = self.refused()
         for raw in self.all():
+            if raw.get("id") in refused:
+                continue
             try:
                 out.append(event_from_json(raw))
             except ValueError:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 from typing import Any
 
+from simgame.authoring.teaching import TeachingNote, appendix_markdown
 from simgame.cohort.room import MIN_GROUP
 from simgame.engine.scoring import score_text
 from simgame.format.inert import inert
@@ -31,7 +33,10 @@ def to_json(report: dict[str, Any]) -> str:
 
 
 def to_csv(report: dict[str, Any]) -> str:
-    """One row per player (pseudonymous): the facilitator's spreadsheet, not a room display."""
+    """One row per player (pseudonymous): the facilitator's spreadsheet, not a room display.
+
+    Players who never finished come last, with no score (empty cells, never 0). Files written by
+    `simgame cohort report` start with a UTF-8 byte-order mark (`simgame.cohort.exports.BOM`)."""
     dims = [d["id"] for d in report["scores"]["dimensions"]]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -62,15 +67,19 @@ def to_csv(report: dict[str, Any]) -> str:
                 row["timed_out"],
                 "yes" if row["ended"] else "no",
                 row["ending"],
-                row["overall"],
-                row["band"],
-                "" if row["choice_quality"] is None else row["choice_quality"],
-                "" if row["given_up"] is None else row["given_up"],
+                _blank(row["overall"]),
+                _blank(row["band"]),
+                _blank(row["choice_quality"]),
+                _blank(row["given_up"]),
                 *(row["dimensions"].get(d, "") for d in dims),
                 _cell(row["problem"]),
             ]
         )
     return buf.getvalue()
+
+
+def _blank(value: object) -> object:
+    return "" if value is None else value
 
 
 def _cell(text: str) -> str:
@@ -96,7 +105,8 @@ def to_markdown(report: dict[str, Any]) -> str:
         f"# Room debrief: {_md(c['name'])}",
         "",
         f"Scenario **{_md(c['scenario_title'])}** (`{c['scenario_id']}`), session `{c['code']}`, "
-        f"{c['pace']} pacing. {p['joined']} joined, {p['finished']} finished, {p['in_progress']} still playing; "
+        f"{c['pace']} pacing. {p['joined']} joined, {p['finished']} finished, {p['in_progress']} not finished "
+        "(no score, left out of every figure); "
         f"{p['timed_out_decisions']} decision(s) timed out and are left out of choice quality.",
         "",
     ]
@@ -125,7 +135,10 @@ def to_markdown(report: dict[str, Any]) -> str:
     ]
     if report["scores"]["histogram"]:
         out += ["| score | players |", "| --- | --- |"]
-        out += [f"| {b['from']}-{b['to']} | {b['count']} |" for b in report["scores"]["histogram"]]
+        out += [
+            f"| {b['from']}-{b['to']} | {WITHHELD if b['count'] is None else b['count']} |"
+            for b in report["scores"]["histogram"]
+        ]
         out.append("")
     out += ["## By team", "", "| team | players | finished | overall |", "| --- | --- | --- | --- |"]
     for t in report["teams"]:
@@ -146,6 +159,8 @@ def to_markdown(report: dict[str, Any]) -> str:
             out.append(f"| {_md(o['label'])}{' (best)' if o['is_best'] else ''} | {share} | {expected_text(d, o)} |")
         out.append("")
     out.append(reference_text(report["best_outcome"]))
+    if report.get("teaching_note"):
+        out += ["", *appendix_markdown(TeachingNote(Path(), report["teaching_note"]))]
     return "\n".join(out) + "\n"
 
 
@@ -163,7 +178,17 @@ def reference_text(b: dict[str, Any]) -> str:
 def _what_happened(report: dict[str, Any]) -> list[str]:
     if report["endings"] is None:
         return [f"- Endings: {WITHHELD}"]
-    return [f"- Ending “{_md(e['title'])}” ({e['tone']}): {e['count']} player(s)" for e in report["endings"]]
+    return [
+        f"- {_md(e['title'])}: {count_text(e['count'])}"
+        if e.get("other")
+        else f"- Ending “{_md(e['title'])}” ({e['tone']}): {count_text(e['count'])}"
+        for e in report["endings"]
+    ]
+
+
+def count_text(n: int | None) -> str:
+    """A cell's count of players, or why it is withheld."""
+    return WITHHELD if n is None else f"{n} player(s)"
 
 
 def _analysis(report: dict[str, Any]) -> list[str]:

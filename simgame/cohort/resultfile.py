@@ -19,7 +19,9 @@ from typing import Any
 from simgame.cohort.codes import normalise_code
 from simgame.cohort.errors import CohortError
 from simgame.cohort.events import CHOSE, FINISHED, Event, make_event, now_iso
-from simgame.cohort.store import Cohort, CohortStore, check_name
+from simgame.cohort.progress import fold
+from simgame.cohort.referee import EventRefused
+from simgame.cohort.store import Cohort, CohortStore, check_name, name_key
 from simgame.engine.run import EngineError, Run
 from simgame.engine.scoring import score
 from simgame.format.compiled import Scenario
@@ -132,10 +134,16 @@ def run_events(code: str, name: str, run: Run, player: str = "offline") -> list[
     return events
 
 
+class ImportConflict(CohortError):
+    """The file's player is already in the session with a different game (the same name, another person)."""
+
+
 def import_file(store: CohortStore, cohort: Cohort, scenario: Scenario, path: Path) -> tuple[str, int]:
     """Import one file; returns (player name, events newly stored). Importing it again stores nothing.
 
-    Events are rebuilt from the verified replay, never taken from the file as they stand.
+    Events are rebuilt from the verified replay, never taken from the file as they stand. A player of
+    that name (any case) already in the session is the file's player only if their stored choices are
+    the start of the file's (their own game, finished offline); otherwise it is an ImportConflict.
     """
     data = read(path)
     run = verify(data, cohort, scenario, path.name)
@@ -144,8 +152,25 @@ def import_file(store: CohortStore, cohort: Cohort, scenario: Scenario, path: Pa
         if not isinstance(who, dict) or not isinstance(who.get("name"), str):
             raise CohortError(f"{path.name}: it names no player")
         team = who.get("team") if isinstance(who.get("team"), str) else None
-        player, _ = store.join(cohort.code, who["name"], team, origin="import", allow_closed=True)
+        name = check_name(who["name"])
+        found = next((p for p in store.players(cohort.code) if name_key(p.name) == name_key(name)), None)
+        if found is not None:
+            stored = fold([found], store.events(cohort.code))[found.id].choice_log()
+            if stored != run.choice_log[: len(stored)]:
+                pairs = zip(stored, run.choice_log, strict=False)
+                differs = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(stored), len(run.choice_log)))
+                raise ImportConflict(
+                    f"{path.name}: conflict: {found.name} is already in this session and their game differs from "
+                    f"this file's from step {differs + 1}; "
+                    f"rename one of them (`simgame cohort players {cohort.code} --rename`) and import again"
+                )
+            player = found
+        else:
+            player, _ = store.join(cohort.code, name, team, origin="import", allow_closed=True)
         events = run_events(cohort.code, player.name, run, player.id)
     finally:
         run.close()
-    return player.name, store.append(cohort.code, events)
+    try:
+        return player.name, store.append(cohort.code, events)
+    except EventRefused as exc:
+        raise ImportConflict(f"{path.name}: conflict with what the session holds for {player.name}: {exc}") from None

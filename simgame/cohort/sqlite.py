@@ -2,36 +2,41 @@
 
 Each write is one short ``BEGIN IMMEDIATE`` transaction (writers queue on SQLite's lock,
 waiting up to ``busy_timeout``); events are ``INSERT OR IGNORE`` on their client id, so
-a retried write is stored once.
+a retried write is stored once. Every player event is judged by the referee inside the
+transaction that stores it (see :class:`simgame.cohort.store.CohortStore`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import secrets
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from simgame.cohort.errors import CohortError
-from simgame.cohort.events import JOINED, Event, check_event, make_event, now_iso
-from simgame.cohort.migrations import LATEST, MIGRATIONS
-from simgame.cohort.store import PACES, Cohort, Player, check_name, require_open
+from simgame.cohort.events import Event, check_event, now_iso
+from simgame.cohort.migrations import LATEST, sqlite_statements
+from simgame.cohort.referee import EventRefused, Referee, ledger
+from simgame.cohort.sqliteplayers import PlayersMixin
+from simgame.cohort.store import PACES, Changed, Cohort, name_key
 
 BUSY_MS = 60_000
 _COHORT_COLS = (
     "code, name, scenario_id, scenario_ref, content_hash, seed, pace, open_step, revealed_step, "
-    "paused, key_hash, created, closed"
+    "paused, key_hash, created, closed, revision, deadline"
 )
+_PACING = ("pace", "open_step", "revealed_step", "paused", "closed", "deadline", "revision")
 
 
-class SqliteStore:
+class SqliteStore(PlayersMixin):
     """A cohort store in one SQLite file (created, and migrated to the latest schema, on open)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, referee: Referee | None = None) -> None:
         self.path = Path(path)
+        self.referee = referee or Referee()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
@@ -43,8 +48,9 @@ class SqliteStore:
         with self._retry_locked():
             self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.create_function("simgame_fold", 1, name_key, deterministic=True)
         self.migrate()
+        self._db.execute("PRAGMA foreign_keys = ON")
 
     # -- plumbing ---------------------------------------------------------------
     @contextlib.contextmanager
@@ -77,13 +83,52 @@ class SqliteStore:
             raise CohortError(f"the cohort store {self.path} was written by a newer simgame; update simgame")
         if self.version() >= target:
             return
+        self._db.execute("PRAGMA foreign_keys = OFF")  # tables are rebuilt; checked before commit
         with self._write() as db:
             current = int(db.execute("PRAGMA user_version").fetchone()[0])
             for number in range(current + 1, target + 1):
-                for statement in MIGRATIONS[number - 1].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                for statement in sqlite_statements(number):
+                    db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number}")
+            if db.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise CohortError(f"the cohort store {self.path} has broken links between its tables; not upgraded")
+            if current < 4 <= target:
+                self._rejudge(db)
+
+    def _rejudge(self, db: sqlite3.Connection) -> None:
+        """Upgrading a store written before events were judged: move every player event that does not
+        replay to ``refused_events`` (with the reason). Sessions whose scenario cannot be loaded wait."""
+        for row in db.execute(f"SELECT {_COHORT_COLS} FROM cohorts").fetchall():
+            cohort = self._cohort(row)
+            try:
+                self.referee.scenario(cohort)
+            except CohortError:
+                continue
+            free = replace(cohort, pace="free")
+            records: dict[str, Any] = {}
+            for event in self._events_where(db, "cohort = ? AND kind IN ('chose', 'finished')", (cohort.code,)):
+                record = records.setdefault(str(event.player), ledger([]))
+                try:
+                    judged = self.referee.judge(free, record, event)
+                except EventRefused as refused:
+                    self._quarantine(db, event, refused.reason)
+                    continue
+                if judged is None:
+                    self._quarantine(db, event, "a second answer to the same step")
+                    continue
+                record.add(judged)
+                if judged.data != event.data:  # the replay's scene and decision number, as new events carry
+                    data = json.dumps(judged.data, sort_keys=True, ensure_ascii=False)
+                    db.execute("UPDATE events SET data = ? WHERE seq = ?", (data, event.seq))
+
+    @staticmethod
+    def _quarantine(db: sqlite3.Connection, event: Event, reason: str) -> None:
+        db.execute(
+            "INSERT INTO refused_events SELECT seq, id, cohort, player, kind, step, data, at, ?, ? "
+            "FROM events WHERE seq = ?",
+            (f"{reason} (found when the store was upgraded)", now_iso(), event.seq),
+        )
+        db.execute("DELETE FROM events WHERE seq = ?", (event.seq,))
 
     def close(self) -> None:
         self._db.close()
@@ -95,7 +140,7 @@ class SqliteStore:
         with self._write() as db:
             try:
                 db.execute(
-                    f"INSERT INTO cohorts ({_COHORT_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    f"INSERT INTO cohorts ({_COHORT_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         cohort.code,
                         cohort.name,
@@ -110,6 +155,8 @@ class SqliteStore:
                         cohort.key_hash,
                         cohort.created,
                         cohort.closed,
+                        cohort.revision,
+                        cohort.deadline,
                     ),
                 )
             except sqlite3.IntegrityError:
@@ -131,6 +178,8 @@ class SqliteStore:
             key_hash=row[10],
             created=row[11],
             closed=row[12],
+            revision=int(row[13]),
+            deadline=row[14],
         )
 
     def cohort(self, code: str) -> Cohort:
@@ -143,6 +192,12 @@ class SqliteStore:
         rows = self._db.execute(f"SELECT {_COHORT_COLS} FROM cohorts ORDER BY created DESC").fetchall()
         return [self._cohort(r) for r in rows]
 
+    def _cohort_in(self, db: sqlite3.Connection, code: str) -> Cohort:
+        row = db.execute(f"SELECT {_COHORT_COLS} FROM cohorts WHERE code = ?", (code,)).fetchone()
+        if row is None:
+            raise CohortError(f"there is no session with code {code}; check the code on the facilitator's screen")
+        return self._cohort(row)
+
     def set_pacing(
         self,
         code: str,
@@ -153,58 +208,36 @@ class SqliteStore:
         revealed_step: int | None = None,
         paused: bool | None = None,
         closed: str | None = None,
+        deadline: str | None = None,
+        expect: Mapping[str, object] | None = None,
+        events: Sequence[Event] = (),
     ) -> Cohort:
-        """Change pacing and log the facilitator's action in the same transaction (an audit trail)."""
+        """Change pacing and log the facilitator's action in the same transaction (an audit trail),
+        only if the session is still as ``expect`` says; timeouts in ``events`` are judged and stored with it."""
         check_event(action)
+        for event in events:
+            check_event(event)
         changes: dict[str, Any] = {
             "pace": pace,
             "open_step": open_step,
             "revealed_step": revealed_step,
             "paused": None if paused is None else int(paused),
             "closed": closed,
+            "deadline": None if deadline is None else (deadline or _CLEAR),
         }
-        sets = {k: v for k, v in changes.items() if v is not None}
+        sets = {k: (None if v is _CLEAR else v) for k, v in changes.items() if v is not None}
         with self._write() as db:
-            if db.execute("SELECT 1 FROM cohorts WHERE code = ?", (code,)).fetchone() is None:
-                raise CohortError(f"there is no session with code {code}")
-            if sets:
-                db.execute(
-                    f"UPDATE cohorts SET {', '.join(f'{k} = ?' for k in sets)} WHERE code = ?", (*sets.values(), code)
-                )
+            cohort = self._cohort_in(db, code)
+            for column, value in (expect or {}).items():
+                if column not in _PACING:
+                    raise CohortError(f"pacing cannot expect `{column}`")
+                if getattr(cohort, column) != value:
+                    raise Changed(f"the session's {column} is {getattr(cohort, column)!r}, not {value!r}", cohort)
+            self._store_judged(db, cohort, list(events), skip_refused=True)
+            assignments = [f"{k} = ?" for k in sets] + ["revision = revision + 1"]
+            db.execute(f"UPDATE cohorts SET {', '.join(assignments)} WHERE code = ?", (*sets.values(), code))
             self._insert(db, code, action)
-        return self.cohort(code)
-
-    # -- players ------------------------------------------------------------------
-    def join(
-        self, code: str, name: str, team: str | None, origin: str = "terminal", allow_closed: bool = False
-    ) -> tuple[Player, bool]:
-        """The player called ``name`` in this cohort, created on first join (rejoining resumes them)."""
-        name = check_name(name)
-        team = check_name(team, "team name") if team else None
-        with self._write() as db:
-            row = db.execute(f"SELECT {_COHORT_COLS} FROM cohorts WHERE code = ?", (code,)).fetchone()
-            if row is None:
-                raise CohortError(f"there is no session with code {code}; check the code on the facilitator's screen")
-            if not allow_closed:
-                require_open(self._cohort(row))
-            found = db.execute(
-                "SELECT id, cohort, name, team, joined, origin FROM players WHERE cohort = ? AND name = ?", (code, name)
-            ).fetchone()
-            if found is not None:
-                return Player(*found), False
-            player = Player(f"p-{secrets.token_hex(5)}", code, name, team, now_iso(), origin)
-            db.execute(
-                "INSERT INTO players (id, cohort, name, team, joined, origin) VALUES (?,?,?,?,?,?)",
-                (player.id, code, player.name, player.team, player.joined, origin),
-            )
-            self._insert(db, code, make_event(JOINED, player.id, None, {"team": team, "origin": origin}))
-            return player, True
-
-    def players(self, code: str) -> list[Player]:
-        rows = self._db.execute(
-            "SELECT id, cohort, name, team, joined, origin FROM players WHERE cohort = ? ORDER BY rowid", (code,)
-        ).fetchall()
-        return [Player(*r) for r in rows]
+            return self._cohort_in(db, code)
 
     # -- events -------------------------------------------------------------------
     @staticmethod
@@ -224,22 +257,51 @@ class SqliteStore:
         return cur.rowcount == 1
 
     def append(self, code: str, events: list[Event]) -> int:
-        """Store events once each (by id, and one per player, kind and step); returns how many were new."""
+        """Store the events that could have happened, once each; returns how many were new.
+
+        A refused event raises :class:`~simgame.cohort.referee.EventRefused` and nothing of the batch is stored.
+        """
         for event in events:
             check_event(event)
         with self._write() as db:
-            if db.execute("SELECT 1 FROM cohorts WHERE code = ?", (code,)).fetchone() is None:
-                raise CohortError(f"there is no session with code {code}")
-            members = {r[0] for r in db.execute("SELECT id FROM players WHERE cohort = ?", (code,))}
-            for event in events:
-                if event.player is not None and event.player not in members:
-                    raise CohortError("an event names a player who is not in this session")
-            return sum(self._insert(db, code, e) for e in events)
+            return self._store_judged(db, self._cohort_in(db, code), events)
+
+    def _store_judged(
+        self, db: sqlite3.Connection, cohort: Cohort, events: Sequence[Event], skip_refused: bool = False
+    ) -> int:
+        """Judge and store ``events`` in order; a refusal raises, or (``skip_refused``: the timeouts of an
+        advance, where a player who answered a moment ago is simply not late) leaves that one out."""
+        members = {
+            r[0] for r in db.execute("SELECT id FROM players WHERE cohort = ? AND removed IS NULL", (cohort.code,))
+        }
+        records: dict[str, Any] = {}
+        stored = 0
+        for event in events:
+            if event.player is None or event.player not in members:
+                raise CohortError("an event names a player who is not in this session")
+            if db.execute("SELECT 1 FROM events WHERE cohort = ? AND id = ?", (cohort.code, event.id)).fetchone():
+                continue  # sent again with the same id: stored once
+            if event.player not in records:
+                mine = self._events_where(db, "cohort = ? AND player = ?", (cohort.code, event.player))
+                records[event.player] = ledger(mine)
+            try:
+                judged = self.referee.judge(cohort, records[event.player], event)
+            except EventRefused:
+                if not skip_refused:
+                    raise
+                continue
+            if judged is not None and self._insert(db, cohort.code, judged):
+                records[event.player].add(judged)
+                stored += 1
+        return stored
 
     def events(self, code: str, after_seq: int = 0) -> list[Event]:
-        rows = self._db.execute(
-            "SELECT seq, id, kind, player, step, data, at FROM events WHERE cohort = ? AND seq > ? ORDER BY seq",
-            (code, after_seq),
+        return self._events_where(self._db, "cohort = ? AND seq > ?", (code, after_seq))
+
+    @staticmethod
+    def _events_where(db: sqlite3.Connection, where: str, args: tuple[Any, ...]) -> list[Event]:
+        rows = db.execute(
+            f"SELECT seq, id, kind, player, step, data, at FROM events WHERE {where} ORDER BY seq", args
         ).fetchall()
         return [
             Event(id=r[1], kind=r[2], player=r[3], step=r[4], data=json.loads(r[5]), at=r[6], seq=r[0]) for r in rows
@@ -253,3 +315,6 @@ class SqliteStore:
     def remember(self, key: str, value: str) -> None:
         with self._write() as db:
             db.execute("INSERT OR REPLACE INTO cache (key, value) VALUES (?, ?)", (key, value))
+
+
+_CLEAR = object()  # set a column to NULL

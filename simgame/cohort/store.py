@@ -1,11 +1,14 @@
-"""The cohort store's small interface: SQLite implements it today; a server database could tomorrow.
+"""The cohort store's small interface: SQLite (``sqlite.py``, the default) and PostgreSQL (``postgres.py``,
+for several hubs on one database) implement it; ``hubstore.py`` serves a co-facilitator through a hub.
 
-Callers only use :class:`CohortStore`; nothing outside ``sqlite.py`` knows about SQL.
+Callers only use :class:`CohortStore` (opened by :func:`simgame.cohort.storage.open_store`); only the
+backends know about SQL, and both build their tables from one description (``schema.py``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -37,6 +40,8 @@ class Cohort:
     key_hash: str
     created: str
     closed: str | None = None
+    revision: int = 0  # how many pacing actions so far: each one is checked against what it expected
+    deadline: str | None = None  # lockstep timer: when the open decision advances on its own (UTC ISO)
 
     @property
     def is_open(self) -> bool:
@@ -53,8 +58,45 @@ class Player:
     origin: str = "terminal"  # terminal | browser | import
 
 
+class Changed(CohortError):
+    """A pacing action expected a state the session is no longer in (another facilitator, a double press)."""
+
+    def __init__(self, message: str, current: Cohort) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+class StoreUnavailable(CohortError):
+    """The store cannot be reached just now (its database server is down or busy); nothing was written,
+    so the same request can be made again (a hub answers 503: players' outboxes keep their events)."""
+
+
+class NameTaken(CohortError):
+    """Someone else (another device) already plays under this name in the session."""
+
+
 class CohortStore(Protocol):
-    """Everything cohort code needs from storage. Implementations must be safe for many processes."""
+    """Everything cohort code needs from storage. Implementations must be safe for many processes.
+
+    Rules every implementation keeps, each inside the one transaction that writes:
+
+    - ``append`` reads the session and each named player's events, asks
+      :meth:`simgame.cohort.referee.Referee.judge` about every event in order, and stores only what
+      it returns (a refused event raises :class:`~simgame.cohort.referee.EventRefused` and nothing
+      of the batch is stored); an event id already stored is ignored.
+    - ``set_pacing`` compares ``expect`` (column -> value) with the session and raises
+      :class:`Changed` if any differs; otherwise it judges and stores ``events`` (timeouts), applies
+      the changes, adds one to ``revision`` and logs ``action``.
+    - ``join`` finds a player by name compared case-insensitively among those not removed; a
+      ``device`` (a secret the player's machine keeps) that is not one of that player's is refused
+      with :class:`NameTaken` unless the facilitator allowed a new device for them. ``device=None``
+      (imports, tools) matches only a player with no device.
+    - writes to one session queue on the database (SQLite's write lock; PostgreSQL's lock on the
+      session's row), never on a lock in one process, so a session's events commit in ``seq``
+      order and ``events(code, after_seq)`` never skips one that commits later.
+    - ``players`` lists the players not removed; events of removed players are kept (the audit)
+      but never counted, because every reader folds events over ``players``.
+    """
 
     def create_cohort(self, cohort: Cohort) -> None: ...
 
@@ -72,13 +114,36 @@ class CohortStore(Protocol):
         revealed_step: int | None = None,
         paused: bool | None = None,
         closed: str | None = None,
+        deadline: str | None = None,  # "" clears the timer
+        expect: Mapping[str, object] | None = None,
+        events: Sequence[Event] = (),
     ) -> Cohort: ...
 
     def join(
-        self, code: str, name: str, team: str | None, origin: str = "terminal", allow_closed: bool = False
+        self,
+        code: str,
+        name: str,
+        team: str | None,
+        origin: str = "terminal",
+        allow_closed: bool = False,
+        device: str | None = None,
     ) -> tuple[Player, bool]: ...
 
+    def player_for_device(self, code: str, player: str, device: str) -> Player: ...
+
     def players(self, code: str) -> list[Player]: ...
+
+    def update_player(
+        self,
+        code: str,
+        player: str,
+        action: Event,
+        *,
+        name: str | None = None,
+        allow_device: bool | None = None,
+        remove: bool = False,
+        merge_into: str | None = None,
+    ) -> Player: ...
 
     def append(self, code: str, events: list[Event]) -> int: ...
 
@@ -112,6 +177,11 @@ def check_name(name: str, what: str = "name") -> str:
     if not NAME.fullmatch(cleaned):
         raise CohortError(f"a {what} needs 1 to 40 visible characters")
     return cleaned
+
+
+def name_key(name: str) -> str:
+    """The form names are compared in: "chen", "Chen" and "CHEN" are one name."""
+    return " ".join(name.split()).casefold()
 
 
 def require_open(cohort: Cohort) -> Cohort:

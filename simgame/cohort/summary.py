@@ -1,7 +1,9 @@
 """The room debrief as data: aggregates safe for a shared screen, plus the facilitator's per-player rows.
 
 Every renderer (Markdown, HTML, CSV, JSON) starts from this one structure, so they agree.
-Groups smaller than five are suppressed in everything the room sees.
+Groups smaller than five are suppressed in everything the room sees, and so is every cell of a
+shown group that counts fewer than five (`simgame.cohort.cells`): an option's share, an ending,
+a band of the score histogram. Players who never finished have no score.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
+from simgame.authoring.teaching import find_note
 from simgame.cohort.analytics import CohortAnalysis, DecisionStat, PlayerResult
+from simgame.cohort.cells import hidden_cells
 from simgame.cohort.room import MIN_GROUP
 from simgame.engine.scoring import score_text
 
@@ -59,10 +63,47 @@ def stats(values: list[float], min_group: int = MIN_GROUP) -> dict[str, Any] | N
 
 
 def histogram(values: list[float]) -> list[dict[str, Any]]:
+    """Ten bands of ten points; a band's count is None (withheld) where it would tell of fewer than five."""
     bins = [0] * 10
     for v in values:
         bins[min(9, int(v // 10))] += 1
-    return [{"from": i * 10, "to": i * 10 + 10 if i < 9 else 100, "count": c} for i, c in enumerate(bins)]
+    hidden = hidden_cells({str(i): c for i, c in enumerate(bins)})
+    return [
+        {"from": i * 10, "to": i * 10 + 10 if i < 9 else 100, "count": None if str(i) in hidden else c}
+        for i, c in enumerate(bins)
+    ]
+
+
+def endings(a: CohortAnalysis) -> list[dict[str, Any]]:
+    """The endings the finished players reached, most reached first; those reached by fewer than five
+    are folded into one row without their titles (its count withheld below five too)."""
+    sc = a.scenario
+    counts: dict[str, int] = {}
+    for p in a.finished:
+        counts[p.ending or ""] = counts.get(p.ending or "", 0) + 1
+    hidden = hidden_cells(counts)
+    out: list[dict[str, Any]] = [
+        {
+            "id": eid,
+            "title": sc.doc.endings[eid].title if eid in sc.doc.endings else eid,
+            "tone": sc.doc.endings[eid].tone if eid in sc.doc.endings else "mixed",
+            "count": n,
+        }
+        for eid, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if eid not in hidden
+    ]
+    if hidden:
+        together = sum(counts[e] for e in hidden)
+        out.append(
+            {
+                "id": "",
+                "title": f"Other endings (each reached by fewer than {MIN_GROUP})",
+                "tone": "mixed",
+                "count": together if together >= MIN_GROUP else None,
+                "other": True,
+            }
+        )
+    return out
 
 
 def _dimensions(a: CohortAnalysis, results: list[PlayerResult]) -> list[dict[str, Any]]:
@@ -78,21 +119,23 @@ def _decision(d: DecisionStat) -> dict[str, Any]:
     few players is withheld (None), not only the split: the divergence, the points given up, each
     option's expected score and which was best would each give the split or their states away."""
     hidden = d.answered < MIN_GROUP
+    cells = set() if hidden else hidden_cells({o.choice: o.count for o in d.options})
     return {
         "scene": d.scene,
         "title": d.title,
         "first_step": d.first_step,
         "answered": d.answered,
         "timed_out": d.timed_out,
-        "divergence": None if hidden else d.divergence,
+        # With a cell withheld, the split's entropy could give that cell back: withheld with it.
+        "divergence": None if hidden or cells else d.divergence,
         "given_up": None if hidden else d.given_up,
         "suppressed": hidden,
         "options": [
             {
                 "choice": o.choice,
                 "label": o.label,
-                "count": None if hidden else o.count,
-                "share": None if hidden or not d.answered else round(o.count / d.answered, 3),
+                "count": None if hidden or o.choice in cells else o.count,
+                "share": None if hidden or o.choice in cells or not d.answered else round(o.count / d.answered, 3),
                 "expected": None if hidden else o.expected,  # mean over the decisions here that offered it
                 "is_best": None if hidden else o.choice == d.best,
             }
@@ -102,12 +145,20 @@ def _decision(d: DecisionStat) -> dict[str, Any]:
 
 
 def prompt(d: DecisionStat) -> str:
+    cells = hidden_cells({o.choice: o.count for o in d.options})
     parts = [
         f"{round(100 * o.count / d.answered)}% chose “{o.label}”"
         for o in sorted(d.options, key=lambda o: -o.count)
-        if o.count
+        if o.count and o.choice not in cells
     ]
-    text = f"At “{d.title}” the room split: " + ", ".join(parts) + "."
+    if not parts:
+        text = (
+            f"At “{d.title}” the room split; a share would tell of fewer than {MIN_GROUP}, so the shares stay private."
+        )
+    else:
+        if any(o.count for o in d.options if o.choice in cells):
+            parts.append(f"the rest other options (each fewer than {MIN_GROUP})")
+        text = f"At “{d.title}” the room split: " + ", ".join(parts) + "."
     best = d.best_option
     if best is not None and best.expected is not None:
         text += (
@@ -145,9 +196,6 @@ def summarise(a: CohortAnalysis) -> dict[str, Any]:
     done = a.finished
     overall = [p.outcome.overall for p in done]
     enough = len(done) >= MIN_GROUP
-    endings: dict[str, int] = {}
-    for p in done:
-        endings[p.ending or ""] = endings.get(p.ending or "", 0) + 1
     teams = []
     for team, members in sorted(a.teams.items()):
         finished = [p for p in members if p.ended]
@@ -188,41 +236,37 @@ def summarise(a: CohortAnalysis) -> dict[str, Any]:
             "choice_quality": stats([q for p in done if (q := p.choice_quality) is not None]),
             "given_up": stats([g for p in done if (g := p.given_up) is not None]),
         },
-        "endings": [
-            {
-                "id": eid,
-                "title": sc.doc.endings[eid].title if eid in sc.doc.endings else eid,
-                "tone": sc.doc.endings[eid].tone if eid in sc.doc.endings else "mixed",
-                "count": n,
-            }
-            for eid, n in sorted(endings.items(), key=lambda kv: -kv[1])
-        ]
-        if enough
-        else None,
+        "endings": endings(a) if enough else None,
         "teams": teams,
         "best_outcome": _reference(a),
         "decisions": [_decision(d) for d in a.decisions],
         "discussion": [{"scene": d.scene, "title": d.title, "prompt": prompt(d)} for d in a.most_divergent()],
         "instructive": [{"scene": d.scene, "title": d.title, "prompt": failure_prompt(d)} for d in a.instructive()],
         "hot_wash": [{"stage": s, "minutes": m, "prompts": ps} for s, m, ps in HOT_WASH],
-        "player_results": [player_row(a, p) for p in a.players],
+        # Finished players first; those who never finished after them, counted apart ("players").
+        "player_results": [player_row(a, p) for p in sorted(a.players, key=lambda p: not p.ended)],
+        "teaching_note": note.text if (note := find_note(sc)) else None,
     }
 
 
 def player_row(a: CohortAnalysis, p: PlayerResult) -> dict[str, Any]:
-    """One pseudonymous player's results: for the facilitator's files, never the room display."""
+    """One pseudonymous player's results: for the facilitator's files, never the room display.
+
+    A player who never finished has no score (overall, band, dimensions, choice quality, points
+    given up: None): a run cut short would score what it had reached so far, which is not an outcome."""
+    done = p.ended
     return {
         "player": p.player.name,
         "team": p.player.team or "",
         "origin": p.player.origin,
         "decisions": len(p.steps),
         "timed_out": p.timed_out,
-        "ended": p.ended,
+        "ended": done,
         "ending": p.ending or "",
-        "overall": p.outcome.overall,
-        "band": p.outcome.band_label,
-        "choice_quality": p.choice_quality,
-        "given_up": p.given_up,
-        "dimensions": {d.id: round(d.score, 1) for d in p.outcome.dimensions},
+        "overall": p.outcome.overall if done else None,
+        "band": p.outcome.band_label if done else None,
+        "choice_quality": p.choice_quality if done else None,
+        "given_up": p.given_up if done else None,
+        "dimensions": {d.id: round(d.score, 1) for d in p.outcome.dimensions} if done else {},
         "problem": p.problem or "",
     }

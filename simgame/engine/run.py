@@ -16,7 +16,7 @@ Runs are deterministic: the same scenario, seed, start and choices give the same
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from transitions import EventData, Machine, MachineError
@@ -25,6 +25,7 @@ from transitions.extensions.states import Tags, add_state_features
 from simgame.engine import order, rules
 from simgame.engine.rules import Fired
 from simgame.engine.state import Decision, EngineError, EventRecord, Option, PlayState
+from simgame.engine.text import render
 from simgame.format.compiled import END, CompiledChoice, Scenario
 from simgame.format.model import Scene
 
@@ -143,6 +144,9 @@ def _detach(machine: Machine, stand: _Stand) -> None:
         machine.remove_model(stand)
 
 
+MAX_READ_ON = 1_000  # pass-through scenes read in a row before play is called a loop
+
+
 class Run:
     """One playthrough. Create with :meth:`start` or :meth:`replay`; drive with :meth:`choose`."""
 
@@ -210,6 +214,11 @@ class Run:
         return self.scenario.scene(self._st.scene)
 
     @property
+    def scene_text(self) -> str:
+        """The current scene's text as this run reads it: conditional arms chosen on the state now."""
+        return render(self.scenario, ("scene", self._st.scene), self.scene.text, self)
+
+    @property
     def phase(self) -> str:
         """The lifecycle phase, read from the machine state's tag."""
         state = machine_for(self.scenario).get_state(self.state)
@@ -257,6 +266,48 @@ class Run:
         """The ids the player may take now, in display order."""
         return order.available(self.scenario, self._st, self.seed, self.order_key)
 
+    def note_for(self, choice_id: str, at: int) -> str:
+        """A choice's debrief note as it reads at decision ``at`` of this run: on the state the player
+        chose in, whether or not they took it (the debrief shows the best option's note too)."""
+        written = self.scenario.choices[choice_id].model.debrief
+        if ("note", choice_id) not in self.scenario.texts:
+            return written
+        earlier = Run.replay(self.scenario, self.seed, self.choice_log[:at], self.fixture, self.order_key)
+        try:
+            return render(self.scenario, ("note", choice_id), written, earlier)
+        finally:
+            earlier.close()
+
+    def pass_through(self) -> str | None:
+        """The Continue id when play stands in a pass-through scene (reading on is not a decision)."""
+        options = self.available()
+        if len(options) == 1 and self.scenario.choices[options[0]].synthetic:
+            return options[0]
+        return None
+
+    def choose_reading_on(self, choice_id: str) -> list[Decision]:
+        """Read on through pass-through scenes until ``choice_id`` is offered, then take it.
+
+        A choice list may name each `<scene>.continue` or leave them out: `simgame run`, recorded
+        transcripts and cohort replays all accept both, through this one rule.
+        """
+        made = self._read_on_until(lambda: choice_id in self.available())
+        made.append(self.choose(choice_id))
+        return made
+
+    def read_on(self) -> list[Decision]:
+        """Read on through pass-through scenes until a decision or an ending."""
+        return self._read_on_until(lambda: False)
+
+    def _read_on_until(self, stop: Callable[[], bool]) -> list[Decision]:
+        made: list[Decision] = []
+        while not self.ended and not stop() and (cont := self.pass_through()) is not None:
+            if len(made) >= MAX_READ_ON:
+                circle = " → ".join(dict.fromkeys(d.scene for d in made[-20:]))
+                raise EngineError(f"play goes round pass-through scenes ({circle}) without a decision to make")
+            made.append(self.choose(cont))
+        return made
+
     @property
     def is_stuck(self) -> bool:
         """True if play has not ended but no choice is available: an authoring bug."""
@@ -275,6 +326,7 @@ class Run:
         choice = self.scenario.choices[choice_id]
         index = len(self.history)
         shown = order.shown_ids(self.scenario, self._st, self.seed, self.order_key)
+        read = self.scene_text
         self._fired.clear()
         try:
             if not self._stand.trigger("take_choice", choice=choice_id):  # type: ignore[attr-defined]
@@ -291,10 +343,11 @@ class Run:
             deltas=self._deltas,
             flags_set=choice.sets,
             flags_cleared=choice.clears,
-            feedback=choice.model.feedback,
+            feedback=render(self.scenario, ("feedback", choice.id), choice.model.feedback, self),
             next=self._st.ending or self._st.scene,
             events=self._records(),
             shown=shown,
+            scene_text=read,
         )
         self.history.append(decision)
         return decision
@@ -329,7 +382,7 @@ class Run:
         return EventRecord(
             id=event.id,
             scene=fired.scene,
-            text=event.model.text,
+            text=render(self.scenario, ("event", fired.scene, event.id), event.model.text, self),
             deltas=fired.deltas,
             flags_set=event.sets,
             flags_cleared=event.clears,

@@ -15,6 +15,7 @@ from simgame.engine.evaluate import Env, evaluate
 from simgame.engine.explain import number_text, why_not
 from simgame.engine.run import Run
 from simgame.engine.state import Decision, EventRecord
+from simgame.engine.text import render
 from simgame.format.compiled import Scenario
 from simgame.format.model import PRACTICES
 
@@ -255,7 +256,7 @@ def debrief(run: Run) -> Debrief:
         by_index[d.index] = DecisionReview(
             d,
             sc.scene(d.scene).title or d.scene,
-            compiled.model.debrief,
+            render(sc, ("note", d.choice), compiled.model.debrief, run),
             d.practice,
             PRACTICES.get(d.practice, d.practice),
             immediate,
@@ -276,8 +277,8 @@ def debrief(run: Run) -> Debrief:
         ending=run.ending,
         ending_title=ending.title if ending else "Not finished",
         ending_tone=ending.tone if ending else "mixed",
-        ending_text=ending.text if ending else "",
-        ending_debrief=ending.debrief if ending else "",
+        ending_text=render(sc, ("ending", run.ending or ""), ending.text, run) if ending else "",
+        ending_debrief=render(sc, ("ending-debrief", run.ending or ""), ending.debrief, run) if ending else "",
         outcome=outcome,
         metrics=run.metrics,
         objectives=objectives,

@@ -43,6 +43,7 @@ class Decision:
     next: str  # where play went: a scene or ending id
     events: tuple[EventRecord, ...] = ()  # what fired on arriving at the next scene(s)
     shown: tuple[str, ...] = ()  # the options' choice ids in the order the player saw them
+    scene_text: str = ""  # the scene's text as read before choosing (conditional arms resolved)
 
     @property
     def position(self) -> int | None:

@@ -87,7 +87,17 @@ class Checker:
         return offset
 
     def metric_ref(self, name: str, path: PathKey, key: bool = True) -> None:
-        if name not in self.names.metrics:
+        if name not in self.names.metrics and name in self.names.flags:
+            self.err(
+                "SG302",
+                f"`{name}` is a flag, not a metric",
+                path,
+                key=key,
+                hint=f"effects move metrics by numbers; turn a flag on with `set: [{name}]` (off with `clear:`)"
+                if "effects" in path
+                else "name one of the metrics here; flags are on or off, not numbers",
+            )
+        elif name not in self.names.metrics:
             self.err(
                 "SG302",
                 f"unknown metric `{name}`",
@@ -226,7 +236,11 @@ class Checker:
                             "SG305",
                             f"`{term}` is not in the shared glossary",
                             (*base, "terms", i),
-                            hint=_hint(term, self.glossary, "add it to scenarios/glossary.yaml"),
+                            hint=_hint(
+                                term,
+                                self.glossary,
+                                "define it in a glossary.yaml beside this scenario (it adds to the shared glossary)",
+                            ),
                         )
             compiled: list[CompiledChoice] = []
             if scene.next is not None:

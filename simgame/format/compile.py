@@ -7,8 +7,10 @@ import math
 from simgame.format.checks import Checker, _hint
 from simgame.format.compiled import CompiledRedLine, Scenario
 from simgame.format.diagnostics import Diagnostic
+from simgame.format.feasiblechecks import impossible
 from simgame.format.model import ScenarioDoc
 from simgame.format.story import MAX_DIVERTS, Step, divert_trouble
+from simgame.format.textchecks import compile_texts
 from simgame.format.yamlsource import PathKey, SourceMap
 
 
@@ -22,11 +24,14 @@ def compile_scenario(
     checker.compile_scenes(sc)
     checker.compile_rest(sc)
     compile_red_lines(checker, sc)
+    check_sources(checker)
+    checker.diags += compile_texts(doc, smap, checker.names, sc)
     checker.check_structure()
     check_diverts(checker)
     diags = checker.diags
     if any(d.is_error for d in diags):
         return None, diags
+    diags += impossible(sc)
     return sc, diags
 
 
@@ -106,3 +111,32 @@ def check_diverts(checker: Checker) -> None:
         )
         hint = "let the player decide somewhere along the way: replace one `goto` with a choice"
     checker.err("SG407", message, ("scenes", first, "events", event, "goto"), hint=hint)
+
+
+def check_sources(checker: Checker) -> None:
+    """Sources are cited by id and shown as links: ids unique, links web addresses, dates not after `as_of`."""
+    seen: set[str] = set()
+    for i, src in enumerate(checker.doc.sources):
+        base: PathKey = ("sources", i)
+        if src.id in seen:
+            checker.err(
+                "SG207", f"source id `{src.id}` is used twice", (*base, "id"), hint="give each source its own id"
+            )
+        seen.add(src.id)
+        url = src.url.strip()
+        if url and not url.lower().startswith(("https://", "http://")):
+            checker.err(
+                "SG203",
+                "a source's `url` must be a web address (https://…)",
+                (*base, "url"),
+                hint="leave `url` empty for a source in print only",
+            )
+        if src.date > checker.doc.as_of:
+            checker.diags.append(
+                checker.smap.diag(
+                    "SG210",
+                    f"source `{src.id}` is dated {src.date}, after the scenario's `as_of` ({checker.doc.as_of})",
+                    (*base, "date"),
+                    hint="the scenario states facts as of `as_of`: move `as_of` on, or check the source's date",
+                )
+            )

@@ -7,9 +7,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from simgame.format import expr
+from simgame.format import expr, variants
 from simgame.format.model import Choice, Ending, Event, ScenarioDoc, Scene
 from simgame.format.yamlsource import SourceMap
+
+# Where a passage of conditional text lives: ("scene", id), ("feedback", choice), ("note", choice),
+# ("event", scene, event), ("ending", id), ("ending-debrief", id). Plain passages have no entry.
+TextKey = tuple[str, ...]
+CompiledText = tuple[variants.Template, dict[int, expr.Node]]  # the arms' conditions by tag offset
 
 END = "end"  # `next: end` resolves the ending by condition
 
@@ -90,6 +95,7 @@ class Scenario:
     objectives: tuple[tuple[str, expr.Node | None], ...] = ()
     adjustments: dict[str, tuple[expr.Node, ...]] = field(default_factory=dict)
     red_lines: tuple[CompiledRedLine, ...] = ()
+    texts: dict[TextKey, CompiledText] = field(default_factory=dict)
     warnings: list[Any] = field(default_factory=list)
     _machine: Any = None
 

@@ -41,6 +41,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG205": (Severity.ERROR, "unsupported format version"),
     "SG206": (Severity.ERROR, "id is a reserved word"),
     "SG207": (Severity.ERROR, "duplicate id"),
+    "SG210": (Severity.WARNING, "a source dated after the scenario's as_of"),
     # SG3xx: references
     "SG300": (Severity.ERROR, "unknown scene or ending"),
     "SG301": (Severity.ERROR, "unknown scene or choice in an expression"),
@@ -49,6 +50,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG304": (Severity.ERROR, "unknown phase"),
     "SG305": (Severity.ERROR, "unknown glossary term"),
     "SG306": (Severity.ERROR, "unknown dimension or band reference"),
+    "SG307": (Severity.ERROR, "glossary term defined in two glossaries"),
     # SG4xx: structure of play
     "SG400": (Severity.ERROR, "scene cannot be reached"),
     "SG401": (Severity.ERROR, "dead end: a scene with no way on"),
@@ -58,10 +60,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG405": (Severity.ERROR, "choice cannot be reached"),
     "SG406": (Severity.ERROR, "cycle with no way out"),
     "SG407": (Severity.ERROR, "events can divert play in a circle"),
+    "SG408": (Severity.WARNING, "a condition the metric ranges make impossible"),
+    "SG409": (Severity.WARNING, "a chance that can leave 0-1"),
     # SG5xx: expressions
     "SG500": (Severity.ERROR, "expression syntax error"),
     "SG502": (Severity.ERROR, "unknown name in an expression"),
     "SG503": (Severity.ERROR, "expression type error"),
+    "SG504": (Severity.ERROR, "conditional text with a tag out of place"),
     # SG6xx: quality warnings (author toolkit)
     "SG600": (Severity.WARNING, "flag is set but never read"),
     "SG601": (Severity.WARNING, "flag is read but never set"),
@@ -72,6 +77,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG606": (Severity.WARNING, "text longer than an executive reads in a minute"),
     "SG607": (Severity.WARNING, "choice without feedback or debrief note"),
     "SG608": (Severity.WARNING, "glossary term in the text but not in the scene's terms"),
+    "SG609": (Severity.WARNING, "glossary term in the scene's terms but not in its text"),
+    "SG610": (Severity.WARNING, "debrief reason that starts with a bare verb"),
+    "SG611": (Severity.WARNING, "an arm of conditional text that can never show"),
+    "SG612": (Severity.WARNING, "more choices than a player can weigh at once"),
+    "SG613": (Severity.WARNING, "`minutes:` far from the measured reading time"),
     # SG7xx: balance (simgame explore, simgame validate --strict): can a habit win where judgement should?
     "SG700": (Severity.WARNING, "position tell: where an option is shown predicts the best one"),
     "SG701": (Severity.WARNING, "label-length tell: the longest (or shortest) label predicts the best option"),

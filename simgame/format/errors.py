@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -25,7 +26,7 @@ _YAML_SURPRISES = {
 }
 
 
-def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[PathKey, bool]:
+def data_path(loc: tuple[Any, ...], data: Any) -> tuple[PathKey, bool]:
     """Keep only the loc segments that exist in the data; report whether it names a dict key."""
     path: list[str | int] = []
     node = data
@@ -64,11 +65,14 @@ def describe(exc: ValidationError, data: Any, smap: SourceMap) -> list[Diagnosti
     seen: set[tuple[PathKey, bool]] = set()
     for err in exc.errors():
         loc = tuple(err["loc"])
-        path, is_key = _data_path(loc, data)
+        path, is_key = data_path(loc, data)
         kind = err["type"]
         if (path, is_key) in seen:
             continue
         seen.add((path, is_key))
+        if kind == "extra_forbidden" and _written_without_value(path, data, smap):
+            out.append(_comma_in_flow(path, smap))
+            continue
         out.append(_one(kind, err, loc, path, is_key, smap))
     return out
 
@@ -89,6 +93,8 @@ def _one(kind: str, err: Any, loc: tuple[Any, ...], path: PathKey, is_key: bool,
             key=True,
             hint=f"add `{name}:` here (see docs/format-v1.md)",
         )
+    if kind == "extra_forbidden" and not re.fullmatch(r"[A-Za-z_][\w-]*", name):
+        return _comma_in_flow(path, smap)
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(name, sorted(ALL_FIELDS - {name}), n=1)
         if name in ALL_FIELDS:
@@ -107,6 +113,13 @@ def _one(kind: str, err: Any, loc: tuple[Any, ...], path: PathKey, is_key: bool,
                 "SG205", f"unsupported format {shown}", path, hint="this version of simgame reads `format: simgame/v1`"
             )
         return smap.diag("SG203", f"{shown} is not allowed for `{name}`", path, hint=f"use one of {expected}")
+    if kind in ("string_type", "str_type") and raw is None and "{" in smap.snippet(smap.locate(path)[0]):
+        return smap.diag(
+            "SG202",
+            f"`{name}` must be text, but `{{` made it a mapping",
+            path,
+            hint="text that starts with `{` or `[` goes in quotes, or in a `|` block",
+        )
     if kind in ("string_type", "str_type"):
         hint = "put the text in quotes"
         if raw is not None and (raw.lower() in _YAML_SURPRISES or _looks_numeric(raw)):
@@ -150,6 +163,28 @@ def _one(kind: str, err: Any, loc: tuple[Any, ...], path: PathKey, is_key: bool,
     ):
         return smap.diag("SG203", f"`{name}`: {err['msg'].lower()}", path)
     return smap.diag("SG202", f"`{name}`: {err['msg']}", path)
+
+
+def _written_without_value(path: PathKey, data: Any, smap: SourceMap) -> bool:
+    """`{feedback: Applause, champagne}`: YAML made "champagne" a field with no value."""
+    node = data
+    for seg in path:
+        try:
+            node = node[seg]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return node is None and "{" in smap.snippet(smap.locate(path, key=True)[0])
+
+
+def _comma_in_flow(path: PathKey, smap: SourceMap) -> Diagnostic:
+    name = str(path[-1]) if path else "value"
+    return smap.diag(
+        "SG201",
+        f"“{name}” was read as a field name: inside `{{…}}` a comma ends the text before it",
+        path,
+        key=True,
+        hint=f'put text that contains commas in quotes (`"…, {name}"`), or write each field on its own line',
+    )
 
 
 def _looks_numeric(raw: str) -> bool:

@@ -13,6 +13,7 @@ from simgame.format.compiled import Scenario, content_hash
 from simgame.format.diagnostics import Diagnostic, LoadError, make
 from simgame.format.errors import describe
 from simgame.format.model import GlossaryDoc, ScenarioDoc
+from simgame.format.partial import semantic_rest
 from simgame.format.yamlsource import SourceMap, load_yaml_file, parse_yaml, read_text
 
 GLOSSARY_FILE = "glossary.yaml"
@@ -20,9 +21,12 @@ GLOSSARY_FILE = "glossary.yaml"
 
 @dataclass
 class Glossary:
+    """The terms a scenario may list: its folder's glossary, plus the shared one unless it stands alone."""
+
     doc: GlossaryDoc
     smap: SourceMap
     path: str
+    own: frozenset[str] = frozenset()  # the terms defined in `path` itself (all, for the shared file)
 
     @property
     def ids(self) -> frozenset[str]:
@@ -75,16 +79,48 @@ def _validate_model(model: type[ScenarioDoc] | type[GlossaryDoc], data: Any, sma
 
 
 def load_glossary(path: Path | str) -> Glossary:
+    """A glossary file, with the shared glossary's terms added unless it says `standalone: true`.
+
+    An author's glossary.yaml beside a scenario adds their domain terms to the organisation's
+    shared language instead of replacing it; a term defined in both is refused (SG307) with both
+    files named, so nobody's definition silently wins.
+    """
     data, smap = load_yaml_file(path)
     doc = _validate_model(GlossaryDoc, data, smap, "glossary")
+    shared_path = bundled_dir() / GLOSSARY_FILE
+    shared: Glossary | None = None
+    if not doc.standalone and shared_path.is_file() and not _same_file(Path(path), shared_path):
+        shared = load_glossary(shared_path)
+    known = set(doc.terms) | (set(shared.doc.terms) if shared else set())
     diags = []
     for tid, term in doc.terms.items():
+        if shared is not None and tid in shared.doc.terms and shared.doc.terms[tid] != term:  # a copy is no clash
+            diags.append(
+                smap.diag(
+                    "SG307",
+                    f"`{tid}` is already defined in the shared glossary ({shared.path})",
+                    ("terms", tid),
+                    key=True,
+                    hint="use the shared definition (remove this one), or give yours its own id",
+                )
+            )
         for i, other in enumerate(term.see_also):
-            if other not in doc.terms:
+            if other not in known:
                 diags.append(smap.diag("SG305", f"`{other}` is not a glossary term", ("terms", tid, "see_also", i)))
     if diags:
         raise LoadError(diags)
-    return Glossary(doc, smap, str(path))
+    own = frozenset(doc.terms)
+    if shared is not None:
+        merged = {**shared.doc.terms, **doc.terms}
+        doc = doc.model_copy(update={"terms": merged, "as_of": doc.as_of or shared.doc.as_of})
+    return Glossary(doc, smap, str(path), own)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or a.samefile(b)
+    except OSError:
+        return False
 
 
 def find_glossary(scenario_path: Path) -> Path | None:
@@ -103,16 +139,21 @@ def check_text(text: str, name: str, glossary: Glossary | None) -> CheckResult:
     try:
         doc = _validate_model(ScenarioDoc, data, smap, "scenario")
     except LoadError as exc:
-        return CheckResult(name, None, exc.diagnostics, data, smap)
+        rest = semantic_rest(data, smap, name, glossary.ids if glossary else None)
+        return CheckResult(name, None, exc.diagnostics + rest, data, smap)
     scenario, diags = compile_scenario(doc, smap, content_hash(data), name, glossary.ids if glossary else None)
     return CheckResult(name, scenario, diags, data, smap)
 
 
-def check_file(path: Path | str, glossary: Glossary | None = None) -> CheckResult:
-    """Load and check one scenario file, collecting diagnostics instead of raising."""
+def check_file(path: Path | str, glossary: Glossary | None = None, find_glossary_file: bool = True) -> CheckResult:
+    """Load and check one scenario file, collecting diagnostics instead of raising.
+
+    Without ``glossary``, the one beside the file (or the shared one) is loaded, unless
+    ``find_glossary_file`` is False (a caller that reports a broken glossary once, on its own file).
+    """
     p = Path(path)
     name = str(path)
-    if glossary is None:
+    if glossary is None and find_glossary_file:
         gpath = find_glossary(p)
         if gpath is not None:
             try:

@@ -18,6 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from simgame.format.diagnostics import Diagnostic, LoadError, make
 from simgame.format.safefile import SafeReadError, read_capped
+from simgame.format.yamlwords import explain
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
@@ -260,21 +261,7 @@ def parse_yaml(text: str, name: str) -> tuple[Any, SourceMap]:
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, smap: SourceMap) -> Diagnostic:
-    mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-    problem = exc.problem or "syntax error"
-    code, hint = "SG103", "check indentation and that every `key: value` pair has a space after the colon"
-    if exc.context and "found" not in problem:
-        problem = f"{exc.context}: {problem}"
-    if "expected a single document" in str(exc):
-        code, problem, hint = "SG109", "several YAML documents in one file", "remove the `---` separator"
-    elif "\t" in smap.snippet(line) or "tab" in problem:
-        hint = "YAML does not allow tab characters for indentation; use spaces"
-    elif "could not find expected ':'" in problem:
-        hint = "a line inside a mapping needs `key: value`; quote text that contains ': '"
-    elif "mapping values are not allowed" in problem:
-        hint = "quote text that contains ': ' or use a `|` block for long text"
-    return make(code, problem, file=smap.file, line=line, col=col, snippet=smap.snippet(line), hint=hint)
+    return explain(exc, smap)
 
 
 def _convert(

@@ -19,6 +19,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from simgame.i18n import LANGUAGE_NAMES, N_, _, set_language
 from simgame.tui.commands import ScreenActionsProvider
 from simgame.tui.messages import (
     CatalogLoaded,
@@ -39,6 +40,7 @@ from simgame.tui.themes import THEME_NAMES, THEMES
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.notifications import SeverityLevel
     from textual.screen import ScreenResultCallbackType
 
     from simgame.engine.run import Run
@@ -56,28 +58,42 @@ class SimgameApp(App[int]):
     """simgame: play a scenario, see the consequences, learn from the debrief."""
 
     TITLE = "simgame"
-    SUB_TITLE = "AI leadership simulation"
+    SUB_TITLE = N_("AI leadership simulation")
     CSS_PATH = str(Path(__file__).with_name("simgame.tcss"))  # absolute: subclasses live anywhere
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {*App.COMMANDS, ScreenActionsProvider}
+    # Only the game's commands: Textual's system commands would offer its own theme picker and keys.
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {ScreenActionsProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+q",
             "quit",
-            "Quit",
+            N_("Quit"),
             id="app.quit",
-            tooltip="Save your run and quit (simgame then says whether the save worked)",
+            tooltip=N_("Save your run and quit (simgame then says whether the save worked)"),
             priority=True,
             show=False,
         ),
-        Binding("f1", "help", "Help", id="app.help", tooltip="Keys and how to play"),
         Binding(
-            "f2", "next_theme", "Theme", id="app.theme", tooltip="Switch theme (dark, light, high contrast)", show=False
+            "q",
+            "ask_quit",
+            N_("Quit"),
+            id="app.ask_quit",
+            tooltip=N_("Quit simgame (during a run it asks first; your progress is saved either way)"),
+        ),
+        Binding("f1", "help", N_("Help"), id="app.help", tooltip=N_("Keys and how to play")),
+        Binding(
+            "f2",
+            "next_theme",
+            N_("Theme"),
+            id="app.theme",
+            tooltip=N_("Switch theme (dark, light, high contrast)"),
+            show=False,
         ),
     ]
 
     def __init__(self, options: LaunchOptions | None = None) -> None:
         super().__init__()
         self.options = options or LaunchOptions()
+        set_language(self.options.lang)  # before any screen: every UI string is read in this language
         self.catalog: Catalog | None = None
         self.session: GameSession | None = None
         self.startup_ms: float | None = None
@@ -100,7 +116,7 @@ class SimgameApp(App[int]):
             else:
                 from simgame.tui.screens.name import NameScreen
 
-                self.push_screen(NameScreen(), self._name_given)
+                self.push_screen(NameScreen(ask_team=self.options.team is None), self._name_given)
         elif self.options.preloaded is not None:
             self._opened(self.options.preloaded, Path(self.options.preloaded.path or "."))
         elif self.options.scenario:
@@ -110,9 +126,9 @@ class SimgameApp(App[int]):
         self.startup_ms = (time.perf_counter() - self._launched_at) * 1000
         self.log.info(f"simgame ready in {self.startup_ms:.0f} ms")
 
-    def _name_given(self, name: str | None) -> None:
-        if name:
-            self.join_cohort(name)
+    def _name_given(self, joining: tuple[str, str | None] | None) -> None:
+        if joining:
+            self.join_cohort(*joining)
 
     # -- flow ------------------------------------------------------------------
     def new_run_id(self, scenario_id: str) -> str:
@@ -143,11 +159,16 @@ class SimgameApp(App[int]):
             if self.options.watch and Path(name_or_path).exists():
                 self.call_from_thread(self._watch_start_broken, Path(name_or_path), exc)
                 return
-            self.call_from_thread(self.show_problem, f"{name_or_path} cannot be played", exc.render())
+            self.call_from_thread(
+                self.show_problem, _("{name_or_path} cannot be played").format(name_or_path=name_or_path), exc.render()
+            )
             return
         self.call_from_thread(self._opened, scenario, path)
 
     def _opened(self, scenario: Scenario, path: Path) -> None:
+        from simgame.tui.localised import localised
+
+        scenario = localised(scenario)
         if self.options.author_mode:
             self._start_author(scenario, path)
         else:
@@ -167,7 +188,7 @@ class SimgameApp(App[int]):
         try:
             run = Run.replay(scenario, self.seed(), choices or [], fixture)
         except EngineError as exc:
-            self.show_problem("This run cannot start", str(exc))
+            self.show_problem(_("This run cannot start"), str(exc))
             return
         session = GameSession(run, self.options.saves_dir(), self.new_run_id(scenario.id), note=note)
         session.begin()
@@ -176,33 +197,15 @@ class SimgameApp(App[int]):
     def _start_author(self, scenario: Scenario, path: Path) -> None:
         note = ""
         choices: list[str] = []
+        seed = self.seed()  # one seed for the path found and the run that replays it
         if self.options.start_scene:
-            from simgame.analysis.search import path_to  # an author's --from: this process may explore
+            from simgame.tui.authorstart import route  # an author's --from: this process may explore
 
-            if self.options.start_scene not in scenario.doc.scenes:
-                self.show_problem(
-                    "Unknown scene",
-                    f"There is no scene `{self.options.start_scene}` in "
-                    f"{scenario.title}. Scenes: {', '.join(scenario.doc.scenes)}",
-                )
-                return
-            found = path_to(scenario, self.options.start_scene, self.seed())
-            if found is None:
-                self.show_problem(
-                    "Scene not reachable",
-                    f"No path of choices reaches `{self.options.start_scene}` "
-                    "with this seed; try another --seed or a --fixture.",
-                )
-                return
-            choices = found
-            note = (
-                f"Started at `{self.options.start_scene}` by replaying {len(found)} choice"
-                f"{'s' * (len(found) != 1)}: {', '.join(found) or 'none'}."
-            )
+            choices, note = route(scenario, self.options.start_scene, self.options, seed)
         elif self.options.fixture:
-            note = f"Started from fixture `{self.options.fixture}`."
+            note = _("Started from fixture `{fixture}`.").format(fixture=self.options.fixture)
         if self.options.seed is None:
-            self.options.seed = self.seed()  # hot reload must replay with the same seed
+            self.options.seed = seed  # hot reload must replay with the same seed
         self.start_new(scenario, self.options.fixture, choices, note)
         if self.options.watch:
             self._begin_watch(path)
@@ -254,9 +257,11 @@ class SimgameApp(App[int]):
         entry = self.catalog.by_id(save.scenario_id) if self.catalog else None
         if entry is None or entry.scenario is None:
             self.show_problem(
-                "Scenario not available",
-                f"This save is for `{save.scenario_id}`, which is not in the library (or cannot be loaded right now). "
-                "The save is kept as it is.",
+                _("Scenario not available"),
+                _(
+                    "This save is for `{scenario_id}`, which is not in the library (or cannot be "
+                    "loaded right now). The save is kept as it is."
+                ).format(scenario_id=save.scenario_id),
             )
             return
         scenario = entry.scenario
@@ -271,59 +276,21 @@ class SimgameApp(App[int]):
                 self._ask_to_migrate(save, path, run, count)
                 return
         except (SaveError, EngineError, ValueError, KeyError, TypeError, RecursionError) as exc:
-            reason = str(exc) if isinstance(exc, SaveError | EngineError) else "its choices no longer replay"
-            self.show_problem("This save cannot be opened", f"{reason}\n\nThe file is kept exactly as it was.")
+            reason = str(exc) if isinstance(exc, SaveError | EngineError) else _("its choices no longer replay")
+            self.show_problem(
+                _("This save cannot be opened"),
+                _("{reason}\n\nThe file is kept exactly as it was.").format(reason=reason),
+            )
             return
         self._open_saved(save, path, run)
 
     def _ask_to_migrate(self, save: SaveFile, path: Path, run: Run, count: int) -> None:
-        """The scenario changed since ``save``: ask before the file at ``path`` is rewritten (backed up first)."""
-        from simgame.tui.screens.confirm import ConfirmScreen
+        from simgame.tui.migrate import ask_to_migrate
 
-        title = run.scenario.title
-        total = len(save.choices)
-        question = (
-            f"{title} has changed since this run was saved. Your first {count} of {total} choices still "
-            f"apply, so you would continue from decision {count + 1}.\n\n"
-            f"If you continue, simgame first keeps a copy of the save as it is now (in "
-            f"{path.parent / 'backups'}), then updates {path.name}. If you do not, the save is left exactly as it is."
-        )
-
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                run.close()
-                self.notify(f"{path.name} is unchanged.", timeout=4)
-                return
-            self._migrate(save, path, run, count)
-
-        self.push_screen(
-            ConfirmScreen("This scenario has changed", question, "Back up and continue", "Leave it as it is"),
-            answered,
-        )
-
-    def _migrate(self, save: SaveFile, path: Path, run: Run, count: int) -> None:
-        from simgame.engine.saves import SaveError, backup_save
-
-        try:
-            backup = backup_save(path)
-        except (SaveError, OSError) as exc:
-            run.close()
-            reason = str(exc) if isinstance(exc, SaveError) else f"{exc.strerror or exc}"
-            self.show_problem(
-                "The save could not be backed up",
-                f"A copy of {path.name} could not be written to {path.parent / 'backups'} ({reason}), "
-                "so the save was left exactly as it is.",
-            )
-            return
-        note = (
-            f"{run.scenario.title} has changed since this run was saved; your first {count} of "
-            f"{len(save.choices)} choices still apply, so you continue from there. "
-            f"The save as it was is kept in {backup}."
-        )
-        self._open_saved(save, path, run, note)
+        ask_to_migrate(self, save, path, run, count)
 
     def _open_saved(self, save: SaveFile, path: Path, run: Run, note: str = "") -> None:
-        from simgame.tui.session import GameSession
+        from simgame.tui.session import BranchOf, GameSession
 
         session = GameSession(
             run,
@@ -333,6 +300,7 @@ class SimgameApp(App[int]):
             created=save.created,
             note=note,
             save_file=path,
+            branch_of=BranchOf.of(save.extra),
         )
         if run.ended:
             self.session = session
@@ -384,7 +352,7 @@ class SimgameApp(App[int]):
 
     # -- cohorts ---------------------------------------------------------------
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
-    def join_cohort(self, name: str) -> None:
+    def join_cohort(self, name: str, team: str | None = None) -> None:
         opts = self.options
         try:
             factory = opts.observer_factory
@@ -392,30 +360,33 @@ class SimgameApp(App[int]):
                 from simgame.cohort.client import observer_for
 
                 factory = observer_for
-            observer = factory(join=opts.join, name=name, team=opts.team, hub=opts.hub, saves=opts.saves_dir())
+            observer = factory(join=opts.join, name=name, team=team or opts.team, hub=opts.hub, saves=opts.saves_dir())
         except ImportError:
-            self.call_from_thread(self.show_problem, "Cannot join", "This copy of simgame cannot join cohorts.")
+            self.call_from_thread(self.show_problem, _("Cannot join"), _("This copy of simgame cannot join cohorts."))
             return
         except Exception as exc:
-            self.call_from_thread(self.show_problem, "Could not join the cohort", str(exc) or type(exc).__name__)
+            self.call_from_thread(self.show_problem, _("Could not join the cohort"), str(exc) or type(exc).__name__)
             return
         from simgame.engine.run import EngineError, Run
         from simgame.format.diagnostics import LoadError
         from simgame.format.loader import load_scenario, resolve
+        from simgame.tui.localised import localised
         from simgame.tui.session import GameSession
 
         try:
-            scenario = load_scenario(resolve(observer.scenario_id, opts.library_dir()))
+            scenario = localised(load_scenario(resolve(observer.scenario_id, opts.library_dir())))
             # Each player sees their own option order: the cohort's seed plus who they are.
             whose = str(getattr(observer, "player", "") or name)
             run = Run.replay(scenario, observer.seed, list(observer.resume), order_key=whose)
         except (LoadError, EngineError) as exc:
             observer.close()
-            self.call_from_thread(self.show_problem, "The cohort's scenario cannot be played", str(exc))
+            self.call_from_thread(self.show_problem, _("The cohort's scenario cannot be played"), str(exc))
             return
         session = GameSession(run, opts.saves_dir(), self.new_run_id(scenario.id), observer, player=name)
         if observer.resume:
-            session.note = f"Welcome back, {name}: your {len(observer.resume)} earlier choices are restored."
+            session.note = _("Welcome back, {name}: your {len} earlier choices are restored.").format(
+                name=name, len=len(observer.resume)
+            )
         session.begin()
         self.call_from_thread(self.play, session)
 
@@ -430,7 +401,8 @@ class SimgameApp(App[int]):
     def _watch_start_broken(self, path: Path, exc: LoadError) -> None:
         self.watch_diagnostics = list(exc.diagnostics)
         self.show_problem(
-            f"{path.name} has errors", exc.render() + "\n\nWatching the file: play starts as soon as it loads."
+            _("{name} has errors").format(name=path.name),
+            exc.render() + _("\n\nWatching the file: play starts as soon as it loads."),
         )
         self._watch_path = path
         self._watch_stamp = None
@@ -467,7 +439,7 @@ class SimgameApp(App[int]):
         if scenario is None or run is None:  # not result.ok: the file has errors or cannot start
             self.watch_diagnostics = list(result.diagnostics)
             if self.session is None:
-                self.show_problem("The file still has errors", "\n\n".join(d.render() for d in result.diagnostics))
+                self.show_problem(_("The file still has errors"), "\n\n".join(d.render() for d in result.diagnostics))
             else:
                 self._refresh_play()
             return
@@ -506,9 +478,66 @@ class SimgameApp(App[int]):
     def action_next_theme(self) -> None:
         names = list(THEME_NAMES)
         current = names.index(self.theme) if self.theme in names else -1
-        self.theme = names[(current + 1) % len(names)]
-        self.notify(f"Theme: {self.theme}", timeout=2)
+        self.use_theme(names[(current + 1) % len(names)])
+
+    def use_theme(self, name: str) -> None:
+        """Switch to one of the game's themes and keep it for the next start."""
+        self.theme = name
+        self.notify(_("Theme: {theme}").format(theme=self.theme), timeout=2)
         self._remember_theme()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast; one already showing the same words is replaced (its time starts again), never stacked.
+
+        ``markup`` is off by default: a message often holds a path or a title, shown as written.
+        """
+        for shown in list(self._notifications):
+            if (shown.message, shown.title, shown.severity) == (message, title, severity):
+                self._unnotify(shown, refresh=False)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def action_ask_quit(self) -> None:
+        """`q` on every screen: quits, but during a run asks first (the run is saved either way)."""
+        from simgame.tui.screens.confirm import ConfirmScreen
+
+        if isinstance(self.screen, ConfirmScreen):
+            return
+        if self._play_screen() is None or self.session is None or self.session.run.ended:
+            self.exit_saving()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit_saving()
+
+        question = _(
+            "Your run is saved after every decision: continue it from the library next time "
+            "(it is listed first, under Continue where you left off)."
+        )
+        self.push_screen(ConfirmScreen(_("Quit simgame?"), question, _("Quit"), _("Keep playing")), answered)
+
+    def action_use_theme(self, name: str) -> None:
+        if name in THEME_NAMES:
+            self.use_theme(name)
+
+    def action_use_language(self, code: str) -> None:
+        """Keep ``code`` as the language for the next start (the screens now stay in the current one)."""
+        from simgame.settings import SettingsError, remember
+
+        try:
+            remember(lang=code)
+        except (SettingsError, OSError) as exc:
+            self.notify(_("The language could not be kept for next time: {exc}").format(exc=exc), severity="warning")
+            return
+        self.notify(_("The game will be in {language} from the next start.").format(language=LANGUAGE_NAMES[code]))
 
     def _remember_theme(self) -> None:
         """Keep the chosen theme for the next start (a preference that cannot be saved is only a warning)."""
@@ -517,13 +546,20 @@ class SimgameApp(App[int]):
         try:
             remember(theme=self.theme)
         except (SettingsError, OSError) as exc:
-            self.notify(f"The theme applies now but could not be kept for next time: {exc}", severity="warning")
+            self.notify(
+                _("The theme applies now but could not be kept for next time: {exc}").format(exc=exc),
+                severity="warning",
+            )
 
     def on_unmount(self) -> None:
         if self.session is not None:
             self.session.flush()
 
     async def action_quit(self) -> None:
+        self.exit_saving()
+
+    def exit_saving(self) -> None:
+        """Save the run (if any), remember what to say about it, and leave."""
         if self.session is not None:
             self.session.save()
             self.farewell = self.session.farewell()

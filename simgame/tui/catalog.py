@@ -22,6 +22,9 @@ from simgame.format.diagnostics import LoadError
 from simgame.format.loader import GLOSSARY_FILE, Glossary, check_file, check_text, load_glossary, scenario_files
 from simgame.format.safefile import SafeReadError
 from simgame.format.yamlsource import read_text
+from simgame.i18n import _
+from simgame.i18n.overlay import is_translation_file
+from simgame.tui.localised import localised
 from simgame.tui.reading import Cancelled, never, not_a_file, read_each
 
 SCENARIO_TIME_LIMIT = 30.0  # seconds to check one scenario file before it is listed as too slow
@@ -86,16 +89,16 @@ def save_status(entry: SaveEntry, catalog: Catalog | None) -> str:
     save = entry.save
     if save is None:
         kind = entry.error.kind if entry.error else "unreadable"
-        return {"future": "from a newer simgame", "unreadable": "cannot be read"}.get(kind, "damaged")
+        return {"future": _("from a newer simgame"), "unreadable": _("cannot be read")}.get(kind, "damaged")
     if catalog is None:
         return ""
     scenario_entry = catalog.by_id(save.scenario_id)
     if scenario_entry is None:
         if any(e.scenario is None and e.path.stem == save.scenario_id for e in catalog.entries):
-            return "its scenario cannot be played right now"
-        return "its scenario is not in the library"
+            return _("its scenario cannot be played right now")
+        return _("its scenario is not in the library")
     if scenario_entry.scenario is not None and save.content_hash != scenario_entry.scenario.content_hash:
-        return "the scenario has changed since"
+        return _("the scenario has changed since")
     return ""
 
 
@@ -107,15 +110,15 @@ def entry_blocked(entry: SaveEntry, catalog: Catalog) -> bool:
 def save_problem_text(entry: SaveEntry, catalog: Catalog | None) -> str:
     """Why a save cannot be opened, in full, for the player."""
     if entry.save is None:
-        reason = str(entry.error) if entry.error else f"{entry.path.name} cannot be read"
-        return (
-            f"{reason}\n\nThe file is {entry.path}. simgame never changes or deletes a damaged save; "
+        reason = str(entry.error) if entry.error else _("{name} cannot be read").format(name=entry.path.name)
+        return _(
+            "{reason}\n\nThe file is {path}. simgame never changes or deletes a damaged save; "
             "move it away if you no longer need it."
-        )
-    return (
-        f"This save is for the scenario `{entry.save.scenario_id}`, which is not in the library "
-        f"(or cannot be loaded right now).\n\nThe file is {entry.path}; it is kept as it is."
-    )
+        ).format(reason=reason, path=entry.path)
+    return _(
+        "This save is for the scenario `{scenario_id}`, which is not in the library (or "
+        "cannot be loaded right now).\n\nThe file is {path}; it is kept as it is."
+    ).format(scenario_id=entry.save.scenario_id, path=entry.path)
 
 
 def score_save(save: SaveFile, scenario: Scenario) -> Outcome | None:
@@ -133,7 +136,7 @@ def score_save(save: SaveFile, scenario: Scenario) -> Outcome | None:
 
 
 def _first_line(exc_text: str) -> str:
-    line = exc_text.strip().splitlines()[0] if exc_text.strip() else "unknown problem"
+    line = exc_text.strip().splitlines()[0] if exc_text.strip() else _("unknown problem")
     return line if len(line) <= 160 else line[:157] + "..."
 
 
@@ -183,7 +186,8 @@ def load_entry(path: Path, glossary: Glossary | None, glossary_ok: bool) -> Cata
             busy.wait()
             cached = _LOADED.get(key) or _load_entry_safely(path, glossary, glossary_ok)
     assert cached is not None
-    return CatalogEntry(cached.path, cached.scenario, cached.problem, cached.problem_count)
+    scenario = localised(cached.scenario) if cached.scenario is not None else None  # the player's language
+    return CatalogEntry(cached.path, scenario, cached.problem, cached.problem_count)
 
 
 def _load_entry_safely(path: Path, glossary: Glossary | None, glossary_ok: bool) -> CatalogEntry:
@@ -198,15 +202,22 @@ def _load_entry_safely(path: Path, glossary: Glossary | None, glossary_ok: bool)
     except SafeReadError as exc:
         return CatalogEntry(path, None, _first_line(exc.message), 1)
     except OSError as exc:
-        return CatalogEntry(path, None, f"cannot be read: {exc.strerror or exc}", 1)
+        return CatalogEntry(path, None, _("cannot be read: {value}").format(value=exc.strerror or exc), 1)
     except RecursionError:
-        return CatalogEntry(path, None, "it is nested too deeply to be checked", 1)
+        return CatalogEntry(path, None, _("it is nested too deeply to be checked"), 1)
     except MemoryError:
-        return CatalogEntry(path, None, "it is too large to be checked", 1)
+        return CatalogEntry(path, None, _("it is too large to be checked"), 1)
     except ValueError as exc:
-        return CatalogEntry(path, None, _first_line(f"it cannot be checked: {exc}"), 1)
+        return CatalogEntry(path, None, _first_line(_("it cannot be checked: {exc}").format(exc=exc)), 1)
     except Exception as exc:  # one file never stops the library: say what happened, plainly
-        return CatalogEntry(path, None, _first_line(f"simgame could not check it ({type(exc).__name__}: {exc})"), 1)
+        return CatalogEntry(
+            path,
+            None,
+            _first_line(
+                _("simgame could not check it ({error_type}: {exc})").format(error_type=type(exc).__name__, exc=exc)
+            ),
+            1,
+        )
 
 
 def _load_entry(path: Path, glossary: Glossary | None, glossary_ok: bool) -> CatalogEntry:
@@ -220,8 +231,8 @@ def _load_entry(path: Path, glossary: Glossary | None, glossary_ok: bool) -> Cat
     errors = [d for d in result.diagnostics if d.is_error]
     if result.scenario is None or errors:
         first = errors[0] if errors else None
-        where = f"line {first.line}: " if first and first.line else ""
-        message = f"{where}{first.message}" if first else "could not be loaded"
+        where = _("line {line}: ").format(line=first.line) if first and first.line else ""
+        message = f"{where}{first.message}" if first else _("could not be loaded")
         return CatalogEntry(path, None, _first_line(message), len(errors) or 1)
     result.scenario.warnings = [d for d in result.diagnostics if not d.is_error]
     return CatalogEntry(path, result.scenario)
@@ -229,7 +240,10 @@ def _load_entry(path: Path, glossary: Glossary | None, glossary_ok: bool) -> Cat
 
 def _slow_scenario(path: Path) -> CatalogEntry:
     return CatalogEntry(
-        path, None, f"it took over {SCENARIO_TIME_LIMIT:.0f} seconds to check, so it was skipped for now", 1
+        path,
+        None,
+        _("it took over {seconds:.0f} seconds to check, so it was skipped for now").format(seconds=SCENARIO_TIME_LIMIT),
+        1,
     )
 
 
@@ -253,7 +267,11 @@ def _read_glossary(path: Path) -> tuple[Glossary | None, str]:
     except LoadError as exc:
         return None, _first_line(exc.diagnostics[0].render())
     except Exception as exc:  # as for a scenario: one bad file never stops the library
-        return None, _first_line(f"{path.name} cannot be read ({type(exc).__name__}: {exc})")
+        return None, _first_line(
+            _("{name} cannot be read ({error_type}: {exc})").format(
+                name=path.name, error_type=type(exc).__name__, exc=exc
+            )
+        )
 
 
 # -- saves --------------------------------------------------------------------
@@ -261,7 +279,13 @@ def read_save_entry(path: Path) -> SaveEntry:
     """One save, or why it cannot be read; never raises and never changes the file."""
     refused = not_a_file(path)
     if refused:
-        return SaveEntry(path, None, SaveError(f"{path.name} cannot be read: {refused}", "unreadable", path))
+        return SaveEntry(
+            path,
+            None,
+            SaveError(
+                _("{name} cannot be read: {refused}").format(name=path.name, refused=refused), "unreadable", path
+            ),
+        )
     try:
         return SaveEntry(path, read_save(path), None)
     except SaveError as exc:
@@ -269,18 +293,28 @@ def read_save_entry(path: Path) -> SaveEntry:
     except SafeReadError as exc:
         return SaveEntry(path, None, SaveError(exc.message, "unreadable", path))
     except OSError as exc:
-        return SaveEntry(path, None, SaveError(f"cannot read {path.name}: {exc.strerror or exc}", "unreadable", path))
+        return SaveEntry(
+            path,
+            None,
+            SaveError(
+                _("cannot read {name}: {value}").format(name=path.name, value=exc.strerror or exc), "unreadable", path
+            ),
+        )
     except (ValueError, RecursionError, MemoryError) as exc:
-        why = "it is nested too deeply" if isinstance(exc, RecursionError) else "it holds a value out of range"
-        message = f"{path.name} is damaged ({why}); it has been left as it is"
+        why = _("it is nested too deeply") if isinstance(exc, RecursionError) else _("it holds a value out of range")
+        message = _("{name} is damaged ({why}); it has been left as it is").format(name=path.name, why=why)
         return SaveEntry(path, None, SaveError(message, "corrupted", path))
     except Exception as exc:
-        message = f"{path.name} could not be read ({type(exc).__name__}); it has been left as it is"
+        message = _("{name} could not be read ({error_type}); it has been left as it is").format(
+            name=path.name, error_type=type(exc).__name__
+        )
         return SaveEntry(path, None, SaveError(message, "corrupted", path))
 
 
 def _slow_save(path: Path) -> SaveEntry:
-    message = f"{path.name} took over {SAVE_TIME_LIMIT:.0f} seconds to read, so it was skipped"
+    message = _("{name} took over {seconds:.0f} seconds to read, so it was skipped").format(
+        name=path.name, seconds=SAVE_TIME_LIMIT
+    )
     return SaveEntry(path, None, SaveError(message, "unreadable", path))
 
 
@@ -320,13 +354,13 @@ def load_catalog(folder: Path, saves_dir: Path, cancelled: Cancelled = never) ->
         [(glossary, glossary_problem)] = read_each(
             [glossary_path],
             _read_glossary,
-            lambda p: (None, f"{p.name} took too long to read"),
+            lambda p: (None, _("{name} took too long to read").format(name=p.name)),
             SCENARIO_TIME_LIMIT,
             cancelled,
         )
     glossary_ok = not glossary_problem
     try:
-        paths = scenario_files(folder) if folder.is_dir() else []
+        paths = [p for p in scenario_files(folder) if not is_translation_file(p)] if folder.is_dir() else []
     except OSError:
         paths = []
     entries = read_each(

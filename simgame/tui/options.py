@@ -33,6 +33,7 @@ class LaunchOptions:
     start_scene: str | None = None
     fixture: str | None = None
     theme: str = "simgame-dark"
+    lang: str = "en"  # the UI language (simgame.i18n) and which scenario translation to use, if any
     join: str | None = None
     name: str | None = None
     team: str | None = None
@@ -42,6 +43,9 @@ class LaunchOptions:
     cursor_blink: bool = True
     observer_factory: Callable[..., Any] | None = None
     preloaded: Scenario | None = None  # the Scenario the CLI already loaded (and checked) for `scenario`
+    # Where the library keeps what it last showed, to show it again before the engine loads
+    # (`simgame.tui.librarycache`); None keeps nothing (tests, unless they test the cache).
+    library_cache: Path | None = None
 
     def saves_dir(self) -> Path:
         """--saves DIR, else the saves setting ($SIMGAME_SAVES or the config file), else the default folder."""
@@ -76,9 +80,21 @@ def from_namespace(args: Any) -> LaunchOptions:
         start_scene=getattr(args, "from_scene", None) or getattr(args, "start_scene", None),
         fixture=getattr(args, "fixture", None),
         theme=getattr(args, "theme", None) or "simgame-dark",
+        lang=getattr(args, "lang", None) or "en",
         join=getattr(args, "join", None),
         name=getattr(args, "name", None),
         team=getattr(args, "team", None),
         hub=getattr(args, "hub", None),
         preloaded=getattr(args, "preloaded", None),
+        library_cache=_user_cache(),
     )
+
+
+def _user_cache() -> Path | None:
+    """The user cache folder's ``library`` (the same folder as the outcome maps' parent)."""
+    try:
+        import platformdirs
+
+        return Path(platformdirs.user_cache_dir("simgame")) / "library"
+    except (ImportError, OSError, RuntimeError):
+        return None

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from simgame.format.safefile import special_kind
+from simgame.i18n import _
 
 _POLL = 0.05
 
@@ -36,7 +37,7 @@ def never() -> bool:
 def not_a_file(path: Path) -> str:
     """Why ``path`` is not a file to read ("" if it is one), without opening it: a pipe, a device, a folder."""
     what = special_kind(path)
-    return f"it is {what}, not a file simgame can read" if what else ""
+    return _("it is {what}, not a file simgame can read").format(what=what) if what else ""
 
 
 def read_each(

@@ -12,6 +12,7 @@ from simgame.engine.run import EngineError, Run
 from simgame.format.compiled import Scenario
 from simgame.format.diagnostics import Diagnostic
 from simgame.format.loader import check_file
+from simgame.i18n import _, ngettext
 
 
 @dataclass
@@ -49,7 +50,11 @@ def reload(path: Path, seed: int, fixture: str | None, choices: list[str]) -> Re
         return ReloadResult(
             None,
             diagnostics=errors or result.diagnostics,
-            message=f"{path.name} has {count} error{'s' * (count != 1)}; still playing the last good version.",
+            message=ngettext(
+                "{name} has {count} error; still playing the last good version.",
+                "{name} has {count} errors; still playing the last good version.",
+                count,
+            ).format(name=path.name, count=count),
         )
     scenario = result.scenario
     scenario.warnings = [d for d in result.diagnostics if not d.is_error]
@@ -57,18 +62,26 @@ def reload(path: Path, seed: int, fixture: str | None, choices: list[str]) -> Re
     try:
         run = Run.start(scenario, seed, use_fixture)
     except EngineError as exc:
-        return ReloadResult(None, message=f"Reloaded {path.name}, but it cannot start: {exc}")
+        return ReloadResult(
+            None, message=_("Reloaded {name}, but it cannot start: {exc}").format(name=path.name, exc=exc)
+        )
     for count, choice in enumerate(choices):
         if choice not in run.available():
             where = run.scenario.scene(run.scene_id).title if run.scene_id in scenario.doc.scenes else run.scene_id
-            reason = "the run now ends before it" if run.ended else f"it is not available in “{where}” now"
+            reason = (
+                _("the run now ends before it")
+                if run.ended
+                else _("it is not available in “{where}” now").format(where=where)
+            )
             return ReloadResult(
                 scenario,
                 run,
                 replayed=count,
                 wanted=len(choices),
-                message=f"Reloaded {path.name}. The replay no longer matches at decision "
-                f"{count + 1}: `{choice}` ({reason}). Playing on from there.",
+                message=_(
+                    "Reloaded {name}. The replay no longer matches at decision {value}: `{choice}` "
+                    "({reason}). Playing on from there."
+                ).format(name=path.name, value=count + 1, choice=choice, reason=reason),
             )
         run.choose(choice)
     return ReloadResult(
@@ -76,5 +89,9 @@ def reload(path: Path, seed: int, fixture: str | None, choices: list[str]) -> Re
         run,
         replayed=len(choices),
         wanted=len(choices),
-        message=f"Reloaded {path.name}; replayed your {len(choices)} choice{'s' * (len(choices) != 1)}.",
+        message=ngettext(
+            "Reloaded {name}; replayed your {count} choice.",
+            "Reloaded {name}; replayed your {count} choices.",
+            len(choices),
+        ).format(name=path.name, count=len(choices)),
     )

@@ -13,6 +13,7 @@ and never over a file that now holds another run or a later point of this one
 from __future__ import annotations
 
 import errno
+import json
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,8 +27,53 @@ from simgame.engine.saves import SaveError, render_save, save_path, write_checke
 from simgame.engine.scoring import Debrief, debrief
 from simgame.engine.state import Decision
 from simgame.format.compiled import Scenario
+from simgame.i18n import _
 
 _WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="simgame-save")
+BRANCH_KEY = "branch_of"  # in a save's ``extra``: {"run_id": the original run, "decision": where it branched}
+
+
+@dataclass(frozen=True)
+class BranchOf:
+    """A "What if?" run's origin: the run it was branched from, and the decision it went back to (1-based)."""
+
+    run_id: str
+    decision: int
+
+    @staticmethod
+    def of(extra: dict[str, Any]) -> BranchOf | None:
+        """The origin recorded in a save's ``extra``, if any (anything malformed reads as none)."""
+        found = extra.get(BRANCH_KEY)
+        if not isinstance(found, dict):
+            return None
+        run_id, decision = found.get("run_id"), found.get("decision")
+        if not isinstance(run_id, str) or not isinstance(decision, int) or isinstance(decision, bool):
+            return None
+        return BranchOf(run_id, decision)
+
+
+def with_branch(text: str, branch: BranchOf) -> str:
+    """A save's text with its origin added to ``extra`` (the engine's save format keeps ``extra`` as it is)."""
+    data = json.loads(text)
+    data.setdefault("extra", {})[BRANCH_KEY] = {"run_id": branch.run_id, "decision": branch.decision}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def metrics_before_last(run: Run) -> dict[str, float]:
+    """The metrics before the run's last decision (its own effects and the events after it taken back).
+
+    The deltas recorded are already clamped, so taking them back is exact: a resumed or rewound run
+    shows the same "▲+5 better" as the run did when that decision was made.
+    """
+    metrics = run.metrics
+    if not run.history:
+        return metrics
+    last = run.history[-1]
+    for deltas in (last.deltas, *(event.deltas for event in last.events)):
+        for mid, change in deltas.items():
+            if mid in metrics:
+                metrics[mid] = round(metrics[mid] - change, 6)
+    return metrics
 
 
 @dataclass(frozen=True)
@@ -51,15 +97,17 @@ class GameSession:
         created: str | None = None,
         note: str = "",
         save_file: Path | None = None,
+        branch_of: BranchOf | None = None,
     ) -> None:
         self.run = run
+        self.branch_of = branch_of  # the run this one was branched from ("What if?"), kept in its save
         self.saves_dir = saves_dir
         self.run_id = run_id
         self.observer: PlayObserver = observer or NullObserver(run.scenario.id, run.seed)
         self.player = player
         self.created = created or datetime.now(UTC).isoformat(timespec="seconds")
         self.note = note  # shown once when play opens (e.g. "replay stopped at decision 3")
-        self.previous_metrics: dict[str, float] = run.metrics
+        self.previous_metrics: dict[str, float] = metrics_before_last(run)  # deltas survive resume and rewind
         self.last: Decision | None = run.history[-1] if run.history else None
         self.save_file = save_file  # where this run is saved: the file it was opened from, else saves_dir/RUN_ID.json
         self.save_path: Path | None = None  # where the last save went; None until one succeeds, and after a failure
@@ -110,6 +158,8 @@ class GameSession:
         try:
             path = self.save_file or save_path(self.saves_dir or Path("."), self.run_id)
             text = render_save(self.run, self.run_id, self.created, self.player)
+            if self.branch_of is not None:
+                text = with_branch(text, self.branch_of)
         except SaveError as exc:
             self._failed(str(exc))
             return None
@@ -128,7 +178,11 @@ class GameSession:
             self._failed(str(exc))
             return
         except OSError as exc:
-            self._failed(f"the saves folder {path.parent} cannot be written to ({_os_reason(exc)})")
+            self._failed(
+                _("the saves folder {parent} cannot be written to ({os_reason})").format(
+                    parent=path.parent, os_reason=_os_reason(exc)
+                )
+            )
             return
         self.save_path = path
         self.save_problem = self.save_failure = ""
@@ -136,7 +190,7 @@ class GameSession:
     def _failed(self, reason: str) -> None:
         self.save_path = None
         self.save_failure = reason
-        self.save_problem = f"Could not save your progress: {reason}."
+        self.save_problem = _("Could not save your progress: {reason}.").format(reason=reason)
 
     @property
     def saved(self) -> bool:
@@ -149,8 +203,10 @@ class GameSession:
         if self.saves_dir is None and self.save_file is None:
             return ""
         if self.saved:
-            return f"Your progress is kept in {self.save_path}."
-        return f"Your progress was NOT saved: {self.save_failure or 'the last save did not finish'}."
+            return _("Your progress is kept in {save_path}.").format(save_path=self.save_path)
+        return _("Your progress was NOT saved: {value}.").format(
+            value=self.save_failure or _("the last save did not finish")
+        )
 
     def flush(self) -> None:
         """Wait until every save handed to the saver thread is on disk."""
@@ -161,10 +217,17 @@ class GameSession:
     def rewind(self, decisions: int, run_id_factory: Callable[[str], str]) -> GameSession:
         """A new, solo run that keeps the first ``decisions`` choices: the "what if" branch."""
         new_run = self.run.rewind(decisions)
-        branch = GameSession(new_run, self.saves_dir, run_id_factory(self.scenario.id), None, self.player)
-        branch.note = (
-            f"What if? You are back at decision {decisions + 1}. Your finished run is kept; this is a new branch."
+        branch = GameSession(
+            new_run,
+            self.saves_dir,
+            run_id_factory(self.scenario.id),
+            None,
+            self.player,
+            branch_of=BranchOf(self.run_id, decisions + 1),
         )
+        branch.note = _(
+            "What if? You are back at decision {value}. Your finished run is kept; this is a new branch."
+        ).format(value=decisions + 1)
         branch.save()
         return branch
 
@@ -182,7 +245,7 @@ class GameSession:
                 phase = sc.doc.phases.get(scene.phase)
                 steps.append(PathStep(sid, scene.title or sid, scene.phase, phase.label if phase else scene.phase))
             elif sid in sc.doc.endings:
-                steps.append(PathStep(sid, sc.doc.endings[sid].title, "", "Ending"))
+                steps.append(PathStep(sid, sc.doc.endings[sid].title, "", _("Ending")))
         return steps
 
     def is_synthetic(self, choice_id: str) -> bool:
@@ -196,7 +259,7 @@ class GameSession:
 
     def phase_label(self) -> str:
         if self.run.ended:
-            return "Ending"
+            return _("Ending")
         phase = self.scenario.doc.phases.get(self.run.phase)
         return phase.label if phase else self.run.phase
 
@@ -212,13 +275,13 @@ class GameSession:
 def _os_reason(exc: OSError) -> str:
     """An operating-system error in plain words."""
     reasons = {
-        errno.EACCES: "permission denied",
-        errno.EPERM: "permission denied",
-        errno.EROFS: "it is read-only",
-        getattr(errno, "EDQUOT", errno.ENOSPC): "the disk quota is full",
-        errno.ENOSPC: "the disk is full",
-        errno.EEXIST: "a file is in the way",
-        errno.ENOTDIR: "a file is in the way",
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("permission denied"),
+        errno.EROFS: _("it is read-only"),
+        getattr(errno, "EDQUOT", errno.ENOSPC): _("the disk quota is full"),
+        errno.ENOSPC: _("the disk is full"),
+        errno.EEXIST: _("a file is in the way"),
+        errno.ENOTDIR: _("a file is in the way"),
     }
     return reasons.get(exc.errno or 0) or (exc.strerror or str(exc) or type(exc).__name__).lower()
 

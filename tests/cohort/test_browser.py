@@ -4,58 +4,28 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 from simgame.cohort.events import CHOSE
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort
+from tests.chromium import chromium, require
 from tests.cohort.hubsupport import HubProcess, free_port, wait_for
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1200,900",
-]
 
 
 @pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[webdriver.Chrome]:
-    monkeypatch.setenv("SE_OFFLINE", "true")  # selenium must never fetch a browser or driver
-    present = os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)
-    how = "install Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)"
-    if not present and not os.environ.get("CI"):
-        pytest.skip(f"no system browser on this machine: {how}; CI installs it and always runs this test")
-    assert present, how
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})  # to read the game's screen
-    profile = tempfile.mkdtemp(prefix="simgame-chromium-")
-    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+def browser() -> Iterator[webdriver.Chrome]:
+    require()
+    with chromium(logs=True) as driver:  # the performance log is how a test reads the game's screen
         yield driver
-    finally:
-        driver.quit()
 
 
 def test_a_browser_player_joins_and_makes_a_decision(
@@ -123,3 +93,35 @@ def _play_one_decision(browser: webdriver.Chrome, hub: HubProcess, store: Sqlite
     (player,) = store.players(cohort.code)
     keys.send_keys(_key_for(cohort, player.id, "name-owner"))
     wait_for(lambda: any(e.kind == CHOSE for e in store.events(cohort.code)), 30, "the decision to be stored")
+
+
+def test_after_a_hub_restart_the_browser_says_the_game_is_saved_and_resumes_it(
+    browser: webdriver.Chrome, store: SqliteStore, free_cohort: tuple[Cohort, str], tmp_path: Path
+) -> None:
+    cohort, _ = free_cohort
+    port = free_port()
+    hub = HubProcess(cohort.code, store.path, port, tmp_path / "hub.log").start()
+    try:
+        _play_one_decision(browser, hub, store, cohort)
+        hub.stop()
+        resume = browser.find_element(By.ID, "simgame-resume")
+        wait_for(resume.is_displayed, 30, "the page to notice the hub has gone")
+        dialog = browser.find_element(By.CSS_SELECTOR, ".closed-dialog").text
+        assert "Your game is saved" in dialog and "Resume" in dialog and "Session ended" not in dialog
+        resume.click()  # the hub is still down: the page says so and keeps trying
+        status = browser.find_element(By.ID, "simgame-resume-wait")
+        wait_for(lambda: "not back yet" in status.text, 30, "the page to say the session is not back")
+        hub = HubProcess(cohort.code, store.path, port, tmp_path / "hub.log").start()
+        screen = Screen(browser)
+        wait_for(lambda: screen.shows("Your name"), 60, "the page to reconnect by itself")
+        browser.find_element(By.CSS_SELECTOR, ".xterm-helper-textarea").send_keys("Browser Bea\n")
+        wait_for(lambda: screen.shows("Welcome back, Browser Bea"), 30, "the game to resume where it was")
+    except AssertionError as exc:
+        browser.save_screenshot(str(tmp_path / "browser.png"))
+        log = (tmp_path / "hub.log").read_text(errors="replace")[-3000:]
+        raise AssertionError(f"{exc}\n(screenshot: {tmp_path / 'browser.png'})\nhub log:\n{log}") from None
+    finally:
+        hub.stop()
+    (player,) = store.players(cohort.code)
+    (chose,) = [e for e in store.events(cohort.code) if e.kind == CHOSE]  # resumed, not replayed twice
+    assert chose.player == player.id and chose.data["choice"] == "name-owner"

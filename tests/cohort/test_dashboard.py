@@ -7,7 +7,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from simgame.cohort.dashboard import Dashboard
+from simgame.cohort import pacing
+from simgame.cohort.dashboard import Confirm, Dashboard
 from simgame.cohort.events import CHOSE, FACILITATOR, FINISHED, make_event
 from simgame.cohort.liveview import PAGE_SIZE, bar_lines, build, histogram_lines
 from simgame.cohort.sqlite import SqliteStore
@@ -35,16 +36,19 @@ def test_live_view_pages_200_players_and_puts_stragglers_first(
     store: SqliteStore, lockstep_cohort: tuple[Cohort, str], tiny: Scenario
 ) -> None:
     cohort, _ = lockstep_cohort
+    store.set_pacing(cohort.code, make_event(FACILITATOR, None, None, {"action": "open"}), open_step=2)
     _room(store, cohort, tiny, 200)
-    store.set_pacing(cohort.code, make_event(FACILITATOR, None, None, {"action": "open"}), open_step=1)
     view = build(store, cohort.code, tiny)
     assert len(view.rows) == 200 and view.finished > 0
-    assert len(view.stragglers) == 100  # half never chose decision 1
+    assert len(view.stragglers) == 100  # half never chose decision 1 nor 2
     assert all(r.straggler for r in view.rows[:100]) and not any(r.straggler for r in view.rows[100:])
     rows, page, pages = view.page(3)
     assert (len(rows), page, pages) == (PAGE_SIZE, 3, 8)
     assert view.page(99)[1] == 7
-    assert view.split[0][1] + view.split[1][1] == 100
+    ((title, pairs),) = build(store, cohort.code, tiny, focus=0).splits  # decision 1: one scene
+    assert title == "Monday" and sum(n for _, n in pairs) == 100
+    assert len(view.splits) > 1  # decision 2 is reached in two scenes: two splits, never one mixed
+    assert {t for t, _ in view.splits} == {"Rollout", "Incident"}
     assert len(view.scores) == view.finished
     assert {r.where for r in view.rows if r.decisions == 0} == {"Monday"}  # where each player is now
     assert all(r.where.startswith("ending: ") for r in view.rows if r.status == "finished")
@@ -71,7 +75,9 @@ async def test_dashboard_pages_paces_and_hides_names(
     store: SqliteStore, lockstep_cohort: tuple[Cohort, str], tiny: Scenario
 ) -> None:
     cohort, key = lockstep_cohort
-    _room(store, cohort, tiny, 60)
+    cohort = pacing.set_pace(store, cohort, "free")
+    _room(store, cohort, tiny, 60)  # 30 played in free play, then the room goes lockstep
+    pacing.set_pace(store, cohort, "lockstep")
     app = Dashboard(cohort.code, store.path, key, refresh_seconds=60)
     async with app.run_test(size=(140, 40)) as pilot:
         table = app.query_one("#players")
@@ -79,13 +85,17 @@ async def test_dashboard_pages_paces_and_hides_names(
         assert "page 1/3" in str(app.query_one("#page").render())
         await pilot.press("n", "n", "n")
         assert "page 3/3" in str(app.query_one("#page").render()) and table.row_count == 10
-        await pilot.press("o")
+        await pilot.press("o", "o")  # a double press opens one decision
         assert store.cohort(cohort.code).open_step == 1
-        await pilot.press("a")
+        await pilot.press("a")  # 30 would time out: it asks first
+        assert store.cohort(cohort.code).open_step == 1 and isinstance(app.screen, Confirm)
+        await pilot.press("a", "n")  # a second press while asked does nothing; "n" declines
+        assert store.cohort(cohort.code).open_step == 1 and not isinstance(app.screen, Confirm)
+        await pilot.press("a", "y")
         assert store.cohort(cohort.code).open_step == 2
-        actions = [e.data for e in store.events(cohort.code) if e.kind == FACILITATOR]
+        actions = [e.data for e in store.events(cohort.code) if e.kind == FACILITATOR and "pace" not in e.data]
         assert [(a["action"], a["by"]) for a in actions] == [("open", "dashboard"), ("advance", "dashboard")]
-        assert actions[1]["timed_out"] == 30
+        assert len(actions[1]["timed_out"]) == 30
         await pilot.press("v")
         assert app.has_class("-room") and not table.display
         assert "player 0" not in str(app.query_one("#stragglers").render())

@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from simgame.cohort.gameprocess import player_saves
 from simgame.cohort.hub import Hub
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort
@@ -83,7 +84,9 @@ async def test_the_code_opens_the_game_and_the_cap_holds(
     assert page.status == 200
     html = await page.text()
     assert "textual-terminal" in html and "fonts.googleapis.com" not in html
-    assert "simgame_join" in {c.key for c in client.session.cookie_jar}
+    assert "Your game is saved" in html and "Resume" in html and "Session ended" not in html  # after a hub restart
+    cookies = {c.key: c.value for c in client.session.cookie_jar}
+    assert "simgame_join" in cookies and len(cookies["simgame_device"]) >= 16  # this browser's device token
 
     with pytest.raises(aiohttp.WSServerHandshakeError) as cross:
         await client.ws_connect("/ws", headers={"Origin": "http://evil.example"})
@@ -103,6 +106,8 @@ async def test_the_code_opens_the_game_and_the_cap_holds(
     assert "SIMGAME_TEST_SECRET" not in env and "AWS_SECRET_ACCESS_KEY" not in env
     assert env["SIMGAME_COHORT_DB"] == str(hub.store_path) and env["SIMGAME_COHORT_ORIGIN"] == "browser"
     assert env["TMPDIR"] == str(tmp_path / "hub-tmp")
+    assert env["SIMGAME_DEVICE"] == cookies["simgame_device"]  # the game joins as this browser
+    assert env["SIMGAME_SAVES"] == str(player_saves(tmp_path / "hub-tmp", cookies["simgame_device"]))  # its own
     allowed = {"PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TERM", "TZ", "TMPDIR"}
     assert {k for k in env if not k.startswith(("SIMGAME_", "TEXTUAL_"))} <= allowed | {
         "TERM_PROGRAM",
@@ -123,17 +128,24 @@ async def test_the_json_api(hub_client: tuple[Hub, TestClient], store: SqliteSto
     joined = await (await client.post("/api/v1/join", json={"name": "Lap Top", "team": "Ops"}, headers=auth)).json()
     assert joined["scenario_id"] == "tiny" and joined["seed"] == 0 and joined["resume"] == []
     event = {"id": "e" * 12, "kind": "chose", "step": 0, "data": {"choice": "name-owner", "scene": "kickoff"}}
+    me = {"player": joined["player"], "device": joined["device"]}
     for expected in (1, 0):  # a resend stores nothing new
-        resp = await client.post("/api/v1/events", json={"player": joined["player"], "events": [event]}, headers=auth)
+        resp = await client.post("/api/v1/events", json={**me, "events": [event]}, headers=auth)
         assert (await resp.json()) == {"received": 1, "stored": expected}
     forged = {"id": "f" * 12, "kind": "facilitator", "step": None, "data": {"action": "close"}}
-    resp = await client.post("/api/v1/events", json={"player": joined["player"], "events": [forged]}, headers=auth)
+    resp = await client.post("/api/v1/events", json={**me, "events": [forged]}, headers=auth)
     assert resp.status == 400
-    resp = await client.post("/api/v1/events", json={"player": "p-nobody", "events": [event]}, headers=auth)
-    assert resp.status == 409
+    resp = await client.post("/api/v1/events", json={**me, "player": "p-nobody", "events": [event]}, headers=auth)
+    assert resp.status == 403
+    resp = await client.post("/api/v1/events", json={"player": joined["player"], "events": [event]}, headers=auth)
+    assert resp.status == 403  # no device: not this player
     state = await (await client.get("/api/v1/state", params={"player": joined["player"]}, headers=auth)).json()
     assert state == {"pace": "free", "open_step": 0, "revealed_step": -1, "paused": False, "closed": None}
-    again = await (await client.post("/api/v1/join", json={"name": "Lap Top"}, headers=auth)).json()
+    again = await (
+        await client.post("/api/v1/join", json={"name": "Lap Top", "device": joined["device"]}, headers=auth)
+    ).json()
     assert again["player"] == joined["player"] and again["resume"] == ["name-owner"]
+    taken = await client.post("/api/v1/join", json={"name": "LAP TOP", "device": "x" * 20}, headers=auth)
+    assert taken.status == 409 and (await taken.json())["reason"] == "name-taken"
     resp = await client.post("/api/v1/join", data=b"not json", headers=auth)
     assert resp.status == 400

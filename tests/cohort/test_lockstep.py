@@ -45,8 +45,8 @@ def test_lockstep_flow(
         assert "decision 2" in (players[0][0].waiting(players[0][1]) or "")
         cohort = pacing.reveal(store, cohort)
         shown = players[0][0].waiting(players[0][1]) or ""
-        assert "The room on decision 1:" in shown
-        assert "Name an owner with authority to switch it off, then scale 83%" in shown
+        assert "The room on decision 1 (6 answers):" in shown
+        assert "83%  Name an owner with authority to switch it…" in shown and "17%  Scale to every region now" in shown
 
         cohort, late = pacing.advance(store, cohort)
         assert late == 1 and cohort.open_step == 2

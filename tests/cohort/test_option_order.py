@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from simgame.cli import main
-from simgame.cohort import sqlite
+from simgame.cohort import sqliteplayers
 from simgame.cohort.analytics import StepResult, decision_stats
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort
@@ -21,7 +21,7 @@ from simgame.format.compiled import Scenario
 def counted_ids(monkeypatch: pytest.MonkeyPatch) -> None:
     """Player ids p-0000000000, p-0000000001, ... so which order each player gets is known."""
     counter = itertools.count()
-    monkeypatch.setattr(sqlite, "secrets", SimpleNamespace(token_hex=lambda n: f"{next(counter):0{2 * n}x}"))
+    monkeypatch.setattr(sqliteplayers, "secrets", SimpleNamespace(token_hex=lambda n: f"{next(counter):0{2 * n}x}"))
 
 
 def test_two_players_in_one_room_see_their_own_orders(

@@ -95,3 +95,47 @@ def test_rejoining_offline_resumes_from_the_outbox(
         assert "cannot reach the hub" in str(exc) and "simgame export" in str(exc)
     else:
         raise AssertionError("joining a stopped hub for the first time should fail with advice")
+
+
+def test_a_hub_outage_never_turns_an_answer_into_a_timeout(
+    store: SqliteStore, lockstep_cohort: tuple[Cohort, str], tmp_path: Path
+) -> None:
+    from simgame.cohort import pacing
+    from simgame.cohort.health import health
+    from simgame.cohort.progress import fold
+
+    cohort, _ = lockstep_cohort
+    hub = HubProcess(cohort.code, store.path, free_port(), tmp_path / "hub.log").start()
+    laptop = tmp_path / "laptop"
+    observer = None
+    try:
+        observer = observer_for(join=cohort.code, name="Lap Top", hub=hub.url, saves=laptop)
+        (folder,) = list((laptop / "outbox").glob("*/*"))
+        assert (folder / "device.token").exists()  # this machine's proof that it is Lap Top
+        try:  # the same name from another machine is told it is taken
+            observer_for(join=cohort.code, name="lap top", hub=hub.url, saves=tmp_path / "other")
+        except Exception as exc:
+            assert "already taken" in str(exc)
+        else:
+            raise AssertionError("a second device took over a player's name")
+        cohort = pacing.open_next(store, store.cohort(cohort.code))
+        run = Run.replay(observer.scenario, observer.seed, observer.resume, order_key=observer.player)
+        wait_for(lambda: observer.waiting(run) is None, 30, "the player to see decision 1 open")
+        wait_for(lambda: health(store, cohort.code).state == "up", 30, "the hub's heartbeat")
+
+        hub.stop()
+        observer.chose(run, run.choose("name-owner"))  # answered while the hub is down: kept in the outbox
+        assert _count(store, cohort.code, CHOSE) == 0
+        plan = pacing.plan_advance(store, store.cohort(cohort.code))
+        assert plan.needs_confirmation and "STOPPED" in plan.question()  # advancing now would time it out
+
+        hub.start()
+        wait_for(lambda: _count(store, cohort.code, CHOSE) == 1, 30, "the answer after the hub is back")
+        cohort, late = pacing.advance(store, store.cohort(cohort.code))
+        assert late == 0
+        (prog,) = fold(store.players(cohort.code), store.events(cohort.code)).values()
+        assert prog.timed_out_decisions == set() and prog.choice_log() == ["name-owner"]
+    finally:
+        if observer is not None:
+            observer.close()
+        hub.stop()

@@ -71,13 +71,14 @@ def test_report_content(store: SqliteStore, free_cohort: tuple[Cohort, str], tin
     assert report["players"] == {"joined": 9, "finished": 9, "in_progress": 0, "timed_out_decisions": 0}
     kickoff = next(d for d in report["decisions"] if d["scene"] == "kickoff")
     shares = {o["choice"]: (o["count"], o["expected"], o["is_best"]) for o in kickoff["options"]}
-    # Expected final scores under best play after each option (scaling now risks a drift event).
-    assert shares == {"scale-now": (4, 48.45, False), "name-owner": (5, 60.0, True)}
+    # Expected final scores under best play after each option (scaling now risks a drift event);
+    # four chose to scale now, a cell under five: withheld, with the next smallest (test_exports_cells.py).
+    assert shares == {"scale-now": (None, 48.45, False), "name-owner": (None, 60.0, True)}
     assert kickoff["given_up"] == pytest.approx(4 * 11.55 / 9, abs=0.01)
     assert report["discussion"][0]["scene"] == "kickoff"
     unanimous = {d["scene"] for d in report["decisions"] if d["divergence"] == 0}
     assert unanimous and not unanimous & {d["scene"] for d in report["discussion"]}  # nothing to discuss there
-    assert "56% chose “Name an owner" in report["discussion"][0]["prompt"]
+    assert "a share would tell of fewer than 5, so the shares stay private" in report["discussion"][0]["prompt"]
     teams = {t["team"]: t for t in report["teams"]}
     assert teams["Blue"]["overall"]["n"] == 6 and not teams["Blue"]["suppressed"]
     assert teams["Red"]["suppressed"] and teams["Red"]["overall"] is None
@@ -177,7 +178,8 @@ def test_the_report_reads_the_outcome_map_and_never_explores(
     assert summarise(analyse(store, cohort.code, tiny))["best_outcome"]["exact"]
 
 
-# Three endings reached by 3, 1 and 5 players; the first to finish reach them in scenario order,
+# Three endings reached by 6, 5 and 7 players (each at least five: smaller cells are withheld,
+# see test_exports_cells.py); the first to finish reach them in scenario order,
 # so "most players first" differs from scenario order, first-finished order and fewest first.
 ENDINGS_ROOM = [
     ("a0", "", ["drift"]),
@@ -186,12 +188,14 @@ ENDINGS_ROOM = [
     ("a1", "", ["drift"]),
     ("g1", "", ["measure"]),
     ("a2", "", ["drift"]),
-    *((f"g{i}", "", ["measure"]) for i in range(2, 5)),
+    *((f"g{i}", "", ["measure"]) for i in range(2, 7)),
+    *((f"a{i}", "", ["drift"]) for i in range(3, 6)),
+    *((f"k{i}", "", ["force"]) for i in range(1, 5)),
 ]
 ENDINGS_BY_COUNT = [
-    ("growth", "Growth", "good", 5),
-    ("adrift", "Adrift", "mixed", 3),
-    ("backlash", "Backlash", "bad", 1),
+    ("growth", "Growth", "good", 7),
+    ("adrift", "Adrift", "mixed", 6),
+    ("backlash", "Backlash", "bad", 5),
 ]
 
 
@@ -433,3 +437,21 @@ def test_a_shipped_scenarios_reference_points_are_the_exhaustive_ones(store: Sql
     exhaustive = outcome_range(scenario)
     assert exhaustive.exhaustive and b["exact"]
     assert (b["best_start"], b["worst_start"]) == (exhaustive.best, exhaustive.worst)
+
+
+def test_the_room_debrief_carries_the_teaching_note_as_its_appendix(
+    store: SqliteStore, free_cohort: tuple[Cohort, str], tiny: Scenario
+) -> None:
+    """The facilitator runs the session from one document: the note comes after the room's figures."""
+    cohort, _ = free_cohort
+    _play(store, cohort, tiny, ROOM)
+    report = summarise(analyse(store, cohort.code, tiny))
+    md = to_markdown(report)
+    appendix = md.index("## Appendix: teaching note")
+    assert md.index("## Every decision against best play") < appendix
+    assert "### Learning objectives" in md[appendix:] and "- Name an owner before scaling." in md[appendix:]
+    assert "# Teaching note: Tiny" not in md  # its title gives way to the appendix heading
+    html = to_html(report)
+    assert '<section class="appendix">' in html and "<h3>Learning objectives</h3>" in html
+    assert "<td>Read the situation aloud.</td>" in html  # run sheets stay tables
+    assert json.loads(to_json(report))["teaching_note"].startswith("# Teaching note: Tiny")

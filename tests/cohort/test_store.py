@@ -11,6 +11,7 @@ from simgame.cohort import codes
 from simgame.cohort.errors import CohortError
 from simgame.cohort.events import CHOSE, FACILITATOR, EventError, event_from_json, make_event
 from simgame.cohort.migrations import LATEST, MIGRATIONS
+from simgame.cohort.referee import EventRefused
 from simgame.cohort.sessions import authorise, find
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort
@@ -41,6 +42,7 @@ def test_facilitator_key_is_checked_and_only_its_hash_stored(free_cohort: tuple[
         authorise(cohort, None)
 
 
+@pytest.mark.sqlite_only
 def test_a_new_file_is_migrated_to_the_latest_schema(store: SqliteStore) -> None:
     assert store.version() == LATEST
     mode = store._db.execute("PRAGMA journal_mode").fetchone()[0]
@@ -88,9 +90,13 @@ def test_a_retried_event_is_stored_once(store: SqliteStore, free_cohort: tuple[C
     event = make_event(CHOSE, player.id, 0, {"choice": "scale-now", "scene": "kickoff"})
     assert store.append(cohort.code, [event]) == 1
     assert store.append(cohort.code, [event, event]) == 0
-    # A second id for the same decision (a client that lost its outbox) is not counted either.
-    again = make_event(CHOSE, player.id, 0, {"choice": "name-owner", "scene": "kickoff"})
-    assert store.append(cohort.code, [again]) == 0
+    # The same answer under a second id (a client that lost its outbox) is not counted either;
+    # another answer to a decision already made is refused with the reason.
+    same = make_event(CHOSE, player.id, 0, {"choice": "scale-now", "scene": "kickoff"})
+    assert store.append(cohort.code, [same]) == 0
+    other = make_event(CHOSE, player.id, 0, {"choice": "name-owner", "scene": "kickoff"})
+    with pytest.raises(EventRefused, match="already answered with another option"):
+        store.append(cohort.code, [other])
     chose = [e for e in store.events(cohort.code) if e.kind == CHOSE]
     assert [(e.id, e.data["choice"]) for e in chose] == [(event.id, "scale-now")]
 

@@ -223,7 +223,9 @@ async def test_the_hub_refuses_names_and_teams_with_controls(
         for data in ({"choice": "scale-now\x1b]0;x\x07"}, {"choice": "scale-now", "scene": "kick\u202eoff"}):
             event = {"id": "e" * 12, "kind": "chose", "step": 0, "data": data}
             resp = await client.post(
-                "/api/v1/events", json={"player": joined["player"], "events": [event]}, headers=auth
+                "/api/v1/events",
+                json={"player": joined["player"], "device": joined["device"], "events": [event]},
+                headers=auth,
             )
             assert resp.status == 400 and "control characters" in (await resp.json())["error"]
     finally:

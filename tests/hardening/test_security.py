@@ -176,7 +176,9 @@ async def test_another_cohort_is_out_of_reach(two_cohorts: tuple[Hub, TestClient
     auth = {"X-Join-Code": hub.code}
     event = {"id": "forged-into-other", "kind": "chose", "step": 1, "data": {"choice": "measure"}}
     resp = await client.post("/api/v1/events", json={"player": victim, "events": [event]}, headers=auth)
-    assert resp.status == 409
+    assert resp.status == 403  # no device of that player: nobody else can write for them
+    forged = {"player": victim, "device": "x" * 32, "events": [event]}
+    assert (await client.post("/api/v1/events", json=forged, headers=auth)).status in (403, 409)
     joined = await (await client.post("/api/v1/join", json={"name": "Victim Vera"}, headers=auth)).json()
     assert joined["player"] != victim and joined["resume"] == []  # the same name here is a different player
     state = await (await client.get("/api/v1/state", params={"player": victim}, headers=auth)).json()

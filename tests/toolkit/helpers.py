@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -32,4 +33,7 @@ def write_variant(tmp: Path, name: str, *replacements: tuple[str, str]) -> Path:
         text = text.replace(old, new, 1)
     path = tmp / name
     path.write_text(text, encoding="utf-8")
+    glossary = tmp / "glossary.yaml"
+    if not glossary.exists():  # tiny's own frozen glossary goes with it, so the shipped one can change
+        shutil.copy(TINY.parent / "glossary.yaml", glossary)
     return path

@@ -84,3 +84,42 @@ def test_docs_reference_real_commands() -> None:
     for command in ("validate", "explore", "graph", "new", "test", "stats", "run"):
         assert f"simgame {command}" in text
     assert Path(ROOT / "simgame" / "analysis" / "personas.py").is_file()
+
+
+def test_the_tutorial_builds_a_scenario_that_validates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/tutorial.md's edits, applied to `simgame new`'s file, give a scenario with no error."""
+    import re
+
+    from simgame.cli import main
+    from simgame.cli.validate import check_paths
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "tutorial.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", doc, re.S)
+    assert len(blocks) == 4
+    cwd = Path.cwd()
+    try:
+        import os
+
+        os.chdir(tmp_path)
+        assert main(["new", "Claims triage"]) == 0
+    finally:
+        os.chdir(cwd)
+    path = tmp_path / "claims-triage.yaml"
+    text = path.read_text(encoding="utf-8")
+    choice, _event, incident, debrief = blocks
+    start = text.index("      - id: go-live-now\n")
+    end = text.index("      - id: name-an-owner\n")
+    text = text[:start] + choice + text[end:]
+    start = text.index("  incident:\n")
+    end = text.index("    choices:", start)
+    text = text[:start] + incident + text[end:]
+    start = text.index("debrief:\n  dimensions:")
+    end = text.index("fixtures:", start)
+    text = text[:start] + debrief + "\n" + text[end:]
+    path.write_text(text, encoding="utf-8")
+    diags = [d for r in check_paths([str(path)]) for d in r.diagnostics]
+    assert not [d for d in diags if d.is_error], [d.message for d in diags]
+    from simgame.format.loader import load_scenario
+
+    sc = load_scenario(path)
+    assert sc.doc.debrief.red_lines[0].id == "kept-it-running" and ("scene", "incident") in sc.texts

@@ -221,3 +221,14 @@ def test_real_process_never_prints_a_traceback() -> None:
         stdin=subprocess.DEVNULL,
     )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and "no-such-scenario" in proc.stderr
+
+
+def test_graph_labels_wrap_and_keep_every_word(capsys: Cap) -> None:
+    """Labels wrap at a width instead of being cut with "…", and no glyph needs an emoji font."""
+    for fmt in ("mermaid", "dot"):
+        code, out, _ = cli(capsys, "graph", str(TINY), "--format", fmt)
+        assert code == 0 and "…" not in out
+        assert all(ord(ch) < 0x2000 for ch in out), "a symbol a browser or Graphviz font may lack"
+        joined = out.replace("<br/>", " ").replace("\\n", " ")
+        assert "Name an owner with authority to switch it off, then scale" in joined
+        assert "(chance)" in out

@@ -13,10 +13,11 @@ from simgame.format.loader import load_glossary, load_scenario
 from tests.toolkit.helpers import write_variant
 
 GLOSSARY = """format: simgame/glossary-v1
+standalone: true
 terms:
   pilot-purgatory:
     term: Pilot purgatory
-    aliases: [pilot purgatory]
+    aliases: [pilot purgatory, pilot]
     definition: Pilots that never reach production.
   model-drift:
     term: Model drift
@@ -26,6 +27,9 @@ terms:
 
 
 def _codes(path: Path) -> list[tuple[str, int]]:
+    glossary = path.parent / "glossary.yaml"
+    if not glossary.exists():  # the test glossary, where "pilot" names the term tiny's first scene lists
+        glossary.write_text(GLOSSARY, encoding="utf-8")
     return [(d.code, d.line) for r in check_paths([str(path)]) for d in r.diagnostics]
 
 
@@ -131,3 +135,92 @@ def test_lint_skipped_when_the_engine_finds_errors(tmp_path: Path) -> None:
     )
     codes = [c for c, _ in _codes(path)]
     assert "SG300" in codes and "SG605" not in codes
+
+
+def test_scene_term_its_text_never_says(tmp_path: Path) -> None:
+    """SG609: `terms:` promises a highlighted term the scene's text does not contain."""
+    (tmp_path / "glossary.yaml").write_text(GLOSSARY, encoding="utf-8")
+    path = write_variant(
+        tmp_path, "variant.yaml", ("    terms: [pilot-purgatory]\n", "    terms: [pilot-purgatory, model-drift]\n")
+    )
+    diags = lint(load_scenario(path), load_glossary(tmp_path / "glossary.yaml"))
+    assert [d.code for d in diags] == ["SG609"] and "model-drift" in diags[0].message
+    assert "model-drift" in path.read_text().splitlines()[diags[0].line - 1]
+
+
+@pytest.mark.parametrize(
+    ("why", "bare"),
+    [
+        ("Put the agent back to work under a named owner", True),
+        ("Tested the model on last winter's claims", True),
+        ("Relied on a prompt instruction as a control", True),
+        ("Ran a blameless review", True),
+        ("A named owner could switch the model off", False),
+        ("You tested the model on last winter's claims", False),
+        ("Uncurated sources stayed in the index", False),
+        ("Stopping a model needed a committee", False),
+        ("Machine-filled attributes went live untested", False),
+        ("Triage ran on a drifting model", False),
+        ("Never tested the model", True),
+        ("Did not measure the baseline", True),
+        ("Chose speed over safety", True),
+        ("Kept data out of the model", True),
+        ("Tested assumptions early", True),
+        ("Speed to market mattered", False),
+        ("Need for oversight was met", False),
+        ("Scale without a named owner stayed fragile", False),
+        ("Embedded in the workflow, the model saved hours", False),
+        ("Automated decisions went unreviewed", False),
+    ],
+)
+def test_bare_verb_reasons(tmp_path: Path, why: str, bare: bool) -> None:
+    """SG610 fires on a reason that reads as a fragment after "Plus 10 points:", and only then."""
+    path = write_variant(
+        tmp_path, "variant.yaml", ("why: A named owner could switch the model off}", f'why: "{why}"}}')
+    )
+    found = [c for c, _ in _codes(path)]
+    assert found == (["SG610"] if bare else []), found
+
+
+def test_more_than_four_choices(tmp_path: Path) -> None:
+    extra = "".join(
+        f"      - id: extra-{i}\n        label: Extra option {i}\n"
+        f"        effects: {{value: {i + 1}}}\n        next: end\n"
+        f"        feedback: Fine.\n        debrief: Fine.\n        practice: rethink-work\n"
+        for i in range(3)
+    )
+    path = write_variant(
+        tmp_path, "variant.yaml", ("  rollout:\n", "  rollout:\n"), ("  incident:\n", extra + "  incident:\n")
+    )
+    assert [c for c, _ in _codes(path)] == ["SG612"]
+
+
+def test_an_effect_on_a_flag_says_to_set_it(tmp_path: Path) -> None:
+    path = write_variant(tmp_path, "variant.yaml", ("effects: {value: 10}\n", "effects: {value: 10, owner: 1}\n"))
+    [diag] = [d for r in check_paths([str(path)]) for d in r.diagnostics if d.is_error]
+    assert diag.code == "SG302" and "is a flag, not a metric" in diag.message and "set: [owner]" in diag.hint
+
+
+def test_minutes_far_from_the_reading_time(tmp_path: Path) -> None:
+    """Tiny reads in about 0.3 minutes: 3 is plausible with deciding, 12 is not."""
+    from simgame.authoring.sizecheck import minutes_mismatch
+
+    assert minutes_mismatch(load_scenario(write_variant(tmp_path, "ok.yaml"))) == []
+    path = write_variant(tmp_path, "long.yaml", ("minutes: 3\n", "minutes: 12\n"))
+    [diag] = minutes_mismatch(load_scenario(path))
+    assert diag.code == "SG613" and "`minutes: 12`" in diag.message and "set `minutes: 1`" in diag.hint
+    assert path.read_text().splitlines()[diag.line - 1].startswith("minutes: 12")
+
+
+def test_hidden_variants_that_exclude_each_other_count_once(tmp_path: Path) -> None:
+    """Five choices, two of them hidden twins (`when: owner` / `when: not owner`): at most four are shown."""
+    extra = (
+        "      - id: twin-a\n        label: Twin with an owner\n        when: owner\n        effects: {value: 2}\n"
+        "        next: end\n        feedback: Fine.\n        debrief: Fine.\n        practice: rethink-work\n"
+        "      - id: twin-b\n        label: Twin without one\n        when: not owner\n        effects: {value: 3}\n"
+        "        next: end\n        feedback: Fine.\n        debrief: Fine.\n        practice: rethink-work\n"
+        "      - id: third\n        label: A third way\n        effects: {value: 4}\n"
+        "        next: end\n        feedback: Fine.\n        debrief: Fine.\n        practice: rethink-work\n"
+    )
+    path = write_variant(tmp_path, "variant.yaml", ("  incident:\n", extra + "  incident:\n"))
+    assert "SG612" not in [c for c, _ in _codes(path)]

@@ -23,6 +23,8 @@ def saves(tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> None:
+    from simgame.i18n import set_language
     from simgame.tui import explore
 
     explore.clear_cache()
+    set_language("en")  # a German test earlier in this worker never leaks into the next

@@ -13,13 +13,16 @@ from simgame.tui.options import LaunchOptions
 HERE = Path(__file__).resolve().parent
 TINY = HERE.parent / "data" / "tiny.yaml"
 GLOSSARY = HERE / "data" / "glossary.yaml"
+TINY_DE = HERE / "data" / "tiny.de.yaml"  # tiny.yaml's German overlay (simgame/i18n/overlay.py)
 SIZE = (80, 24)
 
 
-def make_library(folder: Path, broken: bool = True) -> Path:
-    """tiny.yaml, the frozen test glossary and (optionally) a broken scenario, in ``folder``."""
+def make_library(folder: Path, broken: bool = True, german: bool = False) -> Path:
+    """tiny.yaml, the frozen test glossary, (optionally) a broken scenario and tiny's German overlay, in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(TINY, folder / "tiny.yaml")
+    if german:
+        shutil.copy(TINY_DE, folder / "tiny.de.yaml")
     shutil.copy(GLOSSARY, folder / "glossary.yaml")
     if broken:
         (folder / "half-written.yaml").write_text("format: simgame/v1\nid: half-written\ntitle: Half\n")
@@ -72,3 +75,21 @@ async def until_screen(pilot: Any, name: str, timeout: float = 10.0) -> None:
 
 async def home_ready(pilot: Any) -> None:
     await wait_for(pilot, lambda: pilot.app.catalog is not None and screen_name(pilot.app) == "HomeScreen")
+
+
+def screen_text(app: SimgameApp) -> str:
+    """Every line the terminal shows now, as plain text (read back from the exported screenshot)."""
+    import html
+    import re
+
+    rows: dict[float, list[tuple[float, str]]] = {}
+    svg = app.export_screenshot()
+    for x, y, text in re.findall(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg):
+        rows.setdefault(float(y), []).append((float(x), html.unescape(text).replace("\xa0", " ")))
+    lines = []
+    for _y, parts in sorted(rows.items()):
+        line = ""
+        for x, text in sorted(parts):
+            line = line.ljust(round(x / 12.2)) + text  # 12.2: the width of one cell in Textual's SVG
+        lines.append(line)
+    return "\n".join(lines)

@@ -134,10 +134,23 @@ async def test_from_scene_and_fixture_start_anywhere(library: Path, saves: Path)
         await until_screen(pilot, "PlayScreen")
         assert app.session.run.fixture == "after-rush" and app.session.run.metrics["risk"] == 60
 
-    app = make_app(library, saves, scenario=str(TINY), start_scene="no-such-scene")
+    app = make_app(library, saves, scenario=str(TINY), start_scene="incidnet")
+    async with app.run_test(size=SIZE) as pilot:  # the author stays in their file, told why
+        await until_screen(pilot, "PlayScreen")
+        assert app.session.run.scenario.path == str(TINY) and app.session.run.scene_id == "kickoff"
+        notice = text_of(app, "#notice")
+        assert "There is no scene `incidnet`" in notice and "Did you mean `incident`?" in notice
+
+
+async def test_from_scene_finds_a_seed_when_the_given_one_cannot_reach_it(library: Path, saves: Path) -> None:
+    """Seed 2 never rolls the drift that leads to the incident: a seed that does is found and said."""
+    app = make_app(library, saves, scenario=str(TINY), start_scene="incident", seed=2)
     async with app.run_test(size=SIZE) as pilot:
-        await until_screen(pilot, "ProblemScreen")
-        assert "There is no scene `no-such-scene`" in text_of(app, "#problem-text")
+        await until_screen(pilot, "PlayScreen")
+        assert app.session.run.scene_id == "incident" and app.session.run.seed != 2
+        assert app.options.seed == app.session.run.seed  # hot reload replays the same run
+        notice = " ".join(text_of(app, "#notice").split())
+        assert f"seed 2 never reaches it, seed {app.session.run.seed} does" in notice
 
 
 async def test_direct_open_of_a_broken_file_explains_it(tmp_path: Path, library: Path, saves: Path) -> None:

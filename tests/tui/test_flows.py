@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
+from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 
 from simgame.tui.screens.play import PlayScreen
@@ -19,7 +20,7 @@ def text_of(app, selector: str) -> str:
     content = app.screen.query_one(selector, Static).content
     if isinstance(content, str):
         return Text.from_markup(content).plain if "[" in content else content
-    if isinstance(content, Text):
+    if isinstance(content, (Text, Content)):
         return content.plain
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(content)
@@ -173,7 +174,10 @@ async def test_glossary_search_and_terms_met(library: Path, saves: Path) -> None
     async with app.run_test(size=SIZE) as pilot:
         await start_tiny(pilot)
         scene_text = app.screen.query_one("#scene-text", Static)
-        assert "screen.term('pilot-purgatory')" in str(scene_text.content)
+        content = scene_text.content
+        assert isinstance(content, Content)
+        clicks = [(content.plain[s.start : s.end], s.style.meta.get("@click")) for s in content.spans if s.style.meta]
+        assert clicks == [("pilot", "screen.term('pilot-purgatory')")]
         await pilot.press("t")
         await until_screen(pilot, "TermsScreen")
         assert "Pilot purgatory" in text_of(app, "#terms-text")

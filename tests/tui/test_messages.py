@@ -65,7 +65,7 @@ async def test_escape_on_the_play_screen_saves_and_returns_to_the_library(librar
         await take(pilot, "name-owner")  # one decision made, so there is progress to keep
         await pilot.press("f1")
         await until_screen(pilot, "HelpScreen")
-        assert re.search(r"^esc +Back to the library \(progress is saved\)", text_of(app, "#help-keys"), re.M)
+        assert re.search(r"^Esc +Back to the library \(progress is saved\)", text_of(app, "#help-keys"), re.M)
         await pilot.press("escape")  # closes help
         await until_screen(pilot, "PlayScreen")
         await pilot.press("escape")  # what help just promised

@@ -1,4 +1,4 @@
-"""SVG snapshots of the main screens at 80x24: fixed seed, fixed run ids, no clock, no cursor blink.
+"""SVG snapshots of the main screens at 80x24 (play also at 120x40 and 60x18): fixed seed and run ids, no cursor blink.
 
 Update after an intended change with: SIMGAME_UPDATE_SNAPSHOTS=1 python -m pytest tests/tui/test_snapshots.py
 """
@@ -54,3 +54,22 @@ async def test_glossary(library: Path, saves: Path) -> None:
         await until_screen(pilot, "GlossaryScreen")
         await pilot.press(*"human")
         assert_snapshot(app.export_screenshot(), "glossary")
+
+
+async def test_play_wide(library: Path, saves: Path) -> None:
+    app = make_app(library, saves, seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_tiny(pilot)
+        await take(pilot, "scale-now")
+        assert_snapshot(app.export_screenshot(), "play-120x40")
+
+
+async def test_play_after_a_resize_to_60x18(library: Path, saves: Path) -> None:
+    app = make_app(library, saves, seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_tiny(pilot)
+        await take(pilot, "scale-now")
+        await pilot.resize_terminal(60, 18)
+        await wait_for(pilot, lambda: app.screen.has_class("narrow"))
+        await pilot.pause(0.2)
+        assert_snapshot(app.export_screenshot(), "play-60x18")

@@ -160,7 +160,7 @@ def test_shipped_scenarios_render_from_start_to_debrief(path: Path, tmp_path: Pa
     from simgame.format.diagnostics import LoadError
     from simgame.tui.screens.briefing import briefing_text
     from simgame.tui.screens.debrief import decisions_text, outcome_text
-    from simgame.tui.screens.play import scene_markup
+    from simgame.tui.screens.play import scene_content
     from simgame.tui.widgets.consequence import consequence_text
     from simgame.tui.widgets.dashboard import render_dashboard
 
@@ -175,7 +175,7 @@ def test_shipped_scenarios_render_from_start_to_debrief(path: Path, tmp_path: Pa
     session = GameSession(Run.start(scenario, 3), None, "walk")
     steps = 0
     while not session.run.ended and steps < 200:
-        assert scene_markup(session)
+        assert scene_content(session).plain
         assert "Phase:" in plain(render_dashboard(session))
         decision = session.choose(session.run.available()[0])
         assert plain(consequence_text(session, decision)).strip()
@@ -185,3 +185,12 @@ def test_shipped_scenarios_render_from_start_to_debrief(path: Path, tmp_path: Pa
     assert "Overall score" in plain(outcome_text(d))
     assert plain(decisions_text(d, scenario)).strip()
     assert terms_met(scenario, session.run.visited) <= set(load_glossary(bundled_dir() / "glossary.yaml").ids)
+
+
+def test_briefing_keeps_the_authors_capitals_in_what_a_stakeholder_wants() -> None:
+    """“wants A third off…” read as a typo: what each stakeholder wants is its own labelled line."""
+    from simgame.tui.screens.briefing import briefing_text
+
+    text = plain(briefing_text(load_scenario(bundled_dir() / "pilot-to-production.yaml")))
+    assert "Wants: A third off the AI budget" in text
+    assert "wants A" not in text

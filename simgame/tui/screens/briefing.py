@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from simgame.i18n import N_, _
 from simgame.tui.messages import GlossaryRequested, PlayRequested
 from simgame.tui.widgets.keybar import KeyBar
 from simgame.tui.widgets.text import paragraphs
@@ -22,40 +23,48 @@ if TYPE_CHECKING:
 def briefing_text(scenario: Scenario) -> Text:
     doc = scenario.doc
     out = Text()
-    out.append("Your role\n", "bold underline")
+    out.append(_("Your role\n"), "bold underline")
     out.append(doc.role + "\n")
     if doc.organisation:
         out.append(doc.organisation + "\n")
-    out.append("\nThe situation\n", "bold underline")
+    out.append(_("\nThe situation\n"), "bold underline")
     out.append(paragraphs(doc.briefing or doc.summary) + "\n")
     if doc.stakeholders:
-        out.append("\nPeople to keep in mind\n", "bold underline")
+        out.append(_("\nPeople to keep in mind\n"), "bold underline")
         for s in doc.stakeholders:
             out.append(f"• {s.name}", "bold")
-            out.append(f", {s.role}" + (f": wants {s.wants}" if s.wants else "") + "\n")
+            out.append(f", {s.role}\n")
+            if s.wants:
+                # its own line: the author's sentence keeps its capitals ("Wants: A third off…")
+                out.append(_("  Wants: "), "italic")
+                out.append(" ".join(s.wants.split()) + "\n")
     if doc.objectives:
-        out.append("\nYour objectives\n", "bold underline")
+        out.append(_("\nYour objectives\n"), "bold underline")
         for obj in doc.objectives:
             out.append(f"• {obj.text}\n")
-    out.append("\nThe numbers on your dashboard\n", "bold underline")
+    out.append(_("\nThe numbers on your dashboard\n"), "bold underline")
     for m in doc.metrics.values():
         if m.hidden:
             continue
-        direction = "higher is better" if m.higher_is == "better" else "lower is better"
+        direction = _("higher is better") if m.higher_is == "better" else _("lower is better")
         out.append(f"• {m.label}", "bold")
-        out.append(f" (starts at {m.start:g} of {m.max:g}; {direction})")
+        out.append(
+            _(" (starts at {start:g} of {max:g}; {direction})").format(start=m.start, max=m.max, direction=direction)
+        )
         out.append(f": {' '.join(m.description.split())}\n" if m.description else "\n")
     phases = [p.label for p in doc.phases.values() if p.kind == "normal"]
     if phases:
-        out.append("\nThe journey\n", "bold underline")
+        out.append(_("\nThe journey\n"), "bold underline")
         out.append(
             " → ".join(phases)
-            + ". Things can also go wrong: "
+            + _(". Things can also go wrong: ")
             + (", ".join(p.label for p in doc.phases.values() if p.kind == "failure") or "none")
             + ".\n"
         )
     out.append(
-        f"\nAbout {doc.minutes} minutes. Facts are as of {doc.as_of}. Your progress is saved after every decision.",
+        _("\nAbout {minutes} minutes. Facts are as of {as_of}. Your progress is saved after every decision.").format(
+            minutes=doc.minutes, as_of=doc.as_of
+        ),
         "italic",
     )
     return out
@@ -63,10 +72,10 @@ def briefing_text(scenario: Scenario) -> Text:
 
 class BriefingScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "start", "Start", id="briefing.start", tooltip="Start the scenario"),
-        Binding("s", "start", "Start", id="briefing.start_s", tooltip="Start the scenario", show=False),
-        Binding("escape", "back", "Back", id="briefing.back", tooltip="Back to the scenario library"),
-        Binding("g", "glossary", "Glossary", id="briefing.glossary", tooltip="The shared AI language"),
+        Binding("enter", "start", N_("Start"), id="briefing.start", tooltip=N_("Start the scenario")),
+        Binding("s", "start", N_("Start"), id="briefing.start_s", tooltip=N_("Start the scenario"), show=False),
+        Binding("escape", "back", N_("Back"), id="briefing.back", tooltip=N_("Back to the scenario library")),
+        Binding("g", "glossary", N_("Glossary"), id="briefing.glossary", tooltip=N_("The shared AI language")),
     ]
 
     def __init__(self, scenario: Scenario) -> None:
@@ -74,14 +83,30 @@ class BriefingScreen(Screen[None]):
         self.scenario = scenario
 
     def compose(self) -> ComposeResult:
-        yield Static(f"[b]Briefing[/b] · {self.scenario.title}", id="briefing-title", markup=True)
+        yield Static(Text.assemble((_("Briefing"), "bold"), f" · {self.scenario.title}"), id="briefing-title")
         with VerticalScroll(id="briefing-body"):
             yield Static(briefing_text(self.scenario), id="briefing-text")
-            yield Static("[b]Press Enter to begin.[/b]", id="briefing-go")
+            yield Static(self._translation_note(), id="briefing-translation")
+            yield Static(_("[b]Press Enter to begin.[/b]"), id="briefing-go")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#briefing-body").focus()
+
+    def _translation_note(self) -> Text:
+        """What is wrong with this scenario's translation, if anything (its first problem, located)."""
+        from simgame.tui.localised import translation_problems
+
+        problems = translation_problems(self.scenario)
+        if not problems:
+            return Text()
+        errors = [p for p in problems if p.is_error]
+        said = (
+            _("⚠ This scenario's translation cannot be used, so it is shown as written ({count} problems):")
+            if errors
+            else _("⚠ Parts of this scenario are not translated yet and are shown as written ({count} problems):")
+        )
+        return Text("\n" + said.format(count=len(problems)) + "\n" + (errors or problems)[0].render())
 
     def action_start(self) -> None:
         self.post_message(PlayRequested(self.scenario))

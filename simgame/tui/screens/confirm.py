@@ -15,6 +15,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from simgame.i18n import N_, _
+
 
 class ConfirmScreen(ModalScreen[bool]):
     DEFAULT_CSS = """
@@ -51,11 +53,20 @@ class ConfirmScreen(ModalScreen[bool]):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Yes: do what the first button says"),
-        Binding("n", "answer(False)", "No", id="confirm.no", tooltip="No: leave everything as it is"),
-        Binding("escape", "answer(False)", "Cancel", id="confirm.cancel", tooltip="No: leave everything as it is"),
-        Binding("left,up", "app.focus_previous", "Previous", id="confirm.previous", show=False, tooltip="Other answer"),
-        Binding("right,down", "app.focus_next", "Next", id="confirm.next", show=False, tooltip="Other answer"),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm.yes", tooltip=N_("Yes: do what the first button says")),
+        Binding("n", "answer(False)", N_("No"), id="confirm.no", tooltip=N_("No: leave everything as it is")),
+        Binding(
+            "escape", "answer(False)", N_("Cancel"), id="confirm.cancel", tooltip=N_("No: leave everything as it is")
+        ),
+        Binding(
+            "left,up",
+            "app.focus_previous",
+            N_("Previous"),
+            id="confirm.previous",
+            show=False,
+            tooltip=N_("Other answer"),
+        ),
+        Binding("right,down", "app.focus_next", N_("Next"), id="confirm.next", show=False, tooltip=N_("Other answer")),
     ]
 
     def __init__(self, title: str, text: str, yes: str, no: str) -> None:
@@ -73,7 +84,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(id="confirm-buttons"):
                 yield Button(f"{self.yes_label} (Y)", id="confirm-yes", variant="primary")
                 yield Button(f"{self.no_label} (N)", id="confirm-no")
-            yield Static("Enter takes the highlighted answer · Y yes · N or Escape no", id="confirm-hint")
+            yield Static(_("Enter takes the highlighted answer · Y yes · N or Escape no"), id="confirm-hint")
 
     def on_mount(self) -> None:
         self.query_one("#confirm-yes", Button).focus()

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from simgame.i18n import N_, _
 from simgame.tui.host import host
 from simgame.tui.widgets.keybar import KeyBar
 from simgame.tui.widgets.terms import term_text
@@ -33,9 +34,9 @@ def matches(glossary: Glossary, term_id: str, query: str) -> bool:
 
 class GlossaryScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="glossary.close", tooltip="Close the glossary"),
-        Binding("ctrl+f", "search", "Search", id="glossary.search", tooltip="Type to filter the terms"),
-        Binding("down", "to_list", "List", id="glossary.to_list", show=False, tooltip="Move to the term list"),
+        Binding("escape", "close", N_("Back"), id="glossary.close", tooltip=N_("Close the glossary")),
+        Binding("ctrl+f", "search", N_("Search"), id="glossary.search", tooltip=N_("Type to filter the terms")),
+        Binding("down", "to_list", N_("List"), id="glossary.to_list", show=False, tooltip=N_("Move to the term list")),
     ]
 
     def __init__(self, glossary: Glossary | None, met: set[str]) -> None:
@@ -45,9 +46,17 @@ class GlossaryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         count = len(self.glossary.doc.terms) if self.glossary else 0
-        mark = "  ·  ✓ = met in this run" if self.met else ""
-        yield Static(f"[b]Glossary[/b]  ·  {count} terms{mark}", id="glossary-title")
-        yield Input(placeholder="Search terms (name, alias or definition)", id="glossary-search")
+        mark = _("  ·  ✓ = met in this run") if self.met else ""
+        as_of = self.glossary.doc.as_of if self.glossary else None
+        dated = _("  ·  facts as of {as_of}").format(as_of=as_of) if as_of else ""
+        yield Static(
+            Text.assemble(
+                (_("Glossary"), "bold"),
+                _("  ·  {count} terms{dated}{mark}").format(count=count, dated=dated, mark=mark),
+            ),
+            id="glossary-title",
+        )
+        yield Input(placeholder=_("Search terms (name, alias or definition)"), id="glossary-search")
         with Horizontal(id="glossary-body"):
             yield OptionList(id="glossary-list")
             with VerticalScroll(id="glossary-detail"):
@@ -63,7 +72,7 @@ class GlossaryScreen(Screen[None]):
     def _fill(self, query: str) -> None:
         listing = self.query_one("#glossary-list", OptionList)
         if self.glossary is None:
-            listing.set_options([Option("The glossary could not be loaded.", disabled=True)])
+            listing.set_options([Option(_("The glossary could not be loaded."), disabled=True)])
             return
         terms = self.glossary.doc.terms
         ids = sorted(
@@ -72,7 +81,7 @@ class GlossaryScreen(Screen[None]):
         )
         options = [Option(Text.assemble(("✓ " if t in self.met else "  "), terms[t].term), id=t) for t in ids]
         if not options:
-            options = [Option(f"No term matches “{query}”.", id="none", disabled=True)]
+            options = [Option(_("No term matches “{query}”.").format(query=query), id="none", disabled=True)]
         listing.set_options(options)
         listing.highlighted = 0 if ids else None
         self._show(ids[0] if ids else None)
@@ -84,7 +93,7 @@ class GlossaryScreen(Screen[None]):
             return
         out = term_text(self.glossary, term_id)
         if term_id in self.met:
-            out.append("\n✓ You met this term in this run.", "italic")
+            out.append(_("\n✓ You met this term in this run."), "italic")
         text.update(out)
 
     @on(Input.Changed, "#glossary-search")

@@ -12,7 +12,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-HOW_TO_PLAY = (
+from simgame.i18n import N_, _
+from simgame.tui.keys import extra_keys, game_keys
+
+HOW_TO_PLAY = N_(
     "You lead an organisation through a scenario about moving AI into everyday work. "
     "Each scene ends in a decision. Some effects show at once; others surface later as "
     "consequences or chance events. Numbers on the dashboard carry their value, a bar, and the "
@@ -24,29 +27,33 @@ HOW_TO_PLAY = (
 
 
 def keys_table(screen: Screen[object]) -> Table:
+    """The game's keys on ``screen``, in the game's words (`simgame.tui.keys`): never Textual's own."""
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=True)
-    table.add_column("Key", no_wrap=True)
-    table.add_column("What it does", ratio=1)
+    table.add_column(_("Key"), no_wrap=True)
+    table.add_column(_("What it does"), ratio=1)
     seen: set[tuple[str, str]] = set()
-    for key, active in screen.active_bindings.items():
-        binding = active.binding
-        if not binding.description or binding.system:
-            continue
-        label = binding.key_display or screen.app.get_key_display(binding)
-        row = (label, binding.tooltip or binding.description)
-        if row in seen or (binding.show is False and key.isdigit()):
-            continue
-        seen.add(row)
-        table.add_row(*row)
-    table.add_row("Ctrl+P", "Command palette: search every action of this screen")
+    rows = [(k.key, _(k.binding.tooltip) if k.binding.tooltip else k.description) for k in game_keys(screen)]
+    rows += [(key, what) for key, _short, what in extra_keys(screen) if what]
+    rows.append(("Ctrl+P", _("Command palette: search every action of this screen")))
+    for row in rows:
+        if row not in seen:
+            seen.add(row)
+            table.add_row(Text(row[0]), Text(row[1]))
     return table
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="help.close", tooltip="Close help"),
-        Binding("f1", "close", "Close", id="help.close_f1", show=False, tooltip="Close help"),
-        Binding("q", "close", "Close", id="help.close_q", show=False, tooltip="Close help"),
+        Binding("escape", "close", N_("Close"), id="help.close", tooltip=N_("Close help")),
+        Binding("f1", "close", N_("Close"), id="help.close_f1", show=False, tooltip=N_("Close help")),
+        Binding(
+            "q",
+            "app.ask_quit",
+            N_("Quit"),
+            id="help.quit",
+            show=False,
+            tooltip=N_("Quit simgame (during a run it asks first; your progress is saved either way)"),
+        ),
     ]
 
     def __init__(self, under: Screen[object]) -> None:
@@ -55,10 +62,10 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
-            yield Static("[b]Help[/b]  (Esc to close)", id="help-title")
+            yield Static(_("[b]Help[/b]  (Esc to close)"), id="help-title")
             with VerticalScroll(id="help-body"):
-                yield Static(Text(HOW_TO_PLAY), id="help-text")
-                yield Static(Text("\nKeys on this screen", "bold underline"))
+                yield Static(Text(_(HOW_TO_PLAY)), id="help-text")
+                yield Static(Text(_("\nKeys on this screen"), "bold underline"))
                 yield Static(keys_table(self.under), id="help-keys")
 
     def on_mount(self) -> None:

@@ -18,37 +18,20 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from simgame.i18n import N_, _, ngettext
 from simgame.tui.host import host
 from simgame.tui.messages import ProblemReported, ResumeRequested
 from simgame.tui.widgets.keybar import KeyBar
-from simgame.tui.widgets.text import short_time
 
 if TYPE_CHECKING:
     from simgame.engine.saves import SaveEntry
     from simgame.tui.catalog import Catalog
 
 
-def save_label(entry: SaveEntry, titles: dict[str, str], status: str = "") -> Text:
-    """A save as the list shows it; ``status`` is its problem in a few words (see ``catalog.save_status``)."""
-    save = entry.save
-    if save is None:
-        reason = str(entry.error) if entry.error else "it cannot be read"
-        return Text.assemble(("⚠ DAMAGED SAVE ", "bold"), entry.path.name, f"\n   {reason}")
-    title = titles.get(save.scenario_id) or save.scenario_title or save.scenario_id
-    if save.ended:
-        progress = f"finished ({len(save.choices)} decisions)"
-    else:
-        progress = f"in progress: {len(save.choices)} decision{'s' * (len(save.choices) != 1)} made"
-    who = f" · {save.player}" if save.player else ""
-    warn = ("⚠ ", "bold") if status and status != "the scenario has changed since" else ""
-    note = f"\n   {status}" if status else ""
-    return Text.assemble(warn, (title, "bold"), f"\n   {progress} · {short_time(save.updated)}{who}{note}")
-
-
 class LoadScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", id="load.open", tooltip="Continue this run (or see its debrief)"),
-        Binding("escape", "close", "Back", id="load.close", tooltip="Back to the library"),
+        Binding("enter", "open", N_("Open"), id="load.open", tooltip=N_("Continue this run (or see its debrief)")),
+        Binding("escape", "close", N_("Back"), id="load.close", tooltip=N_("Back to the library")),
     ]
 
     def __init__(self) -> None:
@@ -56,8 +39,8 @@ class LoadScreen(Screen[None]):
         self.entries: list[SaveEntry] = []
 
     def compose(self) -> ComposeResult:
-        yield Static("[b]Saved runs[/b]", id="load-title")
-        yield OptionList(Option("Reading saves…", disabled=True), id="saves")
+        yield Static(_("[b]Saved runs[/b]"), id="load-title")
+        yield OptionList(Option(_("Reading saves…"), disabled=True), id="saves")
         yield Static("", id="load-status")
         yield KeyBar()
 
@@ -78,37 +61,44 @@ class LoadScreen(Screen[None]):
                 return
         except Exception as exc:  # never leave the list on "Reading saves…"
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._failed, folder, f"An unexpected problem: {exc or type(exc).__name__}")
+                self.app.call_from_thread(
+                    self._failed, folder, _("An unexpected problem: {value}").format(value=exc or type(exc).__name__)
+                )
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, entries, folder)
 
     def _failed(self, folder: Path, reason: str) -> None:
         self.query_one("#saves", OptionList).set_options(
-            [Option(f"The saves in {folder} could not be read", disabled=True)]
+            [Option(Text(_("The saves in {folder} could not be read").format(folder=folder)), disabled=True)]
         )
-        self.query_one("#load-status", Static).update(reason[:300])
+        self.query_one("#load-status", Static).update(Text(reason[:300]))
 
     def _show(self, entries: list[SaveEntry], folder: Path) -> None:
         from simgame.tui.catalog import save_status
+        from simgame.tui.runtree import save_label, tree_order
 
-        self.entries = entries
         catalog = host(self).catalog
         titles = {e.scenario.id: e.scenario.title for e in catalog.entries if e.scenario} if catalog else {}
+        ordered = tree_order(entries)  # each "What if?" branch under the run it came from
+        self.entries = [e for e, _depth in ordered]
         listing = self.query_one("#saves", OptionList)
         options = [
-            Option(save_label(e, titles, save_status(e, catalog)), id=f"save:{i}") for i, e in enumerate(entries)
+            Option(save_label(e, titles, save_status(e, catalog), catalog, depth), id=f"save:{i}")
+            for i, (e, depth) in enumerate(ordered)
         ]
         if not options:
-            options = [Option(f"No saved runs yet in {folder}", disabled=True)]
+            options = [Option(Text(_("No saved runs yet in {folder}").format(folder=folder)), disabled=True)]
         listing.set_options(options)
         listing.highlighted = 0 if entries else None
         listing.focus()
         damaged = sum(e.save is None for e in entries)
-        status = f"{len(entries)} save{'s' * (len(entries) != 1)} in {folder}"
+        status = ngettext("{count} save in {folder}", "{count} saves in {folder}", len(entries)).format(
+            count=len(entries), folder=folder
+        )
         if damaged:
-            status += f" · {damaged} damaged (left untouched)"
-        self.query_one("#load-status", Static).update(status)
+            status += _(" · {damaged} damaged (left untouched)").format(damaged=damaged)
+        self.query_one("#load-status", Static).update(Text(status))
 
     @on(OptionList.OptionSelected, "#saves")
     def _selected(self) -> None:
@@ -122,20 +112,22 @@ class LoadScreen(Screen[None]):
         if entry.save is None:
             self.post_message(
                 ProblemReported(
-                    "This save is damaged",
-                    f"{entry.error}\n\nThe file is {entry.path}. simgame never changes or deletes "
-                    "a damaged save; move it away if you no longer need it.",
+                    _("This save is damaged"),
+                    _(
+                        "{error}\n\nThe file is {path}. simgame never changes or deletes a damaged save; "
+                        "move it away if you no longer need it."
+                    ).format(error=entry.error, path=entry.path),
                 )
             )
             return
         catalog: Catalog | None = host(self).catalog
         if catalog is None:
-            self.query_one("#load-status", Static).update("The library is still loading; try again in a moment.")
+            self.query_one("#load-status", Static).update(_("The library is still loading; try again in a moment."))
             return
         from simgame.tui.catalog import entry_blocked, save_problem_text
 
         if entry_blocked(entry, catalog):
-            self.post_message(ProblemReported("This save cannot be opened", save_problem_text(entry, catalog)))
+            self.post_message(ProblemReported(_("This save cannot be opened"), save_problem_text(entry, catalog)))
             return
         self.post_message(ResumeRequested(entry.save, entry.path))
 

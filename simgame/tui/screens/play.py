@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -9,13 +10,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
+from textual.content import Content
+from textual.events import Resize
 from textual.screen import Screen
+from textual.style import Style
 from textual.timer import Timer
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from simgame.i18n import _, ngettext
 from simgame.tui.host import host
+from simgame.tui.keys import Command, key_name
 from simgame.tui.messages import (
     DebriefRequested,
     GlossaryRequested,
@@ -23,79 +28,23 @@ from simgame.tui.messages import (
     ProblemReported,
     TermsRequested,
 )
-from simgame.tui.widgets.dashboard import Dashboard
+from simgame.tui.screens.playkeys import PLAY_BINDINGS
+from simgame.tui.widgets.dashboard import Dashboard, MetricsLine
 from simgame.tui.widgets.keybar import KeyBar
-from simgame.tui.widgets.text import paragraphs
+from simgame.tui.widgets.scene import event_line, option_prompt, scene_content
+
+__all__ = ["PlayScreen", "option_prompt", "scene_content"]
 
 if TYPE_CHECKING:
     from simgame.engine.run import EngineError
-    from simgame.engine.state import Decision, EventRecord
+    from simgame.engine.state import Decision
     from simgame.tui.session import GameSession
 
 
-def scene_markup(session: GameSession) -> str:
-    """Scene text as Textual markup, glossary terms bold, underlined and clickable."""
-    from simgame.tui.terms import glossary_for, split_terms
-
-    run = session.run
-    scene = run.scene
-    text = paragraphs(scene.text)
-    pieces = split_terms(text, glossary_for(session.scenario), scene.terms)
-    out = []
-    for piece, term in pieces:
-        if term is None:
-            out.append(escape(piece))
-        else:
-            out.append(f"[b u @click=screen.term('{term}')]{escape(piece)}[/]")
-    return "".join(out)
-
-
-def option_prompt(number: int, label: str, available: bool, reason: str | None) -> Text:
-    text = Text()
-    text.append(f"{number}. ", "bold")
-    if available:
-        text.append(label)
-    else:
-        text.append("[locked] ", "bold")
-        text.append(label)
-        text.append(f"\n   Why locked: {reason}", "italic")
-    return text
-
-
 class PlayScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "1",
-            "choose(1)",
-            "Choose",
-            key_display="1-9",
-            id="play.choose",
-            tooltip="Choose an option by its number (or arrows and Enter, or click)",
-        ),
-        *[
-            Binding(
-                str(n),
-                f"choose({n})",
-                f"Choose option {n}",
-                show=False,
-                id=f"play.choose{n}",
-                tooltip=f"Choose option {n}",
-            )
-            for n in range(2, 10)
-        ],
-        Binding("t", "terms", "Terms", id="play.terms", tooltip="Explain the highlighted terms in this scene"),
-        Binding("g", "glossary", "Glossary", id="play.glossary", tooltip="The whole glossary, searchable"),
-        Binding(
-            "d",
-            "diagnostics",
-            "Problems",
-            id="play.diagnostics",
-            tooltip="Show the problems found in the scenario file",
-        ),
-        Binding("escape", "leave", "Library", id="play.leave", tooltip="Back to the library (progress is saved)"),
-        Binding("enter", "next", "Continue", id="play.next", tooltip="On to the next scene"),
-        Binding("space", "next", "Continue", id="play.next_space", show=False, tooltip="On to the next scene"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = PLAY_BINDINGS
+    PALETTE_SKIP = ("choose", "pick", "scroll")
+    NARROW = 100  # below this many columns the dashboard folds into one line (M shows it in full)
 
     def __init__(self, session: GameSession) -> None:
         super().__init__()
@@ -108,6 +57,7 @@ class PlayScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="play-top")
+        yield MetricsLine(id="metrics-line")
         with Horizontal(id="play-body"):
             with Vertical(id="play-main"):
                 yield Static("", id="notice")
@@ -130,9 +80,71 @@ class PlayScreen(Screen[None]):
             return bool(host(self).watch_diagnostics)
         if action == "next":
             return self.showing_consequence
-        if action in ("choose", "terms"):
+        if action in ("choose", "terms", "pick"):
             return not self.showing_consequence
+        if action == "metrics":
+            return self.has_class("narrow")
         return True
+
+    # -- what the key bar, Help and the palette say (simgame.tui.keys) ---------------
+    def key_words(self, binding: Binding) -> tuple[str, str] | None:
+        if binding.action == "choose(1)":
+            count = len(self.session.run.options())
+            return (f"1-{count}/Enter" if count > 1 else "1/Enter"), _("Choose")  # Enter: the highlighted one
+        if binding.action.startswith("choose("):
+            return None  # one line, "1-3", says it for every number
+        if binding.action == "metrics":
+            return "m", _("Hide numbers") if self.has_class("metrics-open") else _("Numbers")
+        return key_name(binding), _(binding.description)
+
+    def extra_keys(self) -> list[tuple[str, str, str]]:
+        return [("PgUp/PgDn", _("Scroll"), ""), ("↑ ↓", "", _("Move between the options"))]
+
+    def palette_commands(self) -> list[Command]:
+        """The real choices of this scene (never "Choose option 7" on a three-option scene)."""
+        if self.showing_consequence or self.waiting_message is not None:
+            return []
+        return [
+            Command(
+                _("Choose {number}: {label}").format(number=o.number, label=o.label),
+                _("Take this option"),
+                partial(self.make_choice, o.id),
+            )
+            for o in self.session.run.options()
+            if o.available
+        ]
+
+    # -- layout ------------------------------------------------------------------
+    def on_resize(self, event: Resize) -> None:
+        narrow = event.size.width < self.NARROW
+        if narrow != self.has_class("narrow"):
+            self.set_class(narrow, "narrow")
+            self.refresh_bindings()
+
+    def action_metrics(self) -> None:
+        self.toggle_class("metrics-open")
+        self.refresh_bindings()
+
+    def action_scroll(self, where: str) -> None:
+        """PgDn, PgUp, Home and End scroll the text in view, wherever the focus is (no Tab first)."""
+        view = self.query_one("#consequence-view" if self.showing_consequence else "#scene-scroll", VerticalScroll)
+        moves = {
+            "page_down": view.scroll_page_down,
+            "page_up": view.scroll_page_up,
+            "home": view.scroll_home,
+            "end": view.scroll_end,
+        }
+        if where in moves:
+            moves[where](animate=False)
+
+    def action_pick(self) -> None:
+        """Enter on the scene: the highlighted option (a locked one says why, as its number would)."""
+        option = self.query_one("#choices", OptionList).highlighted_option
+        if option is None or not option.id:
+            return
+        number = next((o.number for o in self.session.run.options() if o.id == option.id), None)
+        if number is not None:
+            self.action_choose(number)
 
     def use_session(self, session: GameSession) -> None:
         """Swap in a reloaded run (hot reload) without leaving the screen."""
@@ -161,14 +173,15 @@ class PlayScreen(Screen[None]):
         if visible:
             self.query_one("#play-top", Static).update(self._top_line())
         self.query_one("#scene-title", Static).update(Text(scene.title or run.scene_id, "bold"))
-        body = scene_markup(session)
+        body = scene_content(session)
         events = run.opening_events if not run.history else (session.last.events if session.last else ())
         if events:
-            lines = "\n".join(self._event_line(e) for e in events)
-            body = f"[i]{escape(lines)}[/i]\n\n{body}"
+            lines = "\n".join(event_line(session, e) for e in events)
+            body = Content.assemble((lines, Style(italic=True)), "\n\n", body, strip_control_codes=False)
         self.query_one("#scene-text", Static).update(body)
         self.query_one("#scene-scroll", VerticalScroll).scroll_home(animate=False)
         self.query_one("#dashboard", Dashboard).show(session)
+        self.query_one("#metrics-line", MetricsLine).show(session)
         self.waiting_message = session.waiting()
         self._fill_choices(focus=visible)
         if visible:
@@ -177,18 +190,10 @@ class PlayScreen(Screen[None]):
     def _top_line(self) -> Text:
         return Text.assemble(
             (self.session.scenario.title, "bold"),
-            f"  ·  {self.session.phase_label()}  ·  decision {self.session.decisions_made + 1}",
+            _("  ·  {phase_label}  ·  decision {value}").format(
+                phase_label=self.session.phase_label(), value=self.session.decisions_made + 1
+            ),
         )
-
-    def _event_line(self, event: EventRecord) -> str:
-        from simgame.authoring.run_report import deltas_text
-        from simgame.engine.causes import named
-        from simgame.tui.widgets.consequence import event_heading
-
-        run, last = self.session.run, self.session.last
-        current = last.index if last is not None and run.history else None
-        kind = event_heading(named(run.scenario, run.choice_log), event, current)  # names its cause
-        return f"{kind}: {' '.join(event.text.split())} ({deltas_text(self.session.scenario, event.deltas)})"
 
     def _fill_choices(self, focus: bool = True) -> None:
         choices = self.query_one("#choices", OptionList)
@@ -215,8 +220,11 @@ class PlayScreen(Screen[None]):
         if diagnostics:
             count = len(diagnostics)
             parts.append(
-                f"The scenario file has {count} error{'s' * (count != 1)}: still playing the last good "
-                "version. Press D to see them."
+                ngettext(
+                    "The scenario file has {count} error: still playing the last good version. Press D to see it.",
+                    "The scenario file has {count} errors: still playing the last good version. Press D to see them.",
+                    count,
+                ).format(count=count)
             )
         if self.waiting_message:
             parts.append(f"⏸ {self.waiting_message}")
@@ -225,7 +233,7 @@ class PlayScreen(Screen[None]):
         if self._extra_notice:
             parts.append(self._extra_notice)
         notice = self.query_one("#notice", Static)
-        notice.update("\n".join(parts))
+        notice.update(Text("\n".join(parts)))  # scenario and room text: never read as markup
         notice.display = bool(parts)
         self.refresh_bindings()
 
@@ -234,7 +242,9 @@ class PlayScreen(Screen[None]):
         changed = message != self.waiting_message
         self.waiting_message = message
         if changed:
-            self._fill_choices()
+            # While the player reads a consequence the choices are hidden: never take the keys
+            # from the text in view (Enter, Space and the arrows stay with it).
+            self._fill_choices(focus=not self.showing_consequence)
             self.show_notice()
 
     # -- choosing --------------------------------------------------------------
@@ -250,7 +260,9 @@ class PlayScreen(Screen[None]):
             self.app.bell()
             return
         if not option.available:
-            self._extra_notice = f"Option {number} is locked: {option.why_locked}"
+            self._extra_notice = _("Option {number} is locked: {why_locked}").format(
+                number=number, why_locked=option.why_locked
+            )
             self.show_notice()
             self.app.bell()
             return
@@ -286,10 +298,12 @@ class PlayScreen(Screen[None]):
         self.query_one("#consequence-text", Static).update(consequence_text(session, decision))
         self.query_one("#play-top", Static).update(
             Text.assemble(
-                (session.scenario.title, "bold"), f"  ·  what happened after decision {session.decisions_made}"
+                (session.scenario.title, "bold"),
+                _("  ·  what happened after decision {decisions_made}").format(decisions_made=session.decisions_made),
             )
         )
         self.query_one("#dashboard", Dashboard).show(session)
+        self.query_one("#metrics-line", MetricsLine).show(session)
         self.query_one("#play-main").display = False
         view.display = True
         view.scroll_home(animate=False)
@@ -316,12 +330,12 @@ class PlayScreen(Screen[None]):
         self._after_consequence()
 
     def _show_engine_error(self, exc: EngineError) -> None:
-        self._extra_notice = f"That choice is not possible: {exc}"
+        self._extra_notice = _("That choice is not possible: {exc}").format(exc=exc)
         self.show_notice()
 
     def _after_consequence(self) -> None:
         if self.session.run.is_stuck:
-            self._extra_notice = (
+            self._extra_notice = _(
                 "No choice is available here: the scenario has a dead end. "
                 "Press Escape to go back; the author has been told by `simgame validate`."
             )
@@ -352,7 +366,9 @@ class PlayScreen(Screen[None]):
     def action_diagnostics(self) -> None:
         diags = host(self).watch_diagnostics
         if diags:
-            self.post_message(ProblemReported("Problems in the scenario file", "\n\n".join(d.render() for d in diags)))
+            self.post_message(
+                ProblemReported(_("Problems in the scenario file"), "\n\n".join(d.render() for d in diags))
+            )
 
     def action_leave(self) -> None:
         self.session.save()

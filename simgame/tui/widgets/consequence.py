@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 
+from simgame.i18n import _
 from simgame.tui.widgets.text import change_words, paragraphs
 
 if TYPE_CHECKING:
@@ -23,25 +27,50 @@ if TYPE_CHECKING:
     from simgame.tui.session import GameSession
 
 
-def changes_text(scenario: Scenario, before: dict[str, float], after: dict[str, float]) -> Text:
-    """One line per visible metric that moved: 'Value realised 30 → 50  ▲+20 better'."""
-    out = Text()
-    width = max((len(m.label) for m in scenario.doc.metrics.values()), default=10)
-    moved = False
+def changes_table(scenario: Scenario, before: dict[str, float], after: dict[str, float]) -> RenderableType:
+    """One row per visible metric that moved: 'Value realised  30 → 50  ▲+20 better'.
+
+    A grid, so that a long label wraps in its own column while "30 → 50" and "▲+20 better"
+    are never split across lines, whatever the width.
+    """
+    width = max((len(m.label) for m in scenario.doc.metrics.values() if not m.hidden), default=10)
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column()  # the label, padded to align across blocks when there is room; wraps if it must
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
     for mid, m in scenario.doc.metrics.items():
         if m.hidden:
             continue
         change = round(after[mid] - before[mid], 6)
         if not change:
             continue
-        moved = True
         good = (change > 0) == (m.higher_is == "better")
         words, style = change_words(change, good)
-        out.append(f"  {m.label:<{width}}  {before[mid]:g} → {after[mid]:g}  ")
-        out.append(words + "\n", style)
-    if not moved:
-        out.append("  No number moved.\n", "dim")
-    return out
+        grid.add_row(Text(m.label.ljust(width)), Text(f"{before[mid]:g} → {after[mid]:g}"), Text(words, style))
+    if not grid.row_count:
+        return Padding(Text(_("No number moved."), "dim"), (0, 0, 0, 2))
+    return Padding(grid, (0, 0, 0, 2))
+
+
+class _Blocks:
+    """Text and tables in reading order (a Rich Group), built as one would build a Text."""
+
+    def __init__(self) -> None:
+        self.parts: list[RenderableType] = []
+        self.text = Text()
+
+    def table(self, renderable: RenderableType) -> None:
+        if self.text.plain:
+            if self.text.plain.endswith("\n"):
+                self.text.right_crop(1)
+            self.parts.append(self.text)
+        self.parts.append(renderable)
+        self.text = Text()
+
+    def group(self) -> Group:
+        if self.text.plain:
+            self.parts.append(self.text)
+        return Group(*self.parts)
 
 
 def _moved(metrics: dict[str, float], deltas: dict[str, float]) -> dict[str, float]:
@@ -65,17 +94,18 @@ def event_heading(names: Named, event: EventRecord, current: int | None, also: b
 
     earlier = because_words(names, earlier_causes(event, current))
     if current is not None and current in event.caused_by:
-        head = "As a result" + (f", and {earlier}" if earlier else "")
+        head = _("As a result") + (_(", and {earlier}").format(earlier=earlier) if earlier else "")
     elif earlier:
-        head = f"Also, {earlier}" if also else earlier[:1].upper() + earlier[1:]
+        head = _("Also, {earlier}").format(earlier=earlier) if also else earlier[:1].upper() + earlier[1:]
     else:
-        head = "Meanwhile"
+        head = _("Meanwhile")
     if event.is_chance:
-        head += f" (a {event.probability:.0%} chance, and it happened)"
+        head += _(" (a {probability:.0%} chance, and it happened)").format(probability=event.probability)
     return head
 
 
 def event_text(
+    out: _Blocks,
     scenario: Scenario,
     names: Named,
     event: EventRecord,
@@ -83,49 +113,54 @@ def event_text(
     before: dict[str, float],
     after: dict[str, float],
     also: bool = True,
-) -> Text:
+) -> None:
     """One event: what it follows from, what happened, and how it moved the numbers."""
-    out = Text("\n")
-    out.append(event_heading(names, event, current, also) + ": ", "bold")
-    out.append((" ".join(event.text.split()) or "something happened") + "\n")
-    out.append_text(changes_text(scenario, before, after))
-    return out
+    out.text.append("\n")
+    out.text.append(event_heading(names, event, current, also) + ": ", "bold")
+    out.text.append((" ".join(event.text.split()) or _("something happened")) + "\n")
+    out.table(changes_table(scenario, before, after))
 
 
-def consequence_text(session: GameSession, decision: Decision) -> Text:
+def consequence_text(session: GameSession, decision: Decision) -> Group:
     """The choice's own effects under "Your choice", then each event with its cause and its own effects."""
     from simgame.engine.causes import named
 
     sc = session.scenario
     run = session.run
-    out = Text()
+    blocks = _Blocks()
+    out = blocks.text
     synthetic = session.is_synthetic(decision.choice)
     if synthetic:
-        out.append("You read on.\n\n", "bold")
+        out.append(_("You read on.\n\n"), "bold")
     else:
-        out.append("You chose: ", "bold")
+        out.append(_("You chose: "), "bold")
         out.append(decision.label + "\n\n")
     if decision.feedback:
         out.append(paragraphs(decision.feedback) + "\n\n")
-    out.append("How the numbers moved\n", "bold underline")
+    out.append(_("How the numbers moved\n"), "bold underline")
     before = session.previous_metrics
     after = _moved(before, decision.deltas)
     if not synthetic or not decision.events:
-        out.append("Your choice\n" if not synthetic else "Reading on\n", "bold")
-        out.append_text(changes_text(sc, before, after))
+        out.append(_("Your choice\n") if not synthetic else _("Reading on\n"), "bold")
+        blocks.table(changes_table(sc, before, after))
     names = named(sc, run.choice_log) if decision.events else {}
     for n, event in enumerate(decision.events):
         before, after = after, _moved(after, event.deltas)
         also = not synthetic or n > 0  # after reading on, the first event has nothing to follow
-        out.append_text(event_text(sc, names, event, decision.index, before, after, also))
+        event_text(blocks, sc, names, event, decision.index, before, after, also)
+    out = blocks.text
     out.append("\n")
     if run.ended:
         ending = sc.doc.endings[run.ending or ""]
-        out.append("The story ends here: ", "bold")
-        out.append(f"{ending.title}. Press Enter for your debrief.")
+        out.append(_("The story ends here: "), "bold")
+        out.append(_("{title}. Press Enter for your debrief.").format(title=ending.title))
     else:
         scene = run.scene
         phase = sc.doc.phases.get(scene.phase)
-        out.append("Next: ", "bold")
-        out.append(f"{scene.title or run.scene_id} ({phase.label if phase else scene.phase}). Press Enter.")
-    return out
+        out.append(_("Next: "), "bold")
+        out.append(
+            _("{value} ({value2}). Press Enter.").format(
+                value=scene.title or run.scene_id, value2=phase.label if phase else scene.phase
+            )
+        )
+    return blocks.group()

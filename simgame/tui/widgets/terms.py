@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from simgame.i18n import _
+
 if TYPE_CHECKING:
     from simgame.format.loader import Glossary
 
@@ -16,10 +18,10 @@ def term_text(glossary: Glossary, term_id: str) -> Text:
     out.append(term.term + "\n", "bold underline")
     out.append(" ".join(term.definition.split()) + "\n")
     if term.why_it_matters:
-        out.append("Why it matters: ", "bold")
+        out.append(_("Why it matters: "), "bold")
         out.append(" ".join(term.why_it_matters.split()) + "\n")
     if term.see_also:
         names = [glossary.doc.terms[s].term for s in term.see_also if s in glossary.doc.terms]
-        out.append("See also: ", "italic")
+        out.append(_("See also: "), "italic")
         out.append(", ".join(names) + "\n", "italic")
     return out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from simgame.i18n import _
+
 
 def paragraphs(text: str) -> str:
     """Reflow YAML block text: single newlines join, blank lines stay paragraph breaks."""
@@ -24,9 +26,9 @@ def bar(share: float, width: int, style: str = "") -> Text:
 def change_words(change: float, good: bool | None) -> tuple[str, str]:
     """(text, style) for a metric change: the sign and a word say it; colour only repeats it."""
     if not change:
-        return "no change", "dim"
+        return _("no change"), "dim"
     arrow = "▲" if change > 0 else "▼"
-    word = "better" if good else "worse"
+    word = _("better") if good else _("worse")
     return f"{arrow}{change:+g} {word}", "green" if good else "red"
 
 

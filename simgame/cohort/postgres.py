@@ -1,0 +1,334 @@
+"""The PostgreSQL cohort store: any number of hubs and facilitators on other machines share one database.
+
+Chosen by a ``postgresql://`` URL (``--store``, ``$SIMGAME_STORE`` or the ``store`` setting). Every
+write is one transaction that first locks the session's row (``SELECT … FOR UPDATE``): writers of
+one session queue on the database, never on a lock in this process, so two hubs judging the same
+player's events, or two facilitators pacing at once, see each other's commits. Events are
+``INSERT … ON CONFLICT DO NOTHING`` against the same unique indexes SQLite has (an event id once per
+session, one answer per player and step, one finish), so a retried write is stored once. Because
+writes of a session are serialized, its events commit in ``seq`` order: a reader that asks for the
+events after the last ``seq`` it saw (the dashboards, the projector) never misses one.
+
+The schema comes from :mod:`simgame.cohort.schema`; ``simgame_schema`` records the version, and a
+transaction-scoped advisory lock lets many hubs start at once. Connections come from a small pool
+(psycopg_pool). Errors are said with the URL's host, never its password.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import psycopg
+from psycopg import errors as pgerrors
+from psycopg.conninfo import conninfo_to_dict
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from simgame.cohort.errors import CohortError
+from simgame.cohort.events import Event, check_event, now_iso
+from simgame.cohort.postgresplayers import PostgresPlayers
+from simgame.cohort.referee import EventRefused, Referee, ledger
+from simgame.cohort.schema import LATEST, POSTGRES, base_statements, upgrade_statements
+from simgame.cohort.store import PACES, Changed, Cohort, StoreUnavailable
+
+URL_SCHEMES = ("postgresql://", "postgres://")
+CONNECT_TIMEOUT_S = 10
+MIGRATION_LOCK = 0x51_6D_67_61  # the advisory lock many hubs starting at once queue on
+COHORT_COLS = (
+    "code, name, scenario_id, scenario_ref, content_hash, seed, pace, open_step, revealed_step, "
+    "paused, key_hash, created, closed, revision, deadline"
+)
+_PACING = ("pace", "open_step", "revealed_step", "paused", "closed", "deadline", "revision")
+_CLEAR = object()
+
+
+def is_url(location: object) -> bool:
+    return isinstance(location, str) and location.startswith(URL_SCHEMES)
+
+
+def where(url: str) -> str:
+    """The URL said for a person: host (and port) and database, never the user or password."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "an unreadable PostgreSQL address"
+    host = str(parts.get("host") or "localhost")
+    if host.startswith("/"):
+        host = "this machine"
+    port = f":{parts['port']}" if parts.get("port") else ""
+    return f"{host}{port}, database {parts.get('dbname') or parts.get('user') or '?'}"
+
+
+def _reason(exc: BaseException) -> str:
+    """psycopg's last line, which says what went wrong (refused, no such database, wrong password)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = lines[-1] if lines else type(exc).__name__
+    if "failed:" in text:
+        text = text.split("failed:", 1)[1].strip()
+    return text[:200]
+
+
+class PostgresStore(PostgresPlayers):
+    """A cohort store in a PostgreSQL database (migrated to the latest schema on open)."""
+
+    def __init__(self, url: str, referee: Referee | None = None, min_size: int = 1, max_size: int = 4) -> None:
+        self.url = url
+        self.where = where(url)
+        self.referee = referee or Referee()
+        try:
+            with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S) as db:
+                self._migrate(db)
+        except psycopg.Error as exc:
+            raise CohortError(f"cannot reach the cohort database on {self.where}: {_reason(exc)}") from None
+        self._pool = ConnectionPool(
+            url,
+            min_size=min_size,
+            max_size=max_size,
+            kwargs={"connect_timeout": CONNECT_TIMEOUT_S},
+            check=ConnectionPool.check_connection,  # a connection the server dropped (a restart) is replaced
+            timeout=60.0,
+            open=False,
+        )
+        try:
+            self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
+        except PoolTimeout:
+            raise CohortError(f"cannot reach the cohort database on {self.where}") from None
+
+    # -- plumbing ---------------------------------------------------------------
+    @contextlib.contextmanager
+    def _conn(self) -> Iterator[psycopg.Connection[Any]]:
+        """A pooled connection whose block is one transaction (committed at its end, else rolled back)."""
+        try:
+            with self._pool.connection() as db:
+                yield db
+        except PoolTimeout:
+            raise StoreUnavailable(f"the cohort database on {self.where} is too busy just now; try again") from None
+        except pgerrors.CheckViolation:
+            raise CohortError("the store refused a record that breaks its rules") from None
+        except psycopg.OperationalError as exc:
+            raise StoreUnavailable(f"cannot reach the cohort database on {self.where}: {_reason(exc)}") from None
+
+    @contextlib.contextmanager
+    def _write(self, code: str | None = None) -> Iterator[psycopg.Connection[Any]]:
+        """One transaction; with ``code``, the session's row is locked first (its writers queue here)."""
+        with self._conn() as db:
+            if code is not None:
+                db.execute("SELECT 1 FROM cohorts WHERE code = %s FOR UPDATE", (code,))
+            yield db
+
+    def version(self) -> int:
+        with self._conn() as db:
+            return _version(db)
+
+    def _migrate(self, db: psycopg.Connection[Any]) -> None:
+        with db.transaction():
+            db.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            db.execute("CREATE TABLE IF NOT EXISTS simgame_schema (version INTEGER NOT NULL)")
+            current = _version(db)
+            if current > LATEST:
+                raise CohortError(f"the cohort database on {self.where} was written by a newer simgame; update simgame")
+            if current == LATEST:
+                return
+            statements = base_statements(POSTGRES) if current == 0 else []
+            for statement in statements + upgrade_statements(current, POSTGRES):
+                db.execute(statement)
+            db.execute("DELETE FROM simgame_schema")
+            db.execute("INSERT INTO simgame_schema (version) VALUES (%s)", (LATEST,))
+
+    def close(self) -> None:
+        self._pool.close()
+
+    # -- cohorts ------------------------------------------------------------------
+    def create_cohort(self, cohort: Cohort) -> None:
+        if cohort.pace not in PACES:
+            raise CohortError(f"pace must be one of {', '.join(PACES)}")
+        row = (
+            cohort.code,
+            cohort.name,
+            cohort.scenario_id,
+            cohort.scenario_ref,
+            cohort.content_hash,
+            cohort.seed,
+            cohort.pace,
+            cohort.open_step,
+            cohort.revealed_step,
+            int(cohort.paused),
+            cohort.key_hash,
+            cohort.created,
+            cohort.closed,
+            cohort.revision,
+            cohort.deadline,
+        )
+        with self._write() as db:
+            stored = db.execute(
+                f"INSERT INTO cohorts ({COHORT_COLS}) VALUES ({', '.join(['%s'] * 15)}) ON CONFLICT DO NOTHING",
+                row,
+            ).rowcount
+        if stored != 1:
+            raise CohortError(f"a session with code {cohort.code} already exists")
+
+    @staticmethod
+    def _cohort(row: Any) -> Cohort:
+        return Cohort(
+            code=row[0],
+            name=row[1],
+            scenario_id=row[2],
+            scenario_ref=row[3],
+            content_hash=row[4],
+            seed=int(row[5]),
+            pace=row[6],
+            open_step=int(row[7]),
+            revealed_step=int(row[8]),
+            paused=bool(row[9]),
+            key_hash=row[10],
+            created=row[11],
+            closed=row[12],
+            revision=int(row[13]),
+            deadline=row[14],
+        )
+
+    def cohort(self, code: str) -> Cohort:
+        with self._conn() as db:
+            return self._cohort_in(db, code)
+
+    def cohorts(self) -> list[Cohort]:
+        with self._conn() as db:
+            rows = db.execute(f"SELECT {COHORT_COLS} FROM cohorts ORDER BY created DESC").fetchall()
+        return [self._cohort(r) for r in rows]
+
+    def _cohort_in(self, db: psycopg.Connection[Any], code: str) -> Cohort:
+        row = db.execute(f"SELECT {COHORT_COLS} FROM cohorts WHERE code = %s", (code,)).fetchone()
+        if row is None:
+            raise CohortError(f"there is no session with code {code}; check the code on the facilitator's screen")
+        return self._cohort(row)
+
+    def set_pacing(
+        self,
+        code: str,
+        action: Event,
+        *,
+        pace: str | None = None,
+        open_step: int | None = None,
+        revealed_step: int | None = None,
+        paused: bool | None = None,
+        closed: str | None = None,
+        deadline: str | None = None,
+        expect: Mapping[str, object] | None = None,
+        events: Sequence[Event] = (),
+    ) -> Cohort:
+        """As SQLite's: compared, judged, changed and logged in one transaction holding the session's row."""
+        check_event(action)
+        for event in events:
+            check_event(event)
+        changes: dict[str, Any] = {
+            "pace": pace,
+            "open_step": open_step,
+            "revealed_step": revealed_step,
+            "paused": None if paused is None else int(paused),
+            "closed": closed,
+            "deadline": None if deadline is None else (deadline or _CLEAR),
+        }
+        sets = {k: (None if v is _CLEAR else v) for k, v in changes.items() if v is not None}
+        with self._write(code) as db:
+            cohort = self._cohort_in(db, code)
+            for column, value in (expect or {}).items():
+                if column not in _PACING:
+                    raise CohortError(f"pacing cannot expect `{column}`")
+                if getattr(cohort, column) != value:
+                    raise Changed(f"the session's {column} is {getattr(cohort, column)!r}, not {value!r}", cohort)
+            self._store_judged(db, cohort, list(events), skip_refused=True)
+            assignments = [f"{k} = %s" for k in sets] + ["revision = revision + 1"]
+            db.execute(f"UPDATE cohorts SET {', '.join(assignments)} WHERE code = %s", (*sets.values(), code))
+            self._insert(db, code, action)
+            return self._cohort_in(db, code)
+
+    # -- events -------------------------------------------------------------------
+    @staticmethod
+    def _insert(db: psycopg.Connection[Any], code: str, event: Event) -> bool:
+        cur = db.execute(
+            "INSERT INTO events (id, cohort, player, kind, step, data, at) VALUES (%s,%s,%s,%s,%s,%s,%s) "
+            "ON CONFLICT DO NOTHING",
+            (
+                event.id,
+                code,
+                event.player,
+                event.kind,
+                event.step,
+                json.dumps(event.data, sort_keys=True, ensure_ascii=False),
+                event.at or now_iso(),
+            ),
+        )
+        return cur.rowcount == 1
+
+    def append(self, code: str, events: list[Event]) -> int:
+        """Store the events that could have happened, once each; returns how many were new."""
+        for event in events:
+            check_event(event)
+        with self._write(code) as db:
+            return self._store_judged(db, self._cohort_in(db, code), events)
+
+    def _store_judged(
+        self, db: psycopg.Connection[Any], cohort: Cohort, events: Sequence[Event], skip_refused: bool = False
+    ) -> int:
+        """Judge and store ``events`` in order (the caller holds the session's row): see SqliteStore's."""
+        rows = db.execute("SELECT id FROM players WHERE cohort = %s AND removed IS NULL", (cohort.code,))
+        members = {r[0] for r in rows.fetchall()}
+        records: dict[str, Any] = {}
+        stored = 0
+        for event in events:
+            if event.player is None or event.player not in members:
+                raise CohortError("an event names a player who is not in this session")
+            seen = db.execute("SELECT 1 FROM events WHERE cohort = %s AND id = %s", (cohort.code, event.id))
+            if seen.fetchone():
+                continue  # sent again with the same id: stored once
+            if event.player not in records:
+                mine = self._events_where(db, "cohort = %s AND player = %s", (cohort.code, event.player))
+                records[event.player] = ledger(mine)
+            try:
+                judged = self.referee.judge(cohort, records[event.player], event)
+            except EventRefused:
+                if not skip_refused:
+                    raise
+                continue
+            if judged is not None and self._insert(db, cohort.code, judged):
+                records[event.player].add(judged)
+                stored += 1
+        return stored
+
+    def events(self, code: str, after_seq: int = 0) -> list[Event]:
+        with self._conn() as db:
+            return self._events_where(db, "cohort = %s AND seq > %s", (code, after_seq))
+
+    @staticmethod
+    def _events_where(db: psycopg.Connection[Any], where: str, args: tuple[Any, ...]) -> list[Event]:
+        rows = db.execute(
+            f"SELECT seq, id, kind, player, step, data, at FROM events WHERE {where} ORDER BY seq",
+            args,
+        ).fetchall()
+        return [
+            Event(id=r[1], kind=r[2], player=r[3], step=r[4], data=json.loads(r[5]), at=r[6], seq=int(r[0]))
+            for r in rows
+        ]
+
+    # -- derived results ------------------------------------------------------------
+    def cached(self, key: str) -> str | None:
+        with self._conn() as db:
+            row = db.execute("SELECT value FROM cache WHERE key = %s", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def remember(self, key: str, value: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO cache (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                (key, value),
+            )
+
+
+def _version(db: psycopg.Connection[Any]) -> int:
+    exists = db.execute("SELECT to_regclass('simgame_schema')").fetchone()
+    if exists is None or exists[0] is None:
+        return 0
+    row = db.execute("SELECT max(version) FROM simgame_schema").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0

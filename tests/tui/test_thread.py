@@ -1,0 +1,126 @@
+"""Players keep the thread: Enter always continues, whatever the facilitator does meanwhile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import OptionList
+
+from tests.tui.support import SIZE, make_app, until_screen, wait_for
+from tests.tui.test_author_and_cohort import FakeObserver, factory_for
+from tests.tui.test_flows import key_for
+
+
+class PacedObserver(FakeObserver):
+    """The facilitator's messages (waiting, a reveal) arrive whenever the test says."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.message: str | None = None
+
+    def waiting(self, run) -> str | None:
+        return self.message
+
+
+async def facilitator_says(pilot, observer: PacedObserver, message: str | None) -> None:
+    """The next poll of the play screen picks ``message`` up (as it would from the hub)."""
+    observer.message = message
+    await wait_for(pilot, lambda: pilot.app.screen.waiting_message == message)
+
+
+async def test_enter_continues_after_a_reveal_or_advance_during_the_consequence(library: Path, saves: Path) -> None:
+    observer = PacedObserver()
+    app = make_app(library, saves, seed=None, join="ABC123", name="Ada", observer_factory=factory_for(observer))
+    async with app.run_test(size=SIZE) as pilot:
+        await until_screen(pilot, "PlayScreen")
+        screen = app.screen
+        view = screen.query_one("#consequence-view")
+        await pilot.press(key_for(app, "name-owner"))
+        await wait_for(pilot, lambda: screen.showing_consequence)
+        # While the player reads: the next decision is held, then the facilitator reveals, then advances.
+        for message in (
+            "Waiting for the facilitator to open decision 2.",
+            "Waiting for the facilitator to open decision 2.\nThe room on decision 1: …",
+            None,
+        ):
+            await facilitator_says(pilot, observer, message)
+            assert app.focused is view, "the keys must stay with the text the player reads"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not screen.showing_consequence)
+        assert app.session.run.turn == 1 and app.focused is screen.query_one("#choices", OptionList)
+        # On the scene the decision is held, then opened: Enter takes the highlighted option, and continues.
+        await facilitator_says(pilot, observer, "Waiting for the facilitator to open decision 2.")
+        await facilitator_says(pilot, observer, None)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.showing_consequence)
+        await pilot.press("enter")
+        await until_screen(pilot, "DebriefScreen")
+
+
+async def test_the_reveal_is_a_short_bar_chart_that_fits_80_columns(library: Path, saves: Path) -> None:
+    from simgame.cohort.room import reveal_text, short_label
+    from simgame.format.loader import load_scenario
+    from tests.tui.support import TINY, screen_text
+
+    tiny = load_scenario(TINY)
+    scene = tiny.choices["name-owner"].scene
+    options = [c for c in tiny.scene_choices[scene] if not c.synthetic]
+    counts = {options[0].id: 4, options[1].id: 2}
+    reveal = reveal_text(tiny, 0, counts, scene)
+    observer = PacedObserver()
+    app = make_app(library, saves, seed=None, join="ABC123", name="Ada", observer_factory=factory_for(observer))
+    async with app.run_test(size=SIZE) as pilot:
+        await until_screen(pilot, "PlayScreen")
+        await pilot.press(key_for(app, "name-owner"))
+        await pilot.press("enter")
+        await facilitator_says(pilot, observer, f"Waiting for the facilitator to open decision 2.\n{reveal}")
+        shown = screen_text(app)
+    lines = reveal.splitlines()
+    assert len(lines) == 1 + len(options) and "67%" in reveal and "33%" in reveal
+    for line in lines:
+        assert len(line) <= 76 and line.strip() in shown, line  # whole, on one screen line
+    for option in options:
+        assert sum(short_label(option.model.label) in line for line in lines) == 1
+
+
+def test_every_bundled_scenario_reveals_within_the_width() -> None:
+    """Every option is named (one nobody chose at 0%), one line each, never one long sentence."""
+    from simgame.cohort.room import REVEAL_WIDTH, reveal_text, short_label
+    from simgame.format.loader import load_scenario
+
+    for path in sorted(Path("scenarios").glob("*.yaml")):
+        if path.name == "glossary.yaml" or path.stem.count(".") > 0:
+            continue
+        scenario = load_scenario(path)
+        for scene, choices in scenario.scene_choices.items():
+            options = [c for c in choices if not c.synthetic]
+            if not options:
+                continue
+            counts = {c.id: 7 for c in options[1:]} or {options[0].id: 5}
+            lines = reveal_text(scenario, 11, counts, scene).splitlines()
+            assert len(lines) == 1 + len(options), (path.name, scene)
+            for line in lines:
+                assert len(line) <= REVEAL_WIDTH <= 76, (path.name, scene, line)
+            for option in options:
+                assert sum(short_label(option.model.label) in line for line in lines[1:]) == 1
+            if len(options) > 1:
+                assert lines[-1].lstrip().startswith("░" * 20 + "   0%")
+
+
+async def test_the_join_dialog_cannot_be_skipped_and_asks_for_a_team(library: Path, saves: Path) -> None:
+    from textual.widgets import Input
+
+    from tests.tui.test_flows import text_of
+
+    observer = PacedObserver()
+    app = make_app(library, saves, seed=None, join="ABC123", observer_factory=factory_for(observer))
+    async with app.run_test(size=SIZE) as pilot:
+        await until_screen(pilot, "NameScreen")
+        await pilot.press("escape")  # never into the library, where play would go unrecorded
+        await pilot.pause()
+        assert type(app.screen).__name__ == "NameScreen" and "Joining needs a name" in text_of(app, "#name-error")
+        await pilot.press(*"Ada", "tab", *"Red [b]team")  # a team, typed as text (never markup)
+        assert app.screen.query_one("#team-input", Input).value == "Red [b]team"
+        await pilot.press("enter")
+        await until_screen(pilot, "PlayScreen")
+    assert observer.kwargs["name"] == "Ada" and observer.kwargs["team"] == "Red [b]team"
