@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--max-sessions",
         type=int,
         default=60,
-        help="most browser games at once (each is a process of about 60-80 MB; default 60)",
+        help="most browser games at once (each is a process of about 80 MB; default 60)",
     )
     p.add_argument(
         "--public-host",
@@ -89,6 +89,7 @@ def handle(args: argparse.Namespace) -> int:
         f"simgame hub for {cohort.name} ({cohort.code}), {cohort.scenario_id}\n"
         f"  Browsers:          {url}/?code={cohort.code}\n"
         f"  Terminal players:  simgame play --join {cohort.code} --name NAME --hub {url}\n"
+        f"  Projector:         {url}/projector (for the wall; asks for the facilitator key)\n"
         f"  Up to {args.max_sessions} browser games at once. Press Ctrl+C to stop; nothing is lost.",
         file=sys.stderr,
         flush=True,
