@@ -110,6 +110,9 @@ class PostgresStore(PostgresPlayers):
         except psycopg.OperationalError as exc:
             raise StoreUnavailable(f"cannot reach the cohort database on {self.where}: {_reason(exc)}") from None
 
+    def _read(self) -> contextlib.AbstractContextManager[psycopg.Connection[Any]]:
+        return self._conn()
+
     @contextlib.contextmanager
     def _write(self, code: str | None = None) -> Iterator[psycopg.Connection[Any]]:
         """One transaction; with ``code``, the session's row is locked first (its writers queue here)."""
@@ -169,26 +172,6 @@ class PostgresStore(PostgresPlayers):
         if stored != 1:
             raise CohortError(f"a session with code {cohort.code} already exists")
 
-    @staticmethod
-    def _cohort(row: Any) -> Cohort:
-        return Cohort(
-            code=row[0],
-            name=row[1],
-            scenario_id=row[2],
-            scenario_ref=row[3],
-            content_hash=row[4],
-            seed=int(row[5]),
-            pace=row[6],
-            open_step=int(row[7]),
-            revealed_step=int(row[8]),
-            paused=bool(row[9]),
-            key_hash=row[10],
-            created=row[11],
-            closed=row[12],
-            revision=int(row[13]),
-            deadline=row[14],
-        )
-
     def cohort(self, code: str) -> Cohort:
         with self._conn() as db:
             return self._cohort_in(db, code)
@@ -196,13 +179,13 @@ class PostgresStore(PostgresPlayers):
     def cohorts(self) -> list[Cohort]:
         with self._conn() as db:
             rows = db.execute(f"SELECT {COHORT_COLS} FROM cohorts ORDER BY created DESC").fetchall()
-        return [self._cohort(r) for r in rows]
+        return [Cohort.from_row(r) for r in rows]
 
     def _cohort_in(self, db: psycopg.Connection[Any], code: str) -> Cohort:
         row = db.execute(f"SELECT {COHORT_COLS} FROM cohorts WHERE code = %s", (code,)).fetchone()
         if row is None:
             raise CohortError(f"there is no session with code {code}; check the code on the facilitator's screen")
-        return self._cohort(row)
+        return Cohort.from_row(row)
 
     def set_pacing(
         self,

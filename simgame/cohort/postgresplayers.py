@@ -1,189 +1,22 @@
 """The PostgreSQL store's players: the same rules as SQLite's (:mod:`simgame.cohort.sqliteplayers`).
 
-A device is a secret the player's machine keeps (a browser cookie, a file beside a terminal
-player's outbox); only its SHA-256 is stored. Rejoining from a device the player has used resumes
-them; the same name from another device is refused until the facilitator allows a new device
-for that player. Renames, merges and removals are logged as facilitator actions in the same
-transaction, which holds the session's row (``SELECT … FOR UPDATE``) so two hubs joining the same
-name at once queue on the database. Mixed into :class:`simgame.cohort.postgres.PostgresStore`.
+Every join, rename, merge and removal runs in one transaction that holds the session's row
+(``SELECT … FOR UPDATE``, see ``PostgresStore._write``), so two hubs joining the same name at once
+queue on the database. Only how the driver writes parameters and how players are ordered differ.
 """
 
 from __future__ import annotations
 
-import secrets
-from contextlib import AbstractContextManager
-from typing import Any
+from simgame.cohort.sqliteplayers import PlayersMixin
 
-import psycopg
-
-from simgame.cohort.errors import CohortError
-from simgame.cohort.events import JOINED, Event, check_event, make_event, now_iso
-from simgame.cohort.sqliteplayers import ORIGINS, device_hash
-from simgame.cohort.store import Cohort, NameTaken, Player, check_name, name_key, require_open
-
-PLAYER_COLS = "id, cohort, name, team, joined, origin"
 # Joining order: the seq of the player's `joined` event (SQLite's rowid order).
 JOIN_ORDER = "(SELECT min(e.seq) FROM events e WHERE e.player = players.id AND e.kind = 'joined'), joined, id"
 
 
-class PostgresPlayers:
+class PostgresPlayers(PlayersMixin):
     """Joining, identity by device and the facilitator's fixes; the store provides the transactions."""
 
-    def _write(self, code: str | None = None) -> AbstractContextManager[psycopg.Connection[Any]]:  # pragma: no cover
-        raise NotImplementedError
+    JOIN_ORDER = JOIN_ORDER
 
-    def _cohort_in(self, db: psycopg.Connection[Any], code: str) -> Cohort:  # pragma: no cover
-        raise NotImplementedError
-
-    @staticmethod
-    def _insert(db: psycopg.Connection[Any], code: str, event: Event) -> bool:  # pragma: no cover
-        raise NotImplementedError
-
-    # -- reading ----------------------------------------------------------------------------
-    def _conn(self) -> AbstractContextManager[psycopg.Connection[Any]]:  # pragma: no cover
-        raise NotImplementedError
-
-    def players(self, code: str) -> list[Player]:
-        with self._conn() as db:
-            rows = db.execute(
-                f"SELECT {PLAYER_COLS} FROM players WHERE cohort = %s AND removed IS NULL ORDER BY {JOIN_ORDER}",
-                (code,),
-            ).fetchall()
-        return [Player(*r) for r in rows]
-
-    @staticmethod
-    def _named(db: psycopg.Connection[Any], code: str, key: str) -> tuple[Player, int] | None:
-        row = db.execute(
-            f"SELECT {PLAYER_COLS}, allow_device FROM players WHERE cohort = %s AND name_key = %s AND removed IS NULL",
-            (code, key),
-        ).fetchone()
-        return None if row is None else (Player(*row[:6]), int(row[6]))
-
-    @staticmethod
-    def _devices(db: psycopg.Connection[Any], player: str) -> set[str]:
-        return {r[0] for r in db.execute("SELECT device FROM devices WHERE player = %s", (player,)).fetchall()}
-
-    @staticmethod
-    def _active(db: psycopg.Connection[Any], code: str, player: str) -> Player:
-        row = db.execute(
-            f"SELECT {PLAYER_COLS} FROM players WHERE cohort = %s AND id = %s AND removed IS NULL", (code, player)
-        ).fetchone()
-        if row is None:
-            raise CohortError("that player is not (or no longer) in this session")
-        return Player(*row)
-
-    def player_for_device(self, code: str, player: str, device: str) -> Player:
-        """The player ``player`` if ``device`` is one of theirs, else CohortError (what the hub checks)."""
-        with self._conn() as db:
-            found, devices = self._active(db, code, player), self._devices(db, player)
-        if device_hash(device) not in devices:
-            raise CohortError("this device is not the one this player joined from; join the session again")
-        return found
-
-    # -- joining ----------------------------------------------------------------------------
-    def join(
-        self,
-        code: str,
-        name: str,
-        team: str | None,
-        origin: str = "terminal",
-        allow_closed: bool = False,
-        device: str | None = None,
-    ) -> tuple[Player, bool]:
-        """The player called ``name`` (any case) in this cohort, created on first join; see CohortStore."""
-        name = check_name(name)
-        team = check_name(team, "team name") if team else None
-        if origin not in ORIGINS:
-            raise CohortError(f"a player joins from one of {', '.join(ORIGINS)}")
-        key, mine = name_key(name), None if device is None else device_hash(device)
-        with self._write(code) as db:
-            cohort = self._cohort_in(db, code)
-            if not allow_closed:
-                require_open(cohort)
-            found = self._named(db, code, key)
-            if found is None and mine is not None:
-                found = self._renamed(db, code, key, mine)
-            if found is not None:
-                player, allowed = found
-                devices = self._devices(db, player.id)
-                if (mine is None and not devices) or (mine is not None and mine in devices):
-                    return player, False
-                if mine is not None and (allowed or (not devices and player.origin != "import")):
-                    db.execute("UPDATE players SET allow_device = 0 WHERE id = %s", (player.id,))
-                    self._add_device(db, code, mine, player.id)
-                    return player, False
-                raise NameTaken(
-                    f"the name {player.name} is already taken in this session by someone on another device; "
-                    "choose another name (if it is you on a new device, ask the facilitator to let you in)"
-                )
-            player = Player(f"p-{secrets.token_hex(5)}", code, name, team, now_iso(), origin)
-            db.execute(
-                "INSERT INTO players (id, cohort, name, name_key, team, joined, origin) VALUES (%s,%s,%s,%s,%s,%s,%s)",
-                (player.id, code, player.name, key, player.team, player.joined, origin),
-            )
-            if mine is not None:
-                self._add_device(db, code, mine, player.id)
-            self._insert(db, code, make_event(JOINED, player.id, None, {"team": team, "origin": origin}))
-            return player, True
-
-    def _renamed(self, db: psycopg.Connection[Any], code: str, key: str, mine: str) -> tuple[Player, int] | None:
-        """This device's player who was renamed from ``key``, or merged with a player of that name."""
-        row = db.execute(
-            f"SELECT {', '.join('p.' + c for c in PLAYER_COLS.split(', '))}, p.allow_device FROM players p "
-            "JOIN devices d ON d.player = p.id WHERE p.cohort = %s AND p.former_key = %s AND d.device = %s "
-            "AND p.removed IS NULL",
-            (code, key, mine),
-        ).fetchone()
-        return None if row is None else (Player(*row[:6]), int(row[6]))
-
-    @staticmethod
-    def _add_device(db: psycopg.Connection[Any], code: str, device: str, player: str) -> None:
-        db.execute(
-            "INSERT INTO devices (cohort, device, player, added) VALUES (%s,%s,%s,%s) ON CONFLICT DO NOTHING",
-            (code, device, player, now_iso()),
-        )
-
-    # -- the facilitator's fixes ----------------------------------------------------------------
-    def update_player(
-        self,
-        code: str,
-        player: str,
-        action: Event,
-        *,
-        name: str | None = None,
-        allow_device: bool | None = None,
-        remove: bool = False,
-        merge_into: str | None = None,
-    ) -> Player:
-        """Rename, allow a new device, remove, or merge into another player; logged as ``action``."""
-        check_event(action)
-        with self._write(code) as db:
-            self._cohort_in(db, code)
-            who = self._active(db, code, player)
-            if name is not None:
-                name = check_name(name)
-                other = self._named(db, code, name_key(name))
-                if other is not None and other[0].id != who.id:
-                    raise NameTaken(f"another player is already called {other[0].name}")
-                db.execute(
-                    "UPDATE players SET name = %s, name_key = %s, former_key = %s WHERE id = %s",
-                    (name, name_key(name), name_key(who.name), who.id),
-                )
-            if allow_device is not None:
-                db.execute("UPDATE players SET allow_device = %s WHERE id = %s", (int(allow_device), who.id))
-            if merge_into is not None:
-                target = self._active(db, code, merge_into)
-                if target.id == who.id:
-                    raise CohortError("a player cannot be merged into themselves")
-                for device in self._devices(db, who.id):
-                    self._add_device(db, code, device, target.id)
-                db.execute("DELETE FROM devices WHERE player = %s", (who.id,))
-                # Their devices now open the target, also when they type the name they joined under.
-                db.execute("UPDATE players SET former_key = %s WHERE id = %s", (name_key(who.name), target.id))
-                remove = True
-            if remove:
-                db.execute("UPDATE players SET removed = %s WHERE id = %s", (now_iso(), who.id))
-            self._insert(db, code, action)
-            row = db.execute(f"SELECT {PLAYER_COLS} FROM players WHERE id = %s", (who.id,)).fetchone()
-            assert row is not None  # the row locked above
-            return Player(*row)
+    def _sql(self, text: str) -> str:
+        return text.replace("?", "%s")  # psycopg's parameter mark; no `?` or `%` is ever part of the SQL text

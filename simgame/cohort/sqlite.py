@@ -60,9 +60,13 @@ class SqliteStore(PlayersMixin):
         except sqlite3.OperationalError as exc:
             raise CohortError(f"the cohort store {self.path} is busy or unreadable: {exc}") from None
 
+    def _read(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return contextlib.nullcontext(self._db)
+
     @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One immediate transaction: the write lock is taken up front, so no upgrade deadlock."""
+    def _write(self, code: str | None = None) -> Iterator[sqlite3.Connection]:
+        """One immediate transaction: the write lock is taken up front (the whole file: ``code`` is not
+        needed), so no upgrade deadlock."""
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -99,7 +103,7 @@ class SqliteStore(PlayersMixin):
         """Upgrading a store written before events were judged: move every player event that does not
         replay to ``refused_events`` (with the reason). Sessions whose scenario cannot be loaded wait."""
         for row in db.execute(f"SELECT {_COHORT_COLS} FROM cohorts").fetchall():
-            cohort = self._cohort(row)
+            cohort = Cohort.from_row(row)
             try:
                 self.referee.scenario(cohort)
             except CohortError:
@@ -162,41 +166,21 @@ class SqliteStore(PlayersMixin):
             except sqlite3.IntegrityError:
                 raise CohortError(f"a session with code {cohort.code} already exists") from None
 
-    @staticmethod
-    def _cohort(row: Any) -> Cohort:
-        return Cohort(
-            code=row[0],
-            name=row[1],
-            scenario_id=row[2],
-            scenario_ref=row[3],
-            content_hash=row[4],
-            seed=int(row[5]),
-            pace=row[6],
-            open_step=int(row[7]),
-            revealed_step=int(row[8]),
-            paused=bool(row[9]),
-            key_hash=row[10],
-            created=row[11],
-            closed=row[12],
-            revision=int(row[13]),
-            deadline=row[14],
-        )
-
     def cohort(self, code: str) -> Cohort:
         row = self._db.execute(f"SELECT {_COHORT_COLS} FROM cohorts WHERE code = ?", (code,)).fetchone()
         if row is None:
             raise CohortError(f"there is no session with code {code}; check the code on the facilitator's screen")
-        return self._cohort(row)
+        return Cohort.from_row(row)
 
     def cohorts(self) -> list[Cohort]:
         rows = self._db.execute(f"SELECT {_COHORT_COLS} FROM cohorts ORDER BY created DESC").fetchall()
-        return [self._cohort(r) for r in rows]
+        return [Cohort.from_row(r) for r in rows]
 
     def _cohort_in(self, db: sqlite3.Connection, code: str) -> Cohort:
         row = db.execute(f"SELECT {_COHORT_COLS} FROM cohorts WHERE code = ?", (code,)).fetchone()
         if row is None:
             raise CohortError(f"there is no session with code {code}; check the code on the facilitator's screen")
-        return self._cohort(row)
+        return Cohort.from_row(row)
 
     def set_pacing(
         self,

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from simgame.cohort.errors import CohortError
 from simgame.cohort.events import Event
@@ -46,6 +46,27 @@ class Cohort:
     @property
     def is_open(self) -> bool:
         return self.closed is None
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Cohort:
+        """A session from a row of the `cohorts` table, columns in the order every backend selects them."""
+        return cls(
+            code=row[0],
+            name=row[1],
+            scenario_id=row[2],
+            scenario_ref=row[3],
+            content_hash=row[4],
+            seed=int(row[5]),
+            pace=row[6],
+            open_step=int(row[7]),
+            revealed_step=int(row[8]),
+            paused=bool(row[9]),
+            key_hash=row[10],
+            created=row[11],
+            closed=row[12],
+            revision=int(row[13]),
+            deadline=row[14],
+        )
 
 
 @dataclass(frozen=True)
