@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from rich.text import Text
 from textual.widgets import OptionList
 
@@ -41,13 +42,16 @@ def test_rows_round_trip_and_a_stale_or_corrupt_cache_is_ignored(library: Path, 
 
 
 async def test_the_cached_library_shows_at_once_and_opening_waits_for_the_real_load(
-    library: Path, saves: Path, tmp_path: Path
+    library: Path, saves: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cache = tmp_path / "cache"
     first = make_app(library, saves, library_cache=cache)
     async with first.run_test(size=SIZE) as pilot:
         await home_ready(pilot)  # the real load writes the cache
     assert list(cache.glob("library-*.json"))
+    # The real load waits an hour, not 0.4 s: what the screen shows before it cannot depend on the
+    # machine's speed, and Enter must start it at once.
+    monkeypatch.setattr("simgame.tui.screens.home.LOAD_DELAY", 3600.0)
     again = make_app(library, saves, library_cache=cache)
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
