@@ -566,9 +566,9 @@ def scenario_list(quick: bool) -> tuple[list[Path], Path]:
     if quick:
         small = SHIPPED / f"{QUICK_SHIPPED}.yaml"
         return [TINY, small], small
-    return sorted(
-        p for p in SHIPPED.glob("*.yaml") if p.name != "glossary.yaml"
-    ), SHIPPED / "responsible-ai-at-work.yaml"
+    from simgame.format.loader import scenario_files
+
+    return scenario_files(SHIPPED), SHIPPED / "responsible-ai-at-work.yaml"
 
 
 def bench(

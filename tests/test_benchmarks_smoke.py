@@ -16,7 +16,16 @@ from types import ModuleType
 
 import pytest
 
-from benchmarks import cohort_events, cohort_memory, cohort_report, outcomes_bench, toolkit_bench, tui_bench
+from benchmarks import (
+    cohort_events,
+    cohort_memory,
+    cohort_programme,
+    cohort_report,
+    cohort_scale,
+    outcomes_bench,
+    toolkit_bench,
+    tui_bench,
+)
 from benchmarks.common import MET, NO_GOAL, NOT_MET, Area, Figure, Goal, markdown_table, text_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,12 +96,38 @@ def test_tiny_benchmarks_render_a_document(tmp_path: Path) -> None:
         "hub_rss": 50.0,
         "bare": 10.0,
     }
+    pro_figs, programme = cohort_programme.bench(sessions=2, players=3)
+    assert programme["sessions"] == 2 and pro_figs[0].goal is not None
+    scale: dict[str, float] = {}  # the load run starts hubs and a database: its figures are made up here
+    for store, rate in (("pg", 80.0), ("sqlite", 120.0)):
+        scale |= {
+            f"{store}_{k}": v
+            for k, v in {
+                "players": 10,
+                "hubs": 3 if store == "pg" else 1,
+                "events": 150,
+                "lost": 0,
+                "duplicated": 0,
+                "finished": 10,
+                "unfinished": 0,
+                "moved": 2,
+                "per_second": rate,
+                "p50_ms": 100.0,
+                "p99_ms": 300.0,
+                "join_p99_ms": 200.0,
+                "rejoin_p99_ms": 250.0,
+                "load": 1.0,
+                "extra_players": 0,
+                "retries": 0,
+                "problems": 0,
+            }.items()
+        }
     cohort = Area(
         "cohort",
         run.TITLES["cohort"],
         ["cmd"],
-        ev_figs + rep_figs + cohort_memory.figures(memory),
-        {"events": events, "report": report, "memory": memory, **raw_common},
+        ev_figs + rep_figs + pro_figs + cohort_memory.figures(memory) + cohort_scale.figures(scale),
+        {"events": events, "report": report, "programme": programme, "memory": memory, "scale": scale, **raw_common},
     )
 
     with_tui = tmp_path / "saves"
@@ -127,6 +162,7 @@ def test_tiny_benchmarks_render_a_document(tmp_path: Path) -> None:
     )
     assert "Quick run" in doc and "## Goals" in doc and "<= 3x safe_load" in doc and "< 80 MB" in doc
     assert "< 100 ms" in doc and "< 500 MB" in doc and "< 0.5 s" in doc and "first report (outcome map" in doc
+    assert "Programme report, 2 sessions x 3 players" in doc and "10 scripted players across 3 hubs" in doc
     assert "Terminal UI" not in doc
     again = run.render_doc(["--only", "tui"], True, {"loads": (1.0, 1.0, 1.0), "when": "later"}, {"tui": tui}, doc)
     for title in ("## Terminal UI", "## Author toolkit", "## Cohorts", "## Outcome maps"):

@@ -13,6 +13,7 @@ from simgame.analysis.outcomes.reference import DecisionCost, RunReference
 from simgame.engine.run import Run
 from simgame.engine.scoring import score_text
 from simgame.format.compiled import Scenario
+from simgame.i18n import _
 
 
 def decision_json(d: DecisionCost) -> dict[str, Any]:
@@ -54,31 +55,34 @@ def reference_lines(
     ``numbers`` maps a choice's place in the run's log to the decision number the debrief shows.
     """
     if isinstance(ref, str):
-        return ["Compared with what was possible: not available (" + ref + ")."]
+        return [_("Compared with what was possible: not available ({reason}).").format(reason=ref)]
     s = ref.start
-    lines = ["Compared with what was possible"]
+    lines = [_("Compared with what was possible")]
     if s.best is not None and s.worst is not None:
         best_, worst_, yours = score_text(s.best), score_text(s.worst), score_text(overall)
-        lines.append(f"  Best reachable {best_}/100, worst {worst_}/100; yours {yours}/100.")
+        said = _("Best reachable {best}/100, worst {worst}/100; yours {yours}/100.")
+        lines.append("  " + said.format(best=best_, worst=worst_, yours=yours))
     if s.expected_best_play is not None and s.expected_random_play is not None:
+        said = _("Best play is expected to end at {best}/100, choosing at random at {random}/100.")
         lines.append(
-            f"  Best play is expected to end at {score_text(s.expected_best_play)}/100, "
-            f"choosing at random at {score_text(s.expected_random_play)}/100."
+            "  " + said.format(best=score_text(s.expected_best_play), random=score_text(s.expected_random_play))
         )
     costly = ref.costliest()
     if not costly:
-        lines.append("  No decision gave up expected points against the best option at the time.")
+        lines.append("  " + _("No decision gave up expected points against the best option at the time."))
         return lines
-    lines.append(f"  Your decisions gave up {ref.given_up:.1f} expected points in all. The costliest:")
+    said = _("Your decisions gave up {points:.1f} expected points in all. The costliest:")
+    lines.append("  " + said.format(points=ref.given_up))
     for d in costly:
         mine = scenario.choices[d.choice].model.label
         best = scenario.choices[d.best_options[0]] if d.best_options else None
         title = scenario.scene(d.scene).title or d.scene
         number = (numbers or {}).get(d.index)
         if number is not None:
-            title = f"Decision {number}, {title}"
-        against = best.model.label if best is not None else "the best option"
-        lines.append(f"  - {title}: “{mine}” gave up {d.given_up or 0.0:.1f} points against “{against}”.")
+            title = _("Decision {number}, {title}").format(number=number, title=title)
+        against = best.model.label if best is not None else _("the best option")
+        said = _("“{mine}” gave up {points:.1f} points against “{against}”.")
+        lines.append(f"  - {title}: " + said.format(mine=mine, points=d.given_up or 0.0, against=against))
         note = (run.note_for(best.id, d.index) if run else best.model.debrief) if best is not None else ""
         if note:
             lines.append(f"    {' '.join(note.split())}")

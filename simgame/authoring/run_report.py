@@ -1,4 +1,9 @@
-"""Render a run and its debrief as text, Markdown or JSON (CLI, exports, transcripts)."""
+"""Render a run and its debrief as text, Markdown or JSON (CLI, exports, transcripts).
+
+The Markdown debrief and the change words (``deltas_text``) are for the player and speak the language in
+use (`simgame.i18n`); the terminal transcript and text debrief are `simgame run`'s and `simgame test`'s,
+whose own words stay English so recorded transcripts compare byte for byte.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,11 @@ from typing import Any
 
 from simgame.engine.causes import Named, because_words, earlier_causes, named, review_heading
 from simgame.engine.run import Run
-from simgame.engine.scoring import Debrief, debrief, red_line_sentences, score_text
+from simgame.engine.scoring import Debrief, debrief, practice_label, red_line_sentences, score_text
 from simgame.engine.state import Decision, EventRecord
 from simgame.format.compiled import Scenario
 from simgame.format.inert import inert
-from simgame.format.model import PRACTICES
+from simgame.i18n import _, in_english
 
 
 def fmt_number(value: float) -> str:
@@ -32,8 +37,9 @@ def deltas_text(scenario: Scenario, deltas: dict[str, float]) -> str:
             if m.hidden:
                 continue
             good = (change > 0) == (m.higher_is == "better")
-            parts.append(f"{m.label} {fmt_delta(change)} ({'better' if good else 'worse'})")
-    return ", ".join(parts) or "no change to the numbers"
+            verdict = _("better") if good else _("worse")
+            parts.append(f"{m.label} {fmt_delta(change)} ({verdict})")
+    return ", ".join(parts) or _("no change to the numbers")
 
 
 def event_text(scenario: Scenario, event: EventRecord, cause: str = "") -> str:
@@ -66,7 +72,13 @@ def transcript_text(run: Run, steps: list[tuple[str, list[str], Decision | None]
     """Human-readable transcript: each scene, the options shown, the choice and what followed.
 
     Inert (:func:`simgame.format.inert.inert`): printed to a terminal, no escape sequence acts on it.
+    Always English (:func:`simgame.i18n.in_english`): recorded transcripts are compared byte for byte.
     """
+    with in_english():
+        return _transcript_text(run, steps)
+
+
+def _transcript_text(run: Run, steps: list[tuple[str, list[str], Decision | None]]) -> str:
     sc = run.scenario
     names = named(sc, run.choice_log)
     out = [f"{sc.title} (seed {run.seed}{', fixture ' + run.fixture if run.fixture else ''})", ""]
@@ -92,7 +104,15 @@ def transcript_text(run: Run, steps: list[tuple[str, list[str], Decision | None]
 
 
 def debrief_text(d: Debrief, scenario: Scenario) -> str:
-    """The debrief as plain text for a terminal (inert, as :func:`transcript_text`)."""
+    """The debrief as plain text for a terminal (inert and English, as :func:`transcript_text`).
+
+    ``d`` is built by the caller: build it inside :func:`simgame.i18n.in_english` too for English reasons.
+    """
+    with in_english():
+        return _debrief_text(d, scenario)
+
+
+def _debrief_text(d: Debrief, scenario: Scenario) -> str:
     o = d.outcome
     lines = [f"== Debrief: {d.ending_title} ({d.ending_tone})"]
     if d.ending_text:
@@ -129,49 +149,52 @@ def debrief_markdown(d: Debrief, run: Run) -> str:
     sc = run.scenario
     o = d.outcome
     md = [
-        f"# Debrief: {d.title}",
+        "# " + _("Debrief: {title}").format(title=d.title),
         "",
-        f"*Role:* {sc.doc.role}  ",
-        f"*Seed:* {run.seed}  ",
-        f"*Choices:* `{','.join(run.choice_log)}`",
+        "*" + _("Role:") + f"* {sc.doc.role}  ",
+        "*" + _("Seed:") + f"* {run.seed}  ",
+        "*" + _("Choices:") + f"* `{','.join(run.choice_log)}`",
         "",
-        f"## Ending: {d.ending_title}",
+        "## " + _("Ending: {title}").format(title=d.ending_title),
         "",
     ]
     if d.ending_text:
         md += [d.ending_text.strip(), ""]
     if d.ending_debrief:
         md += [f"> {' '.join(d.ending_debrief.split())}", ""]
-    md += [f"## Outcome profile: {score_text(o.overall)}/100 ({o.band_label})", ""]
+    md += [
+        "## " + _("Outcome profile: {score}/100 ({band})").format(score=score_text(o.overall), band=o.band_label),
+        "",
+    ]
     md += [f"{sentence}  " for sentence in red_line_sentences(o)]
     md += [""] if o.red_lines else []
     if o.band_text:
         md += [o.band_text.strip(), ""]
-    md += ["| Dimension | Score | How it was reached |", "| --- | ---: | --- |"]
+    md += ["| " + " | ".join((_("Dimension"), _("Score"), _("How it was reached"))) + " |", "| --- | ---: | --- |"]
     for dim in o.dimensions:
         md.append(f"| {dim.label} | {score_text(dim.score)} | {dim.explain()} |")
     md.append("")
     if d.objectives:
-        md += ["## Objectives", ""]
+        md += ["## " + _("Objectives"), ""]
         md += [
             f"- [{'x' if met else ' '}] {text}{' — ' + d.missed[oid] if oid in d.missed else ''}"
             for oid, text, met in d.objectives
         ]
         md.append("")
-    md += ["## Decisions by leadership practice", ""]
+    md += ["## " + _("Decisions by leadership practice"), ""]
     names = _review_names(d)
     for practice, reviews in d.by_practice().items():
         if not reviews:
             continue
-        md += [f"### {PRACTICES.get(practice, practice)}", ""]
+        md += [f"### {practice_label(practice)}", ""]
         for r in reviews:
             md.append(f"**{r.number}. {r.scene_title}:** {r.decision.label}  ")
-            md.append(f"At once: {deltas_text(sc, r.decision.deltas)}  ")
+            md.append(_("At once:") + f" {deltas_text(sc, r.decision.deltas)}  ")
             for ev in (*r.immediate, *r.later):
                 heading, text = _review_line(names, ev, r.decision.index, sc)
                 md.append(f"{heading}: {text}  ")
             if r.note:
-                md.append(f"*Note:* {' '.join(r.note.split())}")
+                md.append("*" + _("Note:") + f"* {' '.join(r.note.split())}")
             md.append("")
     return "\n".join(md).rstrip() + "\n"
 

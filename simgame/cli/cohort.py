@@ -25,6 +25,7 @@ from simgame.cohort.errors import CohortError
 from simgame.cohort.health import health
 from simgame.cohort.progress import fold
 from simgame.cohort.store import FREE, LOCKSTEP, Cohort, CohortStore
+from simgame.format.inert import inert
 from simgame.settings import load_settings
 
 EXAMPLE = """examples:
@@ -69,6 +70,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="free play, or lockstep where you open each decision (default free)",
     )
     c.add_argument("--seed", type=int, default=0, help="seed for chance events, shared by the room (default 0)")
+    c.add_argument(
+        "--teams",
+        metavar="NAMES",
+        help="comma-separated teams players choose from when they join, e.g. 'Finance,Operations,HR' "
+        "(default: no list; players may type a team or leave it empty)",
+    )
+    c.add_argument(
+        "--programme",
+        metavar="NAME",
+        help="the leadership programme this session belongs to, e.g. 'Leading with AI 2027' "
+        "(its report compares the programme's sessions: `simgame cohort programme report NAME`)",
+    )
     _store_options(c)
     c.set_defaults(handler=handle_create)
     ls = cmds.add_parser("list", help="list sessions in the store")
@@ -91,6 +104,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     register_exports(cmds)
     # --- end of report and backup ---
     register_xapi(cmds)  # xAPI to the organisation's LRS: simgame/cli/xapi.py
+    from simgame.cli.cohortprogramme import register as register_programme  # programmes: cohortprogramme.py
+
+    register_programme(cmds)
     im = cmds.add_parser("import", help="import result files exported by offline players")
     im.add_argument("code")
     im.add_argument("files", nargs="+", help="result files from `simgame export`")
@@ -122,13 +138,19 @@ def handle_create(args: argparse.Namespace) -> int:
     from simgame.cohort.sessions import create
 
     def body(store: CohortStore) -> int:
-        cohort, key = create(store, args.scenario, args.name, args.pace, args.seed)
+        teams = tuple(t for t in (args.teams or "").split(",") if t.strip())
+        cohort, key = create(
+            store, args.scenario, args.name, args.pace, args.seed, teams=teams, programme=args.programme
+        )
         _prepare_reference(cohort)
         print(
             f"Session created: {cohort.name}\n"
             f"  Join code        {cohort.code}\n"
             f"  Facilitator key  {key}   (keep it private: you need it to pace, close and import)\n"
-            f"  Scenario         {cohort.scenario_id}, seed {cohort.seed}, {cohort.pace} pacing\n\n"
+            f"  Scenario         {cohort.scenario_id}, seed {cohort.seed}, {cohort.pace} pacing\n"
+            + (f"  Teams            {', '.join(cohort.teams)}\n" if cohort.teams else "")
+            + (f"  Programme        {cohort.programme}\n" if cohort.programme else "")
+            + "\n"
             f"Players on this machine:   simgame play --join {cohort.code} --name NAME [--team TEAM]\n"
             f"Open it to the room:       simgame serve --cohort {cohort.code} --host 0.0.0.0\n"
             f"Players without a network: simgame play {cohort.scenario_id} --seed {cohort.seed}, then\n"
@@ -161,7 +183,8 @@ def handle_list(args: argparse.Namespace) -> int:
         for c in cohorts:
             print(
                 f"{c.code:<8} {len(store.players(c.code)):>7}  {c.pace:<9} {'open' if c.is_open else 'closed':<7} "
-                f"{c.scenario_id:<28} {c.name}"
+                f"{c.scenario_id:<28} {inert(c.name, keep_lines=False)}"
+                + (f"  [programme: {inert(c.programme, keep_lines=False)}]" if c.programme else "")
             )
         return 0
 

@@ -1,17 +1,26 @@
-"""`simgame serve --cohort CODE`: the cohort hub on the facilitator's machine (browsers and terminal players)."""
+"""`simgame serve [--cohort CODE ...]`: the cohort hub on the facilitator's machine (browsers and terminal players).
+
+One hub serves the sessions named, or every session in its store (sessions created while it runs
+too): a request's join code says which session it is for."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simgame.cli.common import fail
 from simgame.cohort.errors import CohortError
 
+if TYPE_CHECKING:
+    from simgame.cohort.store import Cohort
+
 EXAMPLE = """examples:
   simgame serve --cohort K7QF3M                          this machine only (http://127.0.0.1:8765)
   simgame serve --cohort K7QF3M --host 0.0.0.0           open it to the room's network
+  simgame serve --host 0.0.0.0                           every session in the store, on one hub
+  simgame serve --cohort K7QF3M --cohort P4XW9T          two rooms at once
   simgame serve --cohort K7QF3M --host 0.0.0.0 --port 9000 --max-sessions 120
   simgame serve --cohort K7QF3M --host 0.0.0.0 --public-host hub.room.example   a name players use
 Browsers open http://ADDRESS:PORT/?code=K7QF3M; terminal players run
@@ -25,13 +34,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "serve",
         help="run the cohort hub: the game for browsers, an API for terminal players",
-        description="Serve one cohort to the room: browsers play through textual-serve (the join "
-        "code is checked before any game starts), terminal players send events over "
-        "HTTP, and the dashboard and reports read it all.",
+        description="Serve sessions to the room: browsers play through textual-serve (the join "
+        "code is checked before any game starts, and says which session), terminal players send events "
+        "over HTTP, and the dashboard and reports read it all. Without --cohort the hub serves every "
+        "session in its store, including sessions created while it runs.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--cohort", required=True, metavar="CODE", help="the session's join code")
+    p.add_argument(
+        "--cohort",
+        action="append",
+        metavar="CODE",
+        help="a session's join code (repeatable; default: every session in the store)",
+    )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     p.add_argument(
@@ -58,6 +73,30 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(handler=handle)
 
 
+def banner(cohorts: list[Cohort], url: str, max_sessions: int, every: bool) -> str:
+    """What the facilitator reads when the hub starts: each session's addresses, and how to stop."""
+    lines = []
+    if every:
+        lines.append(
+            f"simgame hub for every session in its store ({len(cohorts)} open now; sessions created later too)"
+        )
+    pad = "    " if every else "  "
+    for cohort in cohorts:
+        query = f"?session={cohort.code}" if len(cohorts) > 1 or every else ""
+        lines += [
+            f"  {cohort.name} ({cohort.code}), {cohort.scenario_id}"
+            if every
+            else f"simgame hub for {cohort.name} ({cohort.code}), {cohort.scenario_id}",
+            f"{pad}Browsers:          {url}/?code={cohort.code}",
+            f"{pad}Terminal players:  simgame play --join {cohort.code} --name NAME --hub {url}",
+            f"{pad}Projector:         {url}/projector{query} (for the wall; asks for the facilitator key)",
+        ]
+    if every and not cohorts:
+        lines.append("  No open session yet: create one with `simgame cohort create`; this hub serves it at once.")
+    lines.append(f"  Up to {max_sessions} browser games at once. Press Ctrl+C to stop; nothing is lost.")
+    return "\n".join(lines)
+
+
 def handle(args: argparse.Namespace) -> int:
     try:
         from aiohttp import web
@@ -76,24 +115,21 @@ def handle(args: argparse.Namespace) -> int:
     try:
         location = store_location(args.store, args.saves)
         store = open_store(location)
-        cohort = find(store, args.cohort)
-        if not cohort.is_open:
-            raise CohortError(f"session {cohort.code} is closed; create a new one to play again")
+        if args.cohort:
+            cohorts = [find(store, code) for code in dict.fromkeys(args.cohort)]
+            for cohort in cohorts:
+                if not cohort.is_open:
+                    raise CohortError(f"session {cohort.code} is closed; create a new one to play again")
+        else:
+            cohorts = [c for c in store.cohorts() if c.is_open]
     except CohortError as exc:
         return fail(str(exc))
     where = location.resolve() if isinstance(location, Path) else location
-    hub = Hub(store, where, cohort.code, args.host, args.port, args.max_sessions, public_hosts=public)
+    served = [c.code for c in cohorts] if args.cohort else None
+    hub = Hub(store, where, served, args.host, args.port, args.max_sessions, public_hosts=public)
     shown = args.host if args.host not in ("0.0.0.0", "::") else "THIS-MACHINE'S-ADDRESS"
     url = f"http://{shown}:{args.port}"
-    print(
-        f"simgame hub for {cohort.name} ({cohort.code}), {cohort.scenario_id}\n"
-        f"  Browsers:          {url}/?code={cohort.code}\n"
-        f"  Terminal players:  simgame play --join {cohort.code} --name NAME --hub {url}\n"
-        f"  Projector:         {url}/projector (for the wall; asks for the facilitator key)\n"
-        f"  Up to {args.max_sessions} browser games at once. Press Ctrl+C to stop; nothing is lost.",
-        file=sys.stderr,
-        flush=True,
-    )
+    print(banner(cohorts, url, args.max_sessions, every=not args.cohort), file=sys.stderr, flush=True)
     if args.host not in LOOPBACK:
         print(
             "  Open to the network: anyone who can reach this machine and knows the code can join. "

@@ -11,7 +11,15 @@ from simgame.authoring.lint import lint, terms_used, unused_glossary_terms
 from simgame.authoring.sizecheck import minutes_mismatch
 from simgame.format.compiled import Scenario
 from simgame.format.diagnostics import Diagnostic, LoadError, make, sort_key, summary
-from simgame.format.loader import GLOSSARY_FILE, CheckResult, Glossary, check_file, find_glossary, load_glossary
+from simgame.format.loader import (
+    GLOSSARY_FILE,
+    CheckResult,
+    Glossary,
+    check_file,
+    find_glossary,
+    is_translation,
+    load_glossary,
+)
 
 EXAMPLE = """examples:
   simgame validate scenarios/                 every scenario in a folder
@@ -89,6 +97,9 @@ def check_paths(paths: list[str], quality: bool = True, balanced: bool = False) 
             except LoadError as exc:
                 results.append(CheckResult(str(f), None, exc.diagnostics))
             continue
+        if is_translation(f):
+            results.append(CheckResult(str(f), None, _translation_problems(f)))
+            continue
         glossary = _glossary_for(f, glossaries) if quality else None
         broken = find_glossary(f) in glossaries and glossary is None  # reported once, on the glossary's file
         result = check_file(f, glossary, find_glossary_file=not broken)
@@ -101,6 +112,27 @@ def check_paths(paths: list[str], quality: bool = True, balanced: bool = False) 
     if quality:
         results += _unused_terms(paths, results)
     return results
+
+
+def _translation_problems(path: Path) -> list[Diagnostic]:
+    """SG220/SG221 for a ``NAME.LANG.yaml``: checked against ``NAME.yaml`` beside it (ids, tags, terms)."""
+    from simgame.i18n.overlay import check_file as check_translation
+    from simgame.i18n.overlay import original_of
+
+    original = original_of(path)
+    if not original.is_file():
+        return [
+            make(
+                "SG220",
+                f"{path.name} is a translation, but there is no {original.name} beside it to translate",
+                file=str(path),
+                hint="keep a translation in the same folder as its scenario, named NAME.LANG.yaml",
+            )
+        ]
+    return [
+        make("SG220" if p.severity == "error" else "SG221", p.message, file=p.file, line=p.line, col=p.col)
+        for p in check_translation(original, path)
+    ]
 
 
 def _balance(scenario: Scenario, name: str) -> list[Diagnostic]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,8 @@ EXAMPLES = """examples:
 Settings (flag > environment > config file): the LRS's xAPI endpoint (--lrs, $SIMGAME_XAPI_ENDPOINT,
 xapi_endpoint), its user (--lrs-user, $SIMGAME_XAPI_USERNAME, xapi_username), the password
 ($SIMGAME_XAPI_PASSWORD only), this deployment's IRI (--home-page, $SIMGAME_XAPI_HOME_PAGE,
-xapi_home_page) and the programme, if any (--programme, $SIMGAME_XAPI_PROGRAMME, xapi_programme).
+xapi_home_page) and the programme, if any (--programme, $SIMGAME_XAPI_PROGRAMME, xapi_programme;
+default: the session's own, from `cohort create --programme`).
 Players are sent as pseudonymous ids, never by name. See docs/deployment.md.
 """
 
@@ -129,9 +131,12 @@ def _queue(store: CohortStore, outbox: Outbox, code: str, settings: Settings) ->
     from simgame.cohort.sessions import scenario_of
     from simgame.cohort.xapi.statements import build
 
+    cohort = store.cohort(code)
     d = deployment_of(settings)
+    if d.programme is None and cohort.programme:  # the session's own programme groups it in the LRS
+        d = replace(d, programme=cohort.programme)
     outbox.bind(code, d.home_page)
-    new = outbox.add(build(store, code, scenario_of(store.cohort(code)), d))
+    new = outbox.add(build(store, code, scenario_of(cohort), d))
     print(f"{new} new statement(s) queued for session {code}.", file=sys.stderr)
     if gone := outbox.withdraw(code, {p.id for p in store.players(code)}):
         print(f"{gone} unsent statement(s) of removed players withdrawn: they will not be sent.", file=sys.stderr)

@@ -13,7 +13,7 @@ import os
 import re
 import secrets
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -255,6 +255,35 @@ def outbox_dir(saves: Path | None, hub_base: str, code: str, name: str) -> Path:
     return (saves or load_settings().saves_dir) / "outbox" / host / slug
 
 
+@dataclass(frozen=True)
+class Welcome:
+    """What the join dialog needs before it asks anything: the session's teams, and a returning player."""
+
+    teams: tuple[str, ...] = ()
+    returning: str | None = None  # the name this device already plays under in the session
+
+
+def welcome(join: str, hub: str | None = None, saves: Path | None = None) -> Welcome:
+    """The teams ``join`` offers, and (a browser game, whose device the hub passes on) who this device is.
+
+    A browser that rejoins after a hub restart resumes without typing its name again. Anything that
+    cannot be found here is left to the join itself, which says what went wrong.
+    """
+    code = normalise_code(join)
+    if hub:
+        state = HubClient(hub, code).state("")
+        teams = state.get("teams") if isinstance(state, dict) else None
+        return Welcome(tuple(str(t) for t in teams) if isinstance(teams, list) else ())
+    store = open_store(saves=saves)
+    try:
+        cohort = find(store, code)
+        device = os.environ.get(DEVICE_ENV)
+        player = store.player_by_device(cohort.code, device) if device else None
+    finally:
+        store.close()
+    return Welcome(cohort.teams, player.name if player is not None else None)
+
+
 def observer_for(
     join: str | None,
     name: str | None,
@@ -280,7 +309,7 @@ def observer_for(
         # A browser game gets its browser's token from the hub; a player on this machine keeps one per name.
         device = os.environ.get(DEVICE_ENV) or device_token(outbox_dir(saves, "local", cohort.code, name))
         player, _ = store.join(cohort.code, name, team, origin, device=device)
-        resume = fold([player], store.events(cohort.code))[player.id].choice_log()
+        resume = fold([player], store.player_events(cohort.code, player.id))[player.id].choice_log()
     except BaseException:
         store.close()
         raise

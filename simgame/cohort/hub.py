@@ -9,6 +9,9 @@
   code (header ``X-Join-Code``); their outbox resends with the same event ids, which the
   store keeps once, and a retried join (same request id) is answered with the same player.
 - Everything lands in the same cohort store the dashboard and reports read.
+- One hub serves one session (``--cohort CODE``), several, or every session in its store: the
+  join code a request carries (its header, its query or its cookie) says which session it is for,
+  so six rooms of a programme can share one hub, and several hubs one PostgreSQL database.
 
 Its perimeter, for a room's network where anyone may connect:
 
@@ -33,6 +36,7 @@ import functools
 import logging
 import secrets
 import sys
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -45,9 +49,10 @@ from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
-from simgame.cohort.codes import codes_equal
+from simgame.cohort.codes import codes_equal, is_valid_code, normalise_code
+from simgame.cohort.errors import CohortError
 from simgame.cohort.gameprocess import GAME_GRACE_S, GameProcess, game_environment, scrubbed_environment
-from simgame.cohort.hubapi import DEVICE, MAX_BATCH, PLAYER_KINDS, PlayerAPI, bad_request, new_device
+from simgame.cohort.hubapi import DEVICE, MAX_BATCH, PLAYER_KINDS, SESSION, PlayerAPI, bad_request, new_device
 from simgame.cohort.hubpages import FONT_LINK, WEBSOCKET_FROM_LOCATION, ask_for_code, page, with_resume
 from simgame.cohort.perimeter import WILDCARD, CodeBackoff, allowed_host_names, host_name, is_ip
 from simgame.cohort.store import CohortStore
@@ -64,6 +69,8 @@ MAX_JSON_DEPTH = 16  # the API's deepest body is {"events": [{"data": {...}}]}
 BODY_TIMEOUT_S = 10.0  # a request body must arrive within this (a slowloris body is dropped)
 IDLE_TIMEOUT_S = 20.0  # a connection that sends no complete request for this long is closed
 LINGER_S = 2.0  # after refusing a body, read what is left for at most this long, then close
+KNOWN_FOR_S = 5.0  # a session found in the store is not looked up again for this long
+GAME_CODE = "{code}"  # in a game's command, replaced by the session the browser joined
 
 T = TypeVar("T")
 
@@ -79,7 +86,7 @@ class Hub(PlayerAPI, Server):
         self,
         store: CohortStore,
         store_path: Path | str,  # a SQLite file, or a postgresql:// URL (several hubs, one database)
-        code: str,
+        code: str | Iterable[str] | None,  # one session, several, or None: every session in the store
         host: str = "127.0.0.1",
         port: int = 8765,
         max_sessions: int = 60,
@@ -93,11 +100,12 @@ class Hub(PlayerAPI, Server):
     ) -> None:
         self.store = store
         self.store_path = store_path
-        self.code = code
+        self.only = None if code is None else frozenset([code] if isinstance(code, str) else code)
         self.max_sessions = max_sessions
         self.sessions: dict[str, GameProcess] = {}  # every game whose process has not yet been reaped
         self.spawned = 0
-        self.argv = argv or [sys.executable, "-m", "simgame", "play", "--join", code]
+        self.argv = argv or [sys.executable, "-m", "simgame", "play", "--join", GAME_CODE]
+        self._known: dict[str, float] = {}  # codes of sessions found in the store, until when (monotonic)
         self.tmp = tmp or _tmp_beside(store_path)
         self.bind = host
         self.host_names = allowed_host_names(host, public_hosts)
@@ -105,9 +113,9 @@ class Hub(PlayerAPI, Server):
         self.body_timeout = body_timeout
         self.idle_timeout = idle_timeout
         self.game_grace = game_grace
-        self._revealed = (0.0, -2, {})
+        self._revealed = {}
         self._joins = OrderedDict()
-        self._heard = {}  # terminal player -> when the hub last heard from them (monotonic)
+        self._heard = {}  # session -> terminal player -> when the hub last heard from them (monotonic)
         self._device_secret = secrets.token_bytes(32)
         self._beating: asyncio.Task[None] | None = None
         self._ending: dict[str, asyncio.Task[None]] = {}  # games being ended, by session id
@@ -140,6 +148,24 @@ class Hub(PlayerAPI, Server):
         # --- end of the projector view ---
         return app
 
+    @property
+    def code(self) -> str:
+        """The session of a hub that serves exactly one (its banner, its tests)."""
+        if self.only is None or len(self.only) != 1:
+            raise CohortError("this hub serves several sessions; a request's join code says which")
+        return next(iter(self.only))
+
+    def argv_for(self, code: str) -> list[str]:
+        """The command that starts a browser player's game in session ``code``."""
+        return [code if part == GAME_CODE else part for part in self.argv]
+
+    async def served_codes(self) -> list[str]:
+        """The sessions this hub answers for now: its own list, or every open session in the store."""
+        if self.only is not None:
+            return sorted(self.only)
+        cohorts = await self._in_store(self.store.cohorts)
+        return sorted(c.code for c in cohorts if c.is_open)
+
     async def make_app(self) -> web.Application:
         """The application, for running under a test server or web.AppRunner."""
         return await self._make_app()
@@ -152,7 +178,8 @@ class Hub(PlayerAPI, Server):
         logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     async def on_startup(self, app: web.Application) -> None:
-        log.info("simgame hub for session %s listening on %s:%s", self.code, self.bind, self.port)
+        which = ", ".join(sorted(self.only)) if self.only is not None else "every session in its store"
+        log.info("simgame hub for %s listening on %s:%s", which, self.bind, self.port)
         self._beating = asyncio.get_running_loop().create_task(self.heartbeat(f"{self.bind}:{self.port}"))
 
     async def on_shutdown(self, app: web.Application) -> None:
@@ -189,17 +216,38 @@ class Hub(PlayerAPI, Server):
             )
         return await handler(request)  # type: ignore[no-any-return]
 
-    def _code_ok(self, supplied: str | None) -> bool:
-        return bool(supplied) and codes_equal(str(supplied).strip().upper(), self.code)
+    async def session_for(self, supplied: str | None) -> str | None:
+        """The session ``supplied`` names, if this hub serves it (a code it lists, or one in its store)."""
+        if not supplied:
+            return None
+        code = normalise_code(str(supplied))
+        if not is_valid_code(code):
+            return None
+        if self.only is not None:
+            return next((c for c in self.only if codes_equal(code, c)), None)
+        now = time.monotonic()
+        if self._known.get(code, 0.0) > now:
+            return code
+        try:
+            await self._in_store(self.store.cohort, code)
+        except CohortError:  # unknown (a guess), or the store cannot answer just now: refused either way
+            return None
+        self._known[code] = now + KNOWN_FOR_S
+        if len(self._known) > 10_000:
+            self._known = {c: t for c, t in self._known.items() if t > now}
+        return code
 
-    def _try_code(self, request: web.Request, supplied: str | None) -> web.Response | None:
-        """None if ``supplied`` is this session's code, else the refusal; a wrong code counts against the address."""
+    async def _try_code(self, request: web.Request, supplied: str | None) -> web.Response | None:
+        """None if ``supplied`` is a session this hub serves (noted on the request), else the refusal;
+        a wrong code counts against the address."""
         address = request.remote
         wait = self.backoff.wait(address)
         if wait > 0:
             return self._slow_down(request, wait)
-        if self._code_ok(supplied):
+        code = await self.session_for(supplied)
+        if code is not None:
             self.backoff.right(address)
+            request[SESSION] = code
             return None
         if supplied:
             count, delay = self.backoff.wrong(address)
@@ -230,22 +278,22 @@ class Hub(PlayerAPI, Server):
         if path.startswith("/static/") or path == "/api/v1/health":
             return await handler(request)  # type: ignore[no-any-return]
         if path.startswith("/api/"):
-            refused = self._try_code(request, request.headers.get("X-Join-Code"))
+            refused = await self._try_code(request, request.headers.get("X-Join-Code"))
             return refused or await handler(request)
         if path == "/":
             supplied = request.query.get("code") or request.cookies.get(COOKIE)
-            refused = self._try_code(request, supplied)
+            refused = await self._try_code(request, supplied)
             if refused is not None:
                 return refused
             response = await handler(request)
-            response.set_cookie(COOKIE, self.code, httponly=True, samesite="Strict", path="/")
+            response.set_cookie(COOKIE, request[SESSION], httponly=True, samesite="Strict", path="/")
             if not DEVICE.fullmatch(request.cookies.get(DEVICE_COOKIE, "")):
                 response.set_cookie(
                     DEVICE_COOKIE, new_device(), httponly=True, samesite="Strict", path="/", max_age=DEVICE_COOKIE_AGE
                 )
             return response  # type: ignore[no-any-return]
         if path == "/ws":
-            refused = self._try_code(request, request.cookies.get(COOKIE) or request.query.get("code"))
+            refused = await self._try_code(request, request.cookies.get(COOKIE) or request.query.get("code"))
             if refused is not None:
                 return refused
             origin = request.headers.get("Origin")
@@ -282,7 +330,7 @@ class Hub(PlayerAPI, Server):
         width = max(20, min(500, to_int(request.query.get("width", "80"), 80)))
         height = max(10, min(200, to_int(request.query.get("height", "24"), 24)))
         service = GameProcess(
-            self.argv,
+            self.argv_for(request[SESSION]),
             game_environment(self.store_path, self.tmp, _device_of(request)),  # their own saves folder
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,

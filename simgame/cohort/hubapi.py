@@ -8,6 +8,8 @@
   have happened: 422 ``{"error": reason, "refused": event id}`` and nothing of the batch is stored.
 - ``GET /api/v1/state``: the pacing a player's game follows, and the revealed split (by scene).
 
+Every request is for the session its ``X-Join-Code`` names (the hub's perimeter put it in ``request[SESSION]``).
+
 Every few seconds the hub records a heartbeat in the store (the dashboard shows it; advancing asks
 for confirmation while the hub is silent) and runs the lockstep timer.
 """
@@ -38,11 +40,12 @@ from simgame.cohort.events import CHOSE, FINISHED, EventError, event_from_json
 from simgame.cohort.health import BEAT_EVERY, beat
 from simgame.cohort.referee import EventRefused
 from simgame.cohort.room import Split, decision_split, shareable
-from simgame.cohort.store import Cohort, CohortStore, NameTaken, Player, StoreUnavailable, check_name
+from simgame.cohort.store import CohortStore, NameTaken, Player, StoreUnavailable, check_name
 from simgame.format.inert import unsafe_characters
 
 log = logging.getLogger("simgame.hub")
 PLAYER_KINDS = (CHOSE, FINISHED)
+SESSION = web.RequestKey("session", str)  # the join code a request is for, once the hub's perimeter checked it
 MAX_BATCH = 200
 MAX_JOIN_MEMORY = 10_000  # join request ids remembered (a retried join gets the same answer)
 HEARD_WINDOW_S = 60.0
@@ -64,6 +67,7 @@ def new_device() -> str:
 
 @dataclass(frozen=True)
 class _Joined:
+    code: str
     player: str
     name: str
     device: str
@@ -73,10 +77,9 @@ class PlayerAPI:
     """The API's handlers; the hub provides the store, its thread and the request body reader."""
 
     store: CohortStore
-    code: str
     _joins: OrderedDict[str, _Joined]
-    _revealed: tuple[float, int, Split]
-    _heard: dict[str, float]
+    _revealed: dict[str, tuple[float, int, Split]]  # by session
+    _heard: dict[str, dict[str, float]]  # session -> player -> when
     _device_secret: bytes
 
     async def _in_store(self, call: Callable[..., T], *args: Any, **kw: Any) -> T:  # pragma: no cover - Hub's
@@ -85,8 +88,8 @@ class PlayerAPI:
     async def _body(self, request: web.Request) -> dict[str, Any]:  # pragma: no cover - Hub's
         raise NotImplementedError
 
-    def _cohort(self) -> Cohort:
-        return self.store.cohort(self.code)
+    async def served_codes(self) -> list[str]:  # pragma: no cover - Hub's
+        raise NotImplementedError
 
     async def api_health(self, request: web.Request) -> web.Response:
         return web.json_response({"ok": True})
@@ -101,10 +104,13 @@ class PlayerAPI:
             return _error(400, "a join request id is 8 to 64 letters, digits, `-` or `_`")
         if device is not None and (not isinstance(device, str) or not DEVICE.fullmatch(device)):
             return _error(400, "a device token is 16 to 64 letters, digits, `-` or `_`")
+        code = request[SESSION]  # the session the join code named (the hub's perimeter checked it)
         earlier = self._joins.get(request_id) if request_id else None
+        if earlier is not None and earlier.code != code:
+            return _error(409, "this join request was already used for another session; join again")
         device = device or (self._device_for(request_id) if request_id else new_device())
         try:
-            answer = await self._in_store(self._join, name, team or None, device, earlier)
+            answer = await self._in_store(self._join, code, name, team or None, device, earlier)
         except NameTaken as exc:
             return _error(409, str(exc), reason="name-taken")
         except StoreUnavailable as exc:  # a database that blipped: the client tries again
@@ -112,7 +118,7 @@ class PlayerAPI:
         except CohortError as exc:
             return _error(409, str(exc))
         if request_id:
-            self._joins[request_id] = _Joined(answer["player"], answer["name"], answer["device"])
+            self._joins[request_id] = _Joined(code, answer["player"], answer["name"], answer["device"])
             self._joins.move_to_end(request_id)
             while len(self._joins) > MAX_JOIN_MEMORY:
                 self._joins.popitem(last=False)
@@ -123,22 +129,22 @@ class PlayerAPI:
         digest = hmac.new(self._device_secret, request_id.encode("ascii"), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest[:24]).decode("ascii")
 
-    def _join(self, name: str, team: str | None, device: str, earlier: _Joined | None) -> dict[str, Any]:
+    def _join(self, code: str, name: str, team: str | None, device: str, earlier: _Joined | None) -> dict[str, Any]:
         """On the store's thread: join (or rejoin) and what the player needs to play."""
         if earlier is not None:  # a retry of a join already answered: the same player, never another
             if check_name(name) != earlier.name:
                 raise CohortError("this join request was already used with another name; join again")
-            player = self.store.player_for_device(self.code, earlier.player, earlier.device)
+            player = self.store.player_for_device(code, earlier.player, earlier.device)
             device = earlier.device
         else:
-            player, _ = self.store.join(self.code, name, team, origin="terminal", device=device)
-        return self._join_answer(player, device)
+            player, _ = self.store.join(code, name, team, origin="terminal", device=device)
+        return self._join_answer(code, player, device)
 
-    def _join_answer(self, player: Player, device: str) -> dict[str, Any]:
+    def _join_answer(self, code: str, player: Player, device: str) -> dict[str, Any]:
         from simgame.cohort.progress import fold
 
-        cohort = self._cohort()
-        resume = fold([player], self.store.events(self.code))[player.id].choice_log()
+        cohort = self.store.cohort(code)
+        resume = fold([player], self.store.player_events(code, player.id))[player.id].choice_log()
         return {
             "player": player.id,
             "name": player.name,
@@ -149,6 +155,7 @@ class PlayerAPI:
             "content_hash": cohort.content_hash,
             "seed": cohort.seed,
             "pace": cohort.pace,
+            "teams": list(cohort.teams),
             "resume": resume,
         }
 
@@ -168,15 +175,16 @@ class PlayerAPI:
             return _error(400, "players may only send choices and finishes")
         if any(unsafe_characters(text, keep_lines=False) for e in events for text in _texts(e.data)):
             return _error(400, "event data cannot contain control characters or text-direction overrides")
-        self._hear(player)
+        code = request[SESSION]
+        self._hear(code, player)
         try:
-            await self._in_store(self.store.player_for_device, self.code, player, device)
+            await self._in_store(self.store.player_for_device, code, player, device)
         except StoreUnavailable as exc:  # the events stay in the player's outbox until the database is back
             return _error(503, str(exc))
         except CohortError as exc:
             return _error(403, str(exc))
         try:
-            stored = await self._in_store(self.store.append, self.code, events)
+            stored = await self._in_store(self.store.append, code, events)
         except EventRefused as exc:
             log.info("refused an event from a player: %s", exc.reason)
             return _error(422, exc.reason, refused=exc.event_id)
@@ -188,73 +196,82 @@ class PlayerAPI:
 
     # -- pacing -------------------------------------------------------------------------
     async def api_state(self, request: web.Request) -> web.Response:
-        self._hear(request.query.get("player"))
+        code = request[SESSION]
+        self._hear(code, request.query.get("player"))
         try:
-            state = await self._in_store(self._state)
+            state = await self._in_store(self._state, code)
         except StoreUnavailable as exc:
             return _error(503, str(exc))
         except CohortError as exc:
             return _error(409, str(exc))
         return web.json_response(state)
 
-    def _state(self) -> dict[str, Any]:
+    def _state(self, code: str) -> dict[str, Any]:
         """On the store's thread: the pacing a player's game follows, and the revealed split if shareable."""
-        c = self._cohort()
+        c = self.store.cohort(code)
         state: dict[str, Any] = {
             "pace": c.pace,
             "open_step": c.open_step,
             "revealed_step": c.revealed_step,
             "paused": c.paused,
             "closed": c.closed,
+            "teams": list(c.teams),
         }
         if c.revealed_step >= 0:
-            split = self._revealed_split(c.revealed_step)
+            split = self._revealed_split(code, c.revealed_step)
             state["revealed"] = {
                 "step": c.revealed_step,
                 "scenes": {scene: counts if shareable(counts) else {} for scene, counts in split.items()},
             }
         return state
 
-    def _revealed_split(self, number: int) -> Split:
+    def _revealed_split(self, code: str, number: int) -> Split:
         """The revealed split, recomputed at most once a second however many players poll."""
-        at, cached, split = self._revealed
+        at, cached, split = self._revealed.get(code, (0.0, -2, {}))
         if cached != number or time.monotonic() - at > 1.0:
-            members = {p.id for p in self.store.players(self.code)}
-            split = decision_split(self.store.events(self.code), number, members)
-            self._revealed = (time.monotonic(), number, split)
+            members = {p.id for p in self.store.players(code)}
+            split = decision_split(self.store.events(code), number, members)
+            self._revealed[code] = (time.monotonic(), number, split)
         return split
 
     # -- heartbeat ------------------------------------------------------------------------
-    def _hear(self, player: str | None) -> None:
+    def _hear(self, code: str, player: str | None) -> None:
         """Note when a terminal player was last heard from (ids of the store's shape only, a bounded few)."""
         if player and PLAYER_ID.fullmatch(player):
-            self._heard.pop(player, None)
-            self._heard[player] = time.monotonic()
-            while len(self._heard) > MAX_HEARD:
-                self._heard.pop(next(iter(self._heard)))
+            heard = self._heard.setdefault(code, {})
+            heard.pop(player, None)
+            heard[player] = time.monotonic()
+            while len(heard) > MAX_HEARD:
+                heard.pop(next(iter(heard)))
 
-    def heard_recently(self) -> int:
+    def heard_recently(self, code: str) -> int:
         now = time.monotonic()
-        return sum(1 for at in self._heard.values() if now - at <= HEARD_WINDOW_S)
+        return sum(1 for at in self._heard.get(code, {}).values() if now - at <= HEARD_WINDOW_S)
 
-    def _beat(self, address: str, stopped: bool = False) -> None:
-        """On the store's thread: record the heartbeat, then run the lockstep timer if it is due."""
+    def _beat(self, codes: list[str], address: str, stopped: bool = False) -> None:
+        """On the store's thread: record the heartbeat of each session served, then run each lockstep timer due."""
         now = datetime.now(UTC)
-        beat(self.store, self.code, now, self.heard_recently(), address, stopped)
-        if not stopped:
-            pacing.due(self.store, self._cohort(), now)
+        for code in codes:
+            try:
+                beat(self.store, code, now, self.heard_recently(code), address, stopped)
+                if not stopped:
+                    pacing.due(self.store, self.store.cohort(code), now)
+            except StoreUnavailable:
+                raise
+            except CohortError as exc:  # one session's trouble (closed meanwhile) never stops the others' beat
+                log.info("no heartbeat for session %s: %s", code, exc)
 
     async def heartbeat(self, address: str, every: float = BEAT_EVERY) -> None:
         while True:
             try:
-                await self._in_store(self._beat, address)
+                await self._in_store(self._beat, await self.served_codes(), address)
             except (CohortError, RuntimeError) as exc:  # a busy store: the next beat tries again
                 log.warning("could not record the hub's heartbeat: %s", exc)
             await asyncio.sleep(every)
 
     async def last_beat(self, address: str) -> None:
         with contextlib.suppress(CohortError, RuntimeError):
-            await self._in_store(self._beat, address, True)
+            await self._in_store(self._beat, await self.served_codes(), address, True)
 
 
 def _texts(value: Any) -> Iterator[str]:

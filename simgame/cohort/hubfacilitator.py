@@ -1,6 +1,6 @@
 """The hub's facilitator API: co-facilitators on other machines pace and read the same room.
 
-Every route needs the join code (``X-Join-Code``, checked by the hub's perimeter) and the
+Every route needs the join code (``X-Join-Code``: it names the session, checked by the hub's perimeter) and the
 facilitator key (``X-Facilitator-Key``); a wrong key counts against the address like a wrong code.
 ``X-Facilitator-Name`` says who acts (default: the key's fingerprint). The hub writes who did it
 into every action it stores (``by``: the name; ``key``: the fingerprint; ``hub``: this hub), so
@@ -11,7 +11,8 @@ the audit log names each co-facilitator whatever their client claims.
 - ``POST /api/v1/facilitator/pacing`` {action, changes, expect, events}: the store's compare-and-set,
   unchanged: if the session is no longer as ``expect`` says, 409 ``{"reason": "changed", "current"}``
   and nothing is done, exactly as on one machine (two facilitators at once advance once);
-- ``POST /api/v1/facilitator/player`` {player, action, name?, allow_device?, remove?, merge_into?}.
+- ``POST /api/v1/facilitator/player`` {player, action, name?, allow_device?, remove?, merge_into?};
+- ``POST /api/v1/facilitator/programme`` {action, programme}: the session into a programme (null: out of it).
 
 :class:`simgame.cohort.hubstore.HubStore` is the other side: a CohortStore over this API.
 """
@@ -30,6 +31,7 @@ from aiohttp import web
 from simgame.cohort.codes import key_matches
 from simgame.cohort.errors import CohortError
 from simgame.cohort.events import FACILITATOR, TIMED_OUT, Event, EventError, event_from_json
+from simgame.cohort.hubapi import SESSION
 from simgame.cohort.store import Changed, Cohort, StoreUnavailable, check_name
 
 log = logging.getLogger("simgame.hub")
@@ -87,6 +89,7 @@ def install(app: web.Application, hub: Any) -> None:
             web.get(f"{PREFIX}/cached", api.cached),
             web.post(f"{PREFIX}/pacing", api.pacing),
             web.post(f"{PREFIX}/player", api.player),
+            web.post(f"{PREFIX}/programme", api.programme),
         ]
     )
 
@@ -112,7 +115,7 @@ class FacilitatorAPI:
         wait = self.hub.backoff.wait(request.remote)
         if wait > 0:
             return _error(429, f"too many wrong keys from this address; try again in {int(wait + 0.999)} s")
-        cohort = await self._store(self.hub.store.cohort, self.hub.code)
+        cohort = await self._store(self.hub.store.cohort, request[SESSION])
         if not key or not key_matches(key, cohort.key_hash):
             self.hub.backoff.wrong(request.remote)
             log.warning("refused a facilitator request from %s: wrong or missing facilitator key", request.remote)
@@ -135,14 +138,14 @@ class FacilitatorAPI:
         who = await self._who(request)
         if isinstance(who, web.Response):
             return who
-        cohort = await self._store(self.hub.store.cohort, self.hub.code)
+        cohort = await self._store(self.hub.store.cohort, request[SESSION])
         return web.json_response({"cohort": cohort_json(cohort)})
 
     async def players(self, request: web.Request) -> web.Response:
         who = await self._who(request)
         if isinstance(who, web.Response):
             return who
-        found = await self._store(self.hub.store.players, self.hub.code)
+        found = await self._store(self.hub.store.players, request[SESSION])
         return web.json_response({"players": [asdict(p) for p in found]})
 
     async def events(self, request: web.Request) -> web.Response:
@@ -153,7 +156,7 @@ class FacilitatorAPI:
             after = max(0, int(request.query.get("after", "0")))
         except ValueError:
             return _error(400, "`after` is an event number")
-        found = await self._store(self.hub.store.events, self.hub.code, after)
+        found = await self._store(self.hub.store.events, request[SESSION], after)
         page = found[:EVENTS_PAGE]
         return web.json_response(
             {"events": [{**e.to_json(), "seq": e.seq} for e in page], "more": len(found) > EVENTS_PAGE}
@@ -184,7 +187,7 @@ class FacilitatorAPI:
             return _error(400, "a pacing action is a facilitator event, with timeouts only")
         try:
             updated = await self._store(
-                self.hub.store.set_pacing, self.hub.code, action, expect=expect, events=timeouts, **changes
+                self.hub.store.set_pacing, request[SESSION], action, expect=expect, events=timeouts, **changes
             )
         except Changed as exc:
             return _error(409, str(exc), reason="changed", current=cohort_json(exc.current))
@@ -206,6 +209,24 @@ class FacilitatorAPI:
             return _error(400, str(exc))
         if action.kind != FACILITATOR:
             return _error(400, "a change to a player is logged as a facilitator event")
-        updated = await self._store(self.hub.store.update_player, self.hub.code, player, action, **options)
+        updated = await self._store(self.hub.store.update_player, request[SESSION], player, action, **options)
         log.info("facilitator %s (%s): %s", who["by"], who["key"], action.data.get("action", "?"))
         return web.json_response({"player": asdict(updated)})
+
+    async def programme(self, request: web.Request) -> web.Response:
+        who = await self._who(request)
+        if isinstance(who, web.Response):
+            return who
+        body = await self.hub._body(request)
+        programme = body.get("programme")
+        if programme is not None and (not isinstance(programme, str) or len(programme) > 80):
+            return _error(400, "a programme is a name of at most 60 characters, or null to take the session out")
+        try:
+            action = self._stamp(event_from_json(body.get("action")), who)
+        except EventError as exc:
+            return _error(400, str(exc))
+        if action.kind != FACILITATOR:
+            return _error(400, "a change of programme is logged as a facilitator event")
+        updated = await self._store(self.hub.store.set_programme, request[SESSION], programme, action)
+        log.info("facilitator %s (%s): %s", who["by"], who["key"], action.data.get("action", "?"))
+        return web.json_response({"cohort": cohort_json(updated)})

@@ -87,7 +87,9 @@ class HubStore:
 
     def _cohort(self, raw: dict[str, Any]) -> Cohort:
         try:
-            cohort = Cohort(**{k: v for k, v in raw.items() if k in _COHORT_FIELDS}, key_hash="")
+            fields = {k: v for k, v in raw.items() if k in _COHORT_FIELDS}
+            fields["teams"] = tuple(fields.get("teams") or ())
+            cohort = Cohort(**fields, key_hash="")
         except TypeError:
             raise HubUnreachable(f"the hub at {self.base} sent an unexpected answer") from None
         return replace(cohort, key_hash=hash_key(self.key))  # the hub checked the key on every call
@@ -176,6 +178,12 @@ class HubStore:
         }
         return Player(**self._call("POST", "player", body)["player"])
 
+    def set_programme(self, code: str, programme: str | None, action: Event) -> Cohort:
+        self._mine(code)
+        check_event(action)
+        body = {"action": action.to_json(), "programme": programme}
+        return self._cohort(self._call("POST", "programme", body)["cohort"])
+
     # -- what only players and the session's own machine do ------------------------------------
     def _not_here(self, what: str) -> CohortError:
         return CohortError(f"{what} is not done through a hub; run it where the session's store is (--store)")
@@ -196,6 +204,12 @@ class HubStore:
 
     def player_for_device(self, code: str, player: str, device: str) -> Player:
         raise self._not_here("checking a player's device")
+
+    def player_by_device(self, code: str, device: str) -> Player | None:
+        raise self._not_here("finding a player by their device")
+
+    def player_events(self, code: str, player: str) -> list[Event]:
+        return [e for e in self.events(code) if e.player == player]
 
     def append(self, code: str, events: list[Event]) -> int:
         raise self._not_here("storing players' events")

@@ -21,6 +21,7 @@ from simgame.cohort.health import HubHealth, health
 from simgame.cohort.progress import UNDO, fold, timeouts
 from simgame.cohort.referee import DECISION, decision_of
 from simgame.cohort.store import FREE, LOCKSTEP, Changed, Cohort, CohortStore
+from simgame.i18n import _
 
 ADVANCE = "advance"
 MAX_TIMER_S = 3 * 3600
@@ -29,15 +30,17 @@ MAX_TIMER_S = 3 * 3600
 def gate(cohort: Cohort, number: int | None) -> str | None:
     """Why a player about to make decision ``number`` (0-based; None at a Continue screen) must wait, or None."""
     if not cohort.is_open:
-        return "The facilitator has closed this session. Your choices so far are recorded."
+        return _("The facilitator has closed this session. Your choices so far are recorded.")
     if number is None:
         return None  # reading on is never held
     if cohort.paused:
-        return "The facilitator has paused the session. Play resumes when they are ready."
+        return _("The facilitator has paused the session. Play resumes when they are ready.")
     if cohort.pace == LOCKSTEP and number >= cohort.open_step:
         if number == 0:
-            return "Waiting for the facilitator to open the first decision."
-        return f"Waiting for the facilitator to open decision {number + 1}. Discuss the last one with your team."
+            return _("Waiting for the facilitator to open the first decision.")
+        return _("Waiting for the facilitator to open decision {number}. Discuss the last one with your team.").format(
+            number=number + 1
+        )
     return None
 
 

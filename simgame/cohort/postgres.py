@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -27,21 +27,20 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from simgame.cohort.errors import CohortError
-from simgame.cohort.events import Event, check_event, now_iso
+from simgame.cohort.events import Event, now_iso
 from simgame.cohort.postgresplayers import PostgresPlayers
-from simgame.cohort.referee import EventRefused, Referee, ledger
+from simgame.cohort.referee import Referee
 from simgame.cohort.schema import LATEST, POSTGRES, base_statements, upgrade_statements
-from simgame.cohort.store import PACES, Changed, Cohort, StoreUnavailable
+from simgame.cohort.store import PACES, Cohort, StoreUnavailable, teams_text
+from simgame.cohort.storewrites import WritesMixin
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT_S = 10
 MIGRATION_LOCK = 0x51_6D_67_61  # the advisory lock many hubs starting at once queue on
 COHORT_COLS = (
     "code, name, scenario_id, scenario_ref, content_hash, seed, pace, open_step, revealed_step, "
-    "paused, key_hash, created, closed, revision, deadline"
+    "paused, key_hash, created, closed, revision, deadline, teams, programme"
 )
-_PACING = ("pace", "open_step", "revealed_step", "paused", "closed", "deadline", "revision")
-_CLEAR = object()
 
 
 def is_url(location: object) -> bool:
@@ -70,7 +69,7 @@ def _reason(exc: BaseException) -> str:
     return text[:200]
 
 
-class PostgresStore(PostgresPlayers):
+class PostgresStore(PostgresPlayers, WritesMixin):
     """A cohort store in a PostgreSQL database (migrated to the latest schema on open)."""
 
     def __init__(self, url: str, referee: Referee | None = None, min_size: int = 1, max_size: int = 4) -> None:
@@ -163,10 +162,12 @@ class PostgresStore(PostgresPlayers):
             cohort.closed,
             cohort.revision,
             cohort.deadline,
+            teams_text(cohort.teams),
+            cohort.programme,
         )
         with self._write() as db:
             stored = db.execute(
-                f"INSERT INTO cohorts ({COHORT_COLS}) VALUES ({', '.join(['%s'] * 15)}) ON CONFLICT DO NOTHING",
+                f"INSERT INTO cohorts ({COHORT_COLS}) VALUES ({', '.join(['%s'] * 17)}) ON CONFLICT DO NOTHING",
                 row,
             ).rowcount
         if stored != 1:
@@ -187,46 +188,6 @@ class PostgresStore(PostgresPlayers):
             raise CohortError(f"there is no session with code {code}; check the code on the facilitator's screen")
         return Cohort.from_row(row)
 
-    def set_pacing(
-        self,
-        code: str,
-        action: Event,
-        *,
-        pace: str | None = None,
-        open_step: int | None = None,
-        revealed_step: int | None = None,
-        paused: bool | None = None,
-        closed: str | None = None,
-        deadline: str | None = None,
-        expect: Mapping[str, object] | None = None,
-        events: Sequence[Event] = (),
-    ) -> Cohort:
-        """As SQLite's: compared, judged, changed and logged in one transaction holding the session's row."""
-        check_event(action)
-        for event in events:
-            check_event(event)
-        changes: dict[str, Any] = {
-            "pace": pace,
-            "open_step": open_step,
-            "revealed_step": revealed_step,
-            "paused": None if paused is None else int(paused),
-            "closed": closed,
-            "deadline": None if deadline is None else (deadline or _CLEAR),
-        }
-        sets = {k: (None if v is _CLEAR else v) for k, v in changes.items() if v is not None}
-        with self._write(code) as db:
-            cohort = self._cohort_in(db, code)
-            for column, value in (expect or {}).items():
-                if column not in _PACING:
-                    raise CohortError(f"pacing cannot expect `{column}`")
-                if getattr(cohort, column) != value:
-                    raise Changed(f"the session's {column} is {getattr(cohort, column)!r}, not {value!r}", cohort)
-            self._store_judged(db, cohort, list(events), skip_refused=True)
-            assignments = [f"{k} = %s" for k in sets] + ["revision = revision + 1"]
-            db.execute(f"UPDATE cohorts SET {', '.join(assignments)} WHERE code = %s", (*sets.values(), code))
-            self._insert(db, code, action)
-            return self._cohort_in(db, code)
-
     # -- events -------------------------------------------------------------------
     @staticmethod
     def _insert(db: psycopg.Connection[Any], code: str, event: Event) -> bool:
@@ -244,45 +205,6 @@ class PostgresStore(PostgresPlayers):
             ),
         )
         return cur.rowcount == 1
-
-    def append(self, code: str, events: list[Event]) -> int:
-        """Store the events that could have happened, once each; returns how many were new."""
-        for event in events:
-            check_event(event)
-        with self._write(code) as db:
-            return self._store_judged(db, self._cohort_in(db, code), events)
-
-    def _store_judged(
-        self, db: psycopg.Connection[Any], cohort: Cohort, events: Sequence[Event], skip_refused: bool = False
-    ) -> int:
-        """Judge and store ``events`` in order (the caller holds the session's row): see SqliteStore's."""
-        rows = db.execute("SELECT id FROM players WHERE cohort = %s AND removed IS NULL", (cohort.code,))
-        members = {r[0] for r in rows.fetchall()}
-        records: dict[str, Any] = {}
-        stored = 0
-        for event in events:
-            if event.player is None or event.player not in members:
-                raise CohortError("an event names a player who is not in this session")
-            seen = db.execute("SELECT 1 FROM events WHERE cohort = %s AND id = %s", (cohort.code, event.id))
-            if seen.fetchone():
-                continue  # sent again with the same id: stored once
-            if event.player not in records:
-                mine = self._events_where(db, "cohort = %s AND player = %s", (cohort.code, event.player))
-                records[event.player] = ledger(mine)
-            try:
-                judged = self.referee.judge(cohort, records[event.player], event)
-            except EventRefused:
-                if not skip_refused:
-                    raise
-                continue
-            if judged is not None and self._insert(db, cohort.code, judged):
-                records[event.player].add(judged)
-                stored += 1
-        return stored
-
-    def events(self, code: str, after_seq: int = 0) -> list[Event]:
-        with self._conn() as db:
-            return self._events_where(db, "cohort = %s AND seq > %s", (code, after_seq))
 
     @staticmethod
     def _events_where(db: psycopg.Connection[Any], where: str, args: tuple[Any, ...]) -> list[Event]:

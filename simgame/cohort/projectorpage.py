@@ -8,6 +8,8 @@ polls ``/projector/state`` and writes every string with ``textContent``.
 
 from __future__ import annotations
 
+from html import escape
+
 MIN_FONT_PX = 18
 
 PAGE_CSS = """
@@ -202,14 +204,26 @@ PAGE_JS = """
 """.replace("__MIN_FONT__", str(MIN_FONT_PX))
 
 
-def key_form(wrong: bool) -> str:
-    """The page that asks for the facilitator key (fixed text: nothing from the request)."""
+def key_form(wrong: bool, session: str | None = None, ask: bool = False) -> str:
+    """The page that asks for the facilitator key, and (``ask``: a hub serving several sessions) which session.
+
+    Fixed text: ``session`` is only ever a code the hub found in its store (six letters and digits)."""
     note = "<p style='color:#b00'>That is not this session's facilitator key.</p>" if wrong else ""
+    if session is not None:
+        which = (
+            f"<p>Session <strong>{escape(session)}</strong></p>"
+            f"<input type='hidden' name='session' value='{escape(session)}'>"
+        )
+    elif ask:
+        which = "<label>Join code <input name='session' autocomplete='off' autofocus></label><br><br>"
+    else:
+        which = ""
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>simgame: projector</title></head>"
         "<body style='font-family:system-ui,sans-serif;max-width:30rem;margin:4rem auto'>"
         "<h1>Projector</h1><p>The wall view of the session, for the facilitator.</p>"
-        f"{note}<form method='post' action='/projector'>"
-        "<label>Facilitator key <input name='key' type='password' autocomplete='off' autofocus></label> "
+        f"{note}<form method='post' action='/projector'>{which}"
+        "<label>Facilitator key <input name='key' type='password' autocomplete='off'"
+        f"{'' if ask and session is None else ' autofocus'}></label> "
         "<button type='submit'>Open</button></form></body></html>"
     )

@@ -1,9 +1,11 @@
 """The projector view's web side: `/projector` on the hub, for the facilitator only.
 
 - ``GET /projector`` asks for the facilitator key (a form, so the key never sits in an address bar
-  on the wall or in a log); ``POST /projector`` checks it against the session's key hash (a wrong
-  key counts against the address like a wrong join code) and sets a cookie holding a token this
-  hub process made at start. The join code and its cookie never open it: players cannot see it.
+  on the wall or in a log) and, on a hub serving several sessions, the session's join code
+  (``?session=CODE`` fills it in); ``POST /projector`` checks the key against that session's key
+  hash (a wrong key counts against the address like a wrong join code) and sets a cookie naming the
+  session, signed with a secret this hub process made at start. The join code and its cookie never
+  open it: players cannot see it.
 - ``GET /projector/state`` is the JSON the page polls (`simgame.cohort.projector.room_state`, on
   the store's thread); ``GET /projector/app.js`` is the page's script.
 - Pages are fixed text: the join URL comes from the hub's own settings, never from a request,
@@ -15,6 +17,7 @@ The hub registers all of it with :func:`install` (one line in ``Hub._make_app``)
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 import socket
@@ -38,13 +41,15 @@ class Hub(Protocol):
     """What the projector needs of `simgame.cohort.hub.Hub` (named here so that neither imports the other)."""
 
     store: CohortStore
-    code: str
+    only: frozenset[str] | None
     bind: str
     port: int
     host_names: frozenset[str]
     backoff: CodeBackoff
 
     async def _in_store(self, call: Callable[..., T], *args: Any, **kw: Any) -> T: ...
+
+    async def session_for(self, supplied: str | None) -> str | None: ...
 
     @web.middleware
     async def _guard(self, request: web.Request, handler: Any) -> web.StreamResponse: ...
@@ -72,10 +77,20 @@ def qr_svg(url: str) -> str:
 class Projector:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
-        self.token = secrets.token_urlsafe(32)  # what the cookie holds: valid for this hub process only
-        self.url = join_url(hub.bind, hub.port, hub.code, configured_names(hub))
-        self.cache = ProjectorCache()
-        self._scenario: Any = None
+        self.secret = secrets.token_bytes(32)  # signs the cookie: valid for this hub process only
+        self.caches: dict[str, ProjectorCache] = {}
+        self._scenarios: dict[str, Any] = {}
+
+    def url(self, code: str) -> str:
+        """The address players join ``code`` at (from the hub's own settings, never from a request)."""
+        return join_url(self.hub.bind, self.hub.port, code, configured_names(self.hub))
+
+    def _mac(self, code: str) -> str:
+        return hmac.new(self.secret, code.encode("ascii"), hashlib.sha256).hexdigest()[:32]
+
+    def _only_session(self) -> str | None:
+        only = self.hub.only
+        return next(iter(only)) if only is not None and len(only) == 1 else None
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
@@ -91,20 +106,33 @@ class Projector:
             return await self.sign_in(request)
         if method != "GET":
             raise web.HTTPMethodNotAllowed(method, ["GET"])
-        if not self._signed_in(request):
+        code = self._signed_in(request)
+        asked = await self.hub.session_for(request.query.get("session")) if "session" in request.query else None
+        if code is None or (asked is not None and asked != code):
             if path == PREFIX:
-                return _html(key_form(wrong=False), 200)
+                return _html(
+                    key_form(
+                        wrong=False,
+                        session=asked if self._only_session() is None else None,
+                        ask=self._only_session() is None,
+                    ),
+                    200,
+                )
             return web.json_response({"error": "the projector needs the facilitator key"}, status=403)
         if path == PREFIX:
-            return _html(self.page(), 200)
+            return _html(self.page(code), 200)
         if path == PREFIX + "/app.js":
             return web.Response(text=PAGE_JS, content_type="application/javascript")
         if path == PREFIX + "/state":
-            return await self.state(request)
+            return await self.state(request, code)
         raise web.HTTPNotFound()
 
-    def _signed_in(self, request: web.Request) -> bool:
-        return hmac.compare_digest(request.cookies.get(COOKIE, ""), self.token)
+    def _signed_in(self, request: web.Request) -> str | None:
+        """The session this browser signed in to (its cookie: a code and this hub's signature of it)."""
+        code, _, mac = request.cookies.get(COOKIE, "").partition(".")
+        if not code or not hmac.compare_digest(mac, self._mac(code)):
+            return None
+        return code
 
     async def sign_in(self, request: web.Request) -> web.StreamResponse:
         hub = self.hub
@@ -123,18 +151,27 @@ class Projector:
             return _html(key_form(wrong=True), 400)
         form = await request.post()
         key = str(form.get("key", "")).strip()
-        cohort = await hub._in_store(hub.store.cohort, hub.code)
+        code = await hub.session_for(str(form.get("session", "")) or self._only_session())
+        if code is None:
+            hub.backoff.wrong(request.remote)
+            return _html(key_form(wrong=True, ask=self._only_session() is None), 403)
+        cohort = await hub._in_store(hub.store.cohort, code)
         if not key or not key_matches(key, cohort.key_hash):
             hub.backoff.wrong(request.remote)
-            return _html(key_form(wrong=True), 403)
+            return _html(
+                key_form(
+                    wrong=True, session=code if self._only_session() is None else None, ask=self._only_session() is None
+                ),
+                403,
+            )
         hub.backoff.right(request.remote)
         response = web.Response(status=303, headers={"Location": PREFIX})
-        response.set_cookie(COOKIE, self.token, httponly=True, samesite="Strict", path=PREFIX)
+        response.set_cookie(COOKIE, f"{code}.{self._mac(code)}", httponly=True, samesite="Strict", path=PREFIX)
         return response
 
-    def page(self) -> str:
-        url = escape(self.url)
-        code = escape(self.hub.code)
+    def page(self, session: str) -> str:
+        url = escape(self.url(session))
+        code = escape(session)
         return (
             "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -152,35 +189,36 @@ class Projector:
             "<div id='prompts'></div></div><div><h2>The room's outcomes</h2><div id='endings'></div>"
             "<div id='histogram'></div></div></div></section>"
             "</main>"
-            f"<aside id='join'><div class='qr' data-url='{url}'>{qr_svg(self.url)}</div>"
+            f"<aside id='join'><div class='qr' data-url='{url}'>{qr_svg(self.url(session))}</div>"
             f"<p class='join-url'>{url}</p><p class='join-code'>code <strong>{code}</strong></p></aside>"
             "</div><script src='/projector/app.js'></script></body></html>"
         )
 
-    async def state(self, request: web.Request) -> web.StreamResponse:
+    async def state(self, request: web.Request, code: str) -> web.StreamResponse:
         view = request.query.get("view", "auto")
         if view not in VIEWS:
             view = "auto"
         raw = request.query.get("decision", "")
         focus = int(raw) - 1 if raw.isdigit() and 0 < int(raw) < 10_000 else None
-        data = await self.hub._in_store(self._state, view, focus)
+        data = await self.hub._in_store(self._state, code, view, focus)
         return web.json_response(data)
 
-    def _state(self, view: str, focus: int | None) -> dict[str, Any]:
+    def _state(self, code: str, view: str, focus: int | None) -> dict[str, Any]:
         from simgame.cohort.analytics import analyse
         from simgame.cohort.sessions import scenario_of
         from simgame.cohort.summary import summarise
 
-        store, code = self.hub.store, self.hub.code
-        if self._scenario is None:
-            self._scenario = scenario_of(store.cohort(code))
-        scenario = self._scenario
+        store = self.hub.store
+        if code not in self._scenarios:
+            self._scenarios[code] = scenario_of(store.cohort(code))
+        scenario = self._scenarios[code]
 
         def report() -> dict[str, Any]:
             # On the store's thread: never wait for an outcome map to be built (`cohort create` starts it).
             return summarise(analyse(store, code, scenario, build=False))
 
-        return room_state(store, code, scenario, self.cache, report, view, focus)
+        cache = self.caches.setdefault(code, ProjectorCache())
+        return room_state(store, code, scenario, cache, report, view, focus)
 
 
 def configured_names(hub: Hub) -> list[str]:

@@ -10,6 +10,7 @@ from simgame.cohort.events import CHOSE, Event
 from simgame.cohort.progress import timeouts
 from simgame.cohort.referee import decision_of
 from simgame.format.compiled import Scenario
+from simgame.i18n import _, ngettext
 
 MIN_GROUP = 5
 
@@ -62,11 +63,17 @@ def reveal_text(scenario: Scenario, number: int, counts: dict[str, int], scene: 
     """
     total = sum(counts.values())
     if total < MIN_GROUP:
-        return f"Decision {number + 1}: fewer than {MIN_GROUP} answers, so the room's split stays private."
+        return _("Decision {number}: fewer than {least} answers, so the room's split stays private.").format(
+            number=number + 1, least=MIN_GROUP
+        )
     order = [c.id for c in scenario.scene_choices.get(scene or "", ()) if not c.synthetic]
     ids = order + sorted(c for c in counts if c not in order)
     rank = {c: i for i, c in enumerate(ids)}
-    lines = [f"The room on decision {number + 1} ({total} answers):"]
+    lines = [
+        ngettext(
+            "The room on decision {number} ({total} answer):", "The room on decision {number} ({total} answers):", total
+        ).format(number=number + 1, total=total)
+    ]
     for choice in sorted(ids, key=lambda c: (-counts.get(c, 0), rank[c])):
         share = counts.get(choice, 0) / total
         model = scenario.choices.get(choice)

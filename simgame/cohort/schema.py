@@ -198,8 +198,44 @@ INDEXES: tuple[Index, ...] = (
 )
 
 # Changes after BASE, by the version they bring a store to (BASE + 1, BASE + 2, ...).
-STEPS: tuple[tuple[Step, ...], ...] = ()
+STEPS: tuple[tuple[Step, ...], ...] = (
+    (  # 5: the teams a session offers its players (a JSON list; NULL: players name their own or none)
+        # and the programme a session belongs to (several sessions of one leadership programme)
+        AddColumn("cohorts", Column("teams", "TEXT")),
+        AddColumn(
+            "cohorts", Column("programme", "TEXT", check="programme IS NULL OR length(programme) BETWEEN 1 AND 60")
+        ),
+        AddIndex(Index("cohorts_by_programme", "cohorts", ("programme",))),
+    ),
+)
 LATEST = BASE + len(STEPS)
+
+
+def latest_tables() -> tuple[Table, ...]:
+    """The tables as every store has them at :data:`LATEST` (the base with each step applied)."""
+    tables = {t.name: t for t in TABLES}
+    for steps in STEPS:
+        for step in steps:
+            if isinstance(step, AddColumn):
+                old = tables[step.table]
+                tables[step.table] = Table(
+                    old.name, (*old.columns, step.column), old.primary_key, old.unique, old.checks
+                )
+            elif isinstance(step, AddTable):
+                tables[step.table.name] = step.table
+    return tuple(tables.values())
+
+
+def latest_indexes() -> tuple[Index, ...]:
+    """The indexes every store has at :data:`LATEST`."""
+    out = list(INDEXES)
+    for steps in STEPS:
+        for step in steps:
+            if isinstance(step, AddIndex):
+                out.append(step.index)
+            elif isinstance(step, AddTable):
+                out += step.indexes
+    return tuple(out)
 
 
 def _type(column: Column, dialect: str) -> str:

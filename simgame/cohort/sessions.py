@@ -12,7 +12,7 @@ from simgame.cohort.codes import (
 )
 from simgame.cohort.errors import CohortError
 from simgame.cohort.events import now_iso
-from simgame.cohort.store import FREE, LOCKSTEP, Cohort, CohortStore, check_name
+from simgame.cohort.store import FREE, LOCKSTEP, Cohort, CohortStore, check_name, check_programme, check_teams
 from simgame.format.compiled import Scenario
 from simgame.format.diagnostics import LoadError
 from simgame.format.loader import load_scenario, resolve
@@ -40,11 +40,28 @@ def scenario_of(cohort: Cohort) -> Scenario:
 
 
 def create(
-    store: CohortStore, scenario_ref: str, name: str, pace: str = FREE, seed: int = 0, code: str | None = None
+    store: CohortStore,
+    scenario_ref: str,
+    name: str,
+    pace: str = FREE,
+    seed: int = 0,
+    code: str | None = None,
+    *,
+    teams: tuple[str, ...] = (),
+    programme: str | None = None,
 ) -> tuple[Cohort, str]:
-    """A new cohort with a fresh join code; returns it and the facilitator key (shown once)."""
+    """A new cohort with a fresh join code; returns it and the facilitator key (shown once).
+
+    ``teams`` are the teams players choose from on joining (none: players may name their own);
+    ``programme`` groups the session with others of one leadership programme for its report.
+    """
     if pace not in (FREE, LOCKSTEP):
         raise CohortError("pace must be `free` or `lockstep`")
+    offered = check_teams(teams)
+    if programme is not None:  # an existing programme keeps its spelling ("leading with ai" joins "Leading with AI")
+        from simgame.cohort.programme import spelling
+
+        programme = spelling(store, check_programme(programme))
     scenario = load_for(scenario_ref)
     key = new_facilitator_key()
     for _attempt in range(20):
@@ -62,6 +79,8 @@ def create(
             paused=False,
             key_hash=hash_key(key),
             created=now_iso(),
+            teams=offered,
+            programme=programme,
         )
         try:
             store.create_cohort(cohort)

@@ -11,27 +11,26 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from simgame.cohort.errors import CohortError
-from simgame.cohort.events import Event, check_event, now_iso
+from simgame.cohort.events import Event, now_iso
 from simgame.cohort.migrations import LATEST, sqlite_statements
 from simgame.cohort.referee import EventRefused, Referee, ledger
-from simgame.cohort.sqliteplayers import PlayersMixin
-from simgame.cohort.store import PACES, Changed, Cohort, name_key
+from simgame.cohort.store import PACES, Cohort, name_key, teams_text
+from simgame.cohort.storewrites import WritesMixin
 
 BUSY_MS = 60_000
 _COHORT_COLS = (
     "code, name, scenario_id, scenario_ref, content_hash, seed, pace, open_step, revealed_step, "
-    "paused, key_hash, created, closed, revision, deadline"
+    "paused, key_hash, created, closed, revision, deadline, teams, programme"
 )
-_PACING = ("pace", "open_step", "revealed_step", "paused", "closed", "deadline", "revision")
 
 
-class SqliteStore(PlayersMixin):
+class SqliteStore(WritesMixin):
     """A cohort store in one SQLite file (created, and migrated to the latest schema, on open)."""
 
     def __init__(self, path: Path, referee: Referee | None = None) -> None:
@@ -144,7 +143,7 @@ class SqliteStore(PlayersMixin):
         with self._write() as db:
             try:
                 db.execute(
-                    f"INSERT INTO cohorts ({_COHORT_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    f"INSERT INTO cohorts ({_COHORT_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         cohort.code,
                         cohort.name,
@@ -161,6 +160,8 @@ class SqliteStore(PlayersMixin):
                         cohort.closed,
                         cohort.revision,
                         cohort.deadline,
+                        teams_text(cohort.teams),
+                        cohort.programme,
                     ),
                 )
             except sqlite3.IntegrityError:
@@ -182,47 +183,6 @@ class SqliteStore(PlayersMixin):
             raise CohortError(f"there is no session with code {code}; check the code on the facilitator's screen")
         return Cohort.from_row(row)
 
-    def set_pacing(
-        self,
-        code: str,
-        action: Event,
-        *,
-        pace: str | None = None,
-        open_step: int | None = None,
-        revealed_step: int | None = None,
-        paused: bool | None = None,
-        closed: str | None = None,
-        deadline: str | None = None,
-        expect: Mapping[str, object] | None = None,
-        events: Sequence[Event] = (),
-    ) -> Cohort:
-        """Change pacing and log the facilitator's action in the same transaction (an audit trail),
-        only if the session is still as ``expect`` says; timeouts in ``events`` are judged and stored with it."""
-        check_event(action)
-        for event in events:
-            check_event(event)
-        changes: dict[str, Any] = {
-            "pace": pace,
-            "open_step": open_step,
-            "revealed_step": revealed_step,
-            "paused": None if paused is None else int(paused),
-            "closed": closed,
-            "deadline": None if deadline is None else (deadline or _CLEAR),
-        }
-        sets = {k: (None if v is _CLEAR else v) for k, v in changes.items() if v is not None}
-        with self._write() as db:
-            cohort = self._cohort_in(db, code)
-            for column, value in (expect or {}).items():
-                if column not in _PACING:
-                    raise CohortError(f"pacing cannot expect `{column}`")
-                if getattr(cohort, column) != value:
-                    raise Changed(f"the session's {column} is {getattr(cohort, column)!r}, not {value!r}", cohort)
-            self._store_judged(db, cohort, list(events), skip_refused=True)
-            assignments = [f"{k} = ?" for k in sets] + ["revision = revision + 1"]
-            db.execute(f"UPDATE cohorts SET {', '.join(assignments)} WHERE code = ?", (*sets.values(), code))
-            self._insert(db, code, action)
-            return self._cohort_in(db, code)
-
     # -- events -------------------------------------------------------------------
     @staticmethod
     def _insert(db: sqlite3.Connection, code: str, event: Event) -> bool:
@@ -239,48 +199,6 @@ class SqliteStore(PlayersMixin):
             ),
         )
         return cur.rowcount == 1
-
-    def append(self, code: str, events: list[Event]) -> int:
-        """Store the events that could have happened, once each; returns how many were new.
-
-        A refused event raises :class:`~simgame.cohort.referee.EventRefused` and nothing of the batch is stored.
-        """
-        for event in events:
-            check_event(event)
-        with self._write() as db:
-            return self._store_judged(db, self._cohort_in(db, code), events)
-
-    def _store_judged(
-        self, db: sqlite3.Connection, cohort: Cohort, events: Sequence[Event], skip_refused: bool = False
-    ) -> int:
-        """Judge and store ``events`` in order; a refusal raises, or (``skip_refused``: the timeouts of an
-        advance, where a player who answered a moment ago is simply not late) leaves that one out."""
-        members = {
-            r[0] for r in db.execute("SELECT id FROM players WHERE cohort = ? AND removed IS NULL", (cohort.code,))
-        }
-        records: dict[str, Any] = {}
-        stored = 0
-        for event in events:
-            if event.player is None or event.player not in members:
-                raise CohortError("an event names a player who is not in this session")
-            if db.execute("SELECT 1 FROM events WHERE cohort = ? AND id = ?", (cohort.code, event.id)).fetchone():
-                continue  # sent again with the same id: stored once
-            if event.player not in records:
-                mine = self._events_where(db, "cohort = ? AND player = ?", (cohort.code, event.player))
-                records[event.player] = ledger(mine)
-            try:
-                judged = self.referee.judge(cohort, records[event.player], event)
-            except EventRefused:
-                if not skip_refused:
-                    raise
-                continue
-            if judged is not None and self._insert(db, cohort.code, judged):
-                records[event.player].add(judged)
-                stored += 1
-        return stored
-
-    def events(self, code: str, after_seq: int = 0) -> list[Event]:
-        return self._events_where(self._db, "cohort = ? AND seq > ?", (code, after_seq))
 
     @staticmethod
     def _events_where(db: sqlite3.Connection, where: str, args: tuple[Any, ...]) -> list[Event]:
@@ -299,6 +217,3 @@ class SqliteStore(PlayersMixin):
     def remember(self, key: str, value: str) -> None:
         with self._write() as db:
             db.execute("INSERT OR REPLACE INTO cache (key, value) VALUES (?, ?)", (key, value))
-
-
-_CLEAR = object()  # set a column to NULL

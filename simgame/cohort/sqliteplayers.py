@@ -18,7 +18,7 @@ from typing import Any
 
 from simgame.cohort.errors import CohortError
 from simgame.cohort.events import JOINED, Event, check_event, make_event, now_iso
-from simgame.cohort.store import Cohort, NameTaken, Player, check_name, name_key, require_open
+from simgame.cohort.store import Cohort, NameTaken, Player, check_name, name_key, offered_team, require_open
 
 PLAYER_COLS = "id, cohort, name, team, joined, origin"
 ORIGINS = ("terminal", "browser", "import")
@@ -113,6 +113,7 @@ class PlayersMixin:
             cohort = self._cohort_in(db, code)
             if not allow_closed:
                 require_open(cohort)
+            team = offered_team(cohort, team)
             found = self._named(db, code, key)
             if found is None and mine is not None:
                 found = self._renamed(db, code, key, mine)
@@ -140,6 +141,19 @@ class PlayersMixin:
                 self._add_device(db, code, mine, player.id)
             self._insert(db, code, make_event(JOINED, player.id, None, {"team": team, "origin": origin}))
             return player, True
+
+    def player_by_device(self, code: str, device: str) -> Player | None:
+        """The player this device plays as in this session (not removed), if it has joined before."""
+        with self._read() as db:
+            row = db.execute(
+                self._sql(
+                    f"SELECT {', '.join('p.' + c for c in PLAYER_COLS.split(', '))} FROM players p "
+                    "JOIN devices d ON d.player = p.id WHERE p.cohort = ? AND d.device = ? AND p.removed IS NULL "
+                    "ORDER BY p.joined LIMIT 1"
+                ),
+                (code, device_hash(device)),
+            ).fetchone()
+        return None if row is None else Player(*row[:6])
 
     def _renamed(self, db: Conn, code: str, key: str, mine: str) -> tuple[Player, int] | None:
         """This device's player who was renamed from ``key``, or merged with a player of that name."""

@@ -7,6 +7,7 @@ backends know about SQL, and both build their tables from one description (``sch
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ class Cohort:
     closed: str | None = None
     revision: int = 0  # how many pacing actions so far: each one is checked against what it expected
     deadline: str | None = None  # lockstep timer: when the open decision advances on its own (UTC ISO)
+    teams: tuple[str, ...] = ()  # the teams players choose from on joining; () lets them name their own (or none)
+    programme: str | None = None  # the leadership programme the session belongs to, if any
 
     @property
     def is_open(self) -> bool:
@@ -66,6 +69,8 @@ class Cohort:
             closed=row[12],
             revision=int(row[13]),
             deadline=row[14],
+            teams=teams_from_text(row[15]) if len(row) > 15 else (),
+            programme=row[16] if len(row) > 16 else None,
         )
 
 
@@ -140,6 +145,10 @@ class CohortStore(Protocol):
         events: Sequence[Event] = (),
     ) -> Cohort: ...
 
+    def set_programme(self, code: str, programme: str | None, action: Event) -> Cohort:
+        """Put the session into ``programme`` (None: out of any), logging ``action`` in the same transaction."""
+        ...
+
     def join(
         self,
         code: str,
@@ -151,6 +160,8 @@ class CohortStore(Protocol):
     ) -> tuple[Player, bool]: ...
 
     def player_for_device(self, code: str, player: str, device: str) -> Player: ...
+
+    def player_by_device(self, code: str, device: str) -> Player | None: ...
 
     def players(self, code: str) -> list[Player]: ...
 
@@ -170,11 +181,62 @@ class CohortStore(Protocol):
 
     def events(self, code: str, after_seq: int = 0) -> list[Event]: ...
 
+    def player_events(self, code: str, player: str) -> list[Event]:
+        """One player's events in order (a rejoin resumes from these, never reading the whole session)."""
+        ...
+
     def cached(self, key: str) -> str | None: ...
 
     def remember(self, key: str, value: str) -> None: ...
 
     def close(self) -> None: ...
+
+
+def teams_text(teams: Sequence[str]) -> str | None:
+    """How a session's offered teams are stored (a JSON list; NULL when it offers none)."""
+    return json.dumps(list(teams), ensure_ascii=False) if teams else None
+
+
+def teams_from_text(text: str | None) -> tuple[str, ...]:
+    """The teams a stored session offers (a damaged value offers none rather than failing the session)."""
+    if not text:
+        return ()
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return ()
+    return tuple(t for t in value if isinstance(t, str)) if isinstance(value, list) else ()
+
+
+def check_programme(name: str) -> str:
+    """A programme's name: visible characters only, 1 to 60 of them, spaces tidied."""
+    cleaned = " ".join(name.split())
+    if unsafe_characters(cleaned, keep_lines=False) or not 1 <= len(cleaned) <= 60:
+        raise CohortError("a programme's name needs 1 to 60 visible characters (no control characters)")
+    return cleaned
+
+
+def check_teams(teams: Sequence[str]) -> tuple[str, ...]:
+    """The teams a facilitator offers, each checked like a name; duplicates (in any case) refused."""
+    out: list[str] = []
+    for team in teams:
+        cleaned = check_name(team, "team")
+        if name_key(cleaned) in {name_key(t) for t in out}:
+            raise CohortError(f"the team {cleaned!r} is listed twice")
+        out.append(cleaned)
+    if len(out) > 50:
+        raise CohortError("a session offers at most 50 teams")
+    return tuple(out)
+
+
+def offered_team(cohort: Cohort, team: str | None) -> str | None:
+    """``team`` as the session spells it, if the session offers teams; refused if it is not one of them."""
+    if team is None or not cohort.teams:
+        return team
+    for offered in cohort.teams:
+        if name_key(offered) == name_key(team):
+            return offered
+    raise CohortError(f"this session's teams are {', '.join(cohort.teams)}; choose one of them")
 
 
 def default_store_path(saves: Path | None = None) -> Path:

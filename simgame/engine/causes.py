@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from simgame.engine.evaluate import as_number, evaluate
 from simgame.format.expr import ID_FUNCTIONS, Binary, Call, IdArg, Name, Node, Unary, names_used
+from simgame.i18n import _
 
 if TYPE_CHECKING:
     from simgame.engine.evaluate import Env
@@ -44,6 +45,7 @@ __all__ = [
     "chose_words",
     "earlier_causes",
     "event_causes",
+    "join_words",
     "lock_causes",
     "named",
     "number_at",
@@ -292,16 +294,22 @@ def _made(names: Named, indexes: Iterable[int]) -> list[tuple[int, str]]:
     return sorted(names[i] for i in set(indexes) if i in names)
 
 
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+def join_words(parts: list[str]) -> str:
+    """ "a", "a and b", "a, b and c": a list in a sentence, in the language in use."""
+    if len(parts) == 1:
+        return parts[0]
+    return _("{items} and {last}").format(items=", ".join(parts[:-1]), last=parts[-1])
 
 
 def chose_words(names: Named, indexes: Iterable[int]) -> str:
-    """'you chose “A” at decision 2' (and more), or '' when there is no decision to name."""
+    """'you chose “A” at decision 2' (and more), or '' when there is no decision to name.
+
+    Words for the player, in the language in use: the decisions themselves are ``indexes``."""
     made = _made(names, indexes)
     if not made:
         return ""
-    return "you chose " + _join([f"“{label}” at decision {number}" for number, label in made])
+    items = [_("“{label}” at decision {number}").format(label=label, number=number) for number, label in made]
+    return _("you chose {choices}").format(choices=join_words(items))
 
 
 def because_words(names: Named, indexes: Iterable[int]) -> str:
@@ -309,7 +317,8 @@ def because_words(names: Named, indexes: Iterable[int]) -> str:
     made = _made(names, indexes)
     if not made:
         return ""
-    return "because " + _join([f"at decision {number} you chose “{label}”" for number, label in made])
+    items = [_("at decision {number} you chose “{label}”").format(label=label, number=number) for number, label in made]
+    return _("because {choices}").format(choices=join_words(items))
 
 
 def earlier_causes(event: EventRecord, current: int | None) -> tuple[int, ...]:
@@ -324,12 +333,12 @@ def review_heading(names: Named, event: EventRecord, owner: int) -> str:
     decision, "Meanwhile" when no decision caused it; other decisions that shared in it are named.
     """
     if not event.caused_by:
-        head = "Meanwhile"
+        head = _("Meanwhile")
     else:
         after = number_at(names, event.turn - 1)  # the decision during which it fired
-        head = "Then" if after == number_at(names, owner) else f"Later, after decision {after}"
+        head = _("Then") if after == number_at(names, owner) else _("Later, after decision {n}").format(n=after)
         others = because_words(names, earlier_causes(event, owner))
-        head += f" (also {others})" if others else ""
+        head += _(" (also {earlier})").format(earlier=others) if others else ""
     if event.is_chance:
-        head += f" (a {event.probability:.0%} chance)"
+        head += _(" (a {probability:.0%} chance)").format(probability=event.probability)
     return head

@@ -10,10 +10,11 @@ from __future__ import annotations
 from simgame.engine.evaluate import Env, evaluate
 from simgame.format import expr
 from simgame.format.compiled import Scenario
+from simgame.i18n import N_, _
 
 NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
 FLIPPED = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
-ARITHMETIC = {"+": "plus", "-": "minus", "*": "times", "/": "divided by"}
+ARITHMETIC = {"+": N_("plus"), "-": N_("minus"), "*": N_("times"), "/": N_("divided by")}
 
 
 def why_not(sc: Scenario, node: expr.Node, env: Env) -> str:
@@ -33,30 +34,36 @@ def _reasons(sc: Scenario, node: expr.Node, env: Env, want: bool) -> list[str]:
         failing = [p for p in parts if bool(evaluate(p, env)) != want]
         reasons = [r for p in failing for r in _reasons(sc, p, env, want)]
         if node.op == "or" and want:  # every alternative failed; any one would have been enough
-            return ["none of the alternatives held: " + "; ".join(reasons)]
+            return [_("none of the alternatives held: {reasons}").format(reasons="; ".join(reasons))]
         return reasons
     if isinstance(node, expr.Binary) and node.op in NEGATED and _is_number(sc, node.left):
         return [_comparison(sc, node, env, node.op if want else NEGATED[node.op])]
     if isinstance(node, expr.Name) and node.name in sc.doc.flags:
         said = sc.doc.flags[node.name].strip().rstrip(".") or node.name
-        return [f"“{said}” was {'not ' if want else ''}the case at the end"]
+        said_at_end = _("“{flag}” was not the case at the end") if want else _("“{flag}” was the case at the end")
+        return [said_at_end.format(flag=said)]
     if isinstance(node, expr.Call) and node.func in ("chose", "visited"):
         arg = node.args[0]
         assert isinstance(arg, expr.IdArg)
         if node.func == "chose":
             label = sc.choices[arg.ident].model.label if arg.ident in sc.choices else arg.ident
-            return [f"you {'did not choose' if want else 'chose'} “{label}”"]
+            return [(_("you did not choose “{label}”") if want else _("you chose “{label}”")).format(label=label)]
         title = sc.scene(arg.ident).title or arg.ident
-        return [f"you {'never reached' if want else 'went through'} “{title}”"]
+        return [(_("you never reached “{title}”") if want else _("you went through “{title}”")).format(title=title)]
     if isinstance(node, expr.Call) and node.func == "if":
         cond, yes, no = node.args
         return _reasons(sc, yes if evaluate(cond, env) else no, env, want)
     if isinstance(node, expr.Bool):
-        return ["it can never be met (its condition is `false`)" if want else "its condition is always true"]
+        return [_("it can never be met (its condition is `false`)") if want else _("its condition is always true")]
     if isinstance(node, expr.Binary) and node.op in ("==", "!="):  # two conditions that must (not) agree
         sides = [(describe(sc, n), bool(evaluate(n, env))) for n in (node.left, node.right)]
-        return [" and ".join(f"“{text}” {'held' if held else 'did not hold'}" for text, held in sides)]
-    return [f"“{describe(sc, node)}” {'did not hold' if want else 'held'}"]
+        return [_(" and ").join(_held(text, held) for text, held in sides)]
+    return [_held(describe(sc, node), not want)]
+
+
+def _held(text: str, held: bool) -> str:
+    """'“a condition” held' or 'did not hold'."""
+    return (_("“{condition}” held") if held else _("“{condition}” did not hold")).format(condition=text)
 
 
 def _chain(node: expr.Node, op: str) -> list[expr.Node]:
@@ -104,14 +111,18 @@ def _comparison(sc: Scenario, node: expr.Binary, env: Env, op: str) -> str:
     a, b = float(evaluate(left, env)), float(evaluate(right, env))
     subject = describe(sc, left)
     if _fixed(left):
-        return f"it compares two fixed numbers ({describe(sc, node)}) and never holds"
+        return _("it compares two fixed numbers ({expression}) and never holds").format(expression=describe(sc, node))
     shown_a, shown_b = _distinct(a, b)
-    target = shown_b if _fixed(right) else f"{describe(sc, right)} at {shown_b}"
+    target = shown_b if _fixed(right) else _("{what} at {value}").format(what=describe(sc, right), value=shown_b)
+    if op == "!=" and _fixed(right):
+        return _("{subject} is exactly {target}").format(subject=subject, target=target)
     if op == "!=":
-        return f"{subject} is exactly {target}" if _fixed(right) else f"{subject} is {shown_a}, the same as {target}"
-    if op == "==":
-        return f"{subject} is {shown_a}, not {target}"
-    return f"{subject} is {shown_a}, {_relation(op, a, b)} {target}"
+        said = _("{subject} is {value}, the same as {target}")
+    elif op == "==":
+        said = _("{subject} is {value}, not {target}")
+    else:
+        said = _(_RELATIONS[_relation(op, a, b)])
+    return said.format(subject=subject, value=shown_a, target=target)
 
 
 def _distinct(a: float, b: float) -> tuple[str, str]:
@@ -123,6 +134,15 @@ def _distinct(a: float, b: float) -> tuple[str, str]:
             break
         shown = f"{a:.{places}f}".rstrip("0").rstrip("."), f"{b:.{places}f}".rstrip("0").rstrip(".")
     return shown
+
+
+# how a number misses its target, as whole sentences (the word order differs between languages)
+_RELATIONS = {
+    "below": N_("{subject} is {value}, below {target}"),
+    "above": N_("{subject} is {value}, above {target}"),
+    "not above": N_("{subject} is {value}, not above {target}"),
+    "not below": N_("{subject} is {value}, not below {target}"),
+}
 
 
 def _relation(op: str, a: float, b: float) -> str:
@@ -144,32 +164,33 @@ def describe(sc: Scenario, node: expr.Node) -> str:
     if isinstance(node, expr.Num):
         return number_text(node.value)
     if isinstance(node, expr.Bool):
-        return "true" if node.value else "false"
+        return _("true") if node.value else _("false")
     if isinstance(node, expr.Name):
         if node.name in sc.doc.metrics:
             return sc.doc.metrics[node.name].label
         return sc.doc.flags.get(node.name, "").strip().rstrip(".") or node.name
     if isinstance(node, expr.Unary):
         inner = describe(sc, node.operand)
-        return f"not {inner}" if node.op == "not" else f"{node.op}{inner}"
+        return _("not {condition}").format(condition=inner) if node.op == "not" else f"{node.op}{inner}"
     if isinstance(node, expr.Binary):
-        op = ARITHMETIC.get(node.op, node.op)
+        op = _(ARITHMETIC[node.op]) if node.op in ARITHMETIC else node.op
         return f"{_grouped(sc, node.left)} {op} {_grouped(sc, node.right)}"
     if isinstance(node, expr.IdArg):
         return node.ident
     args = [describe(sc, a) for a in node.args]
     if node.func == "visits":
-        return f"visits to “{sc.scene(args[0]).title or args[0]}”"
+        return _("visits to “{title}”").format(title=sc.scene(args[0]).title or args[0])
     if node.func == "turn":
-        return "the number of decisions made"
+        return _("the number of decisions made")
     if node.func in ("min", "max"):
-        return f"the {'lower' if node.func == 'min' else 'higher'} of {args[0]} and {args[1]}"
+        said = _("the lower of {a} and {b}") if node.func == "min" else _("the higher of {a} and {b}")
+        return said.format(a=args[0], b=args[1])
     if node.func == "abs":
-        return f"the size of {args[0]}"
+        return _("the size of {value}").format(value=args[0])
     if node.func == "clamp":
-        return f"{args[0]} kept within {args[1]} to {args[2]}"
+        return _("{value} kept within {low} to {high}").format(value=args[0], low=args[1], high=args[2])
     if node.func == "if":
-        return f"{args[1]} if {args[0]}, else {args[2]}"
+        return _("{then} if {condition}, else {other}").format(then=args[1], condition=args[0], other=args[2])
     return f"{node.func}({', '.join(args)})"
 
 

@@ -23,6 +23,10 @@ from simgame.engine.state import EngineError, Option, PlayState
 from simgame.format.compiled import END, CompiledChoice, CompiledEvent, Effect, Scenario
 from simgame.format.story import MAX_DIVERTS as MAX_DIVERTS  # SG407 refuses scenarios that could exceed it
 from simgame.format.story import default_ending
+from simgame.i18n import N_, _
+
+# The label simgame.format.story gives a pass-through scene's own choice: shown in the player's language.
+CONTINUE = N_("Continue")
 
 # (state, event, probability) -> a roll in [0, 1); called only when 0 < probability < 1.
 Roller = Callable[[PlayState, CompiledEvent, float], float]
@@ -102,8 +106,9 @@ def initial_state(sc: Scenario, fixture: str | None = None) -> tuple[PlayState, 
     if fixture is None:
         return st, doc.start
     if fixture not in doc.fixtures:
-        known = ", ".join(doc.fixtures) or "none"
-        raise EngineError(f"this scenario has no fixture `{fixture}` (fixtures: {known})")
+        known = ", ".join(doc.fixtures) or _("none")
+        said = _("this scenario has no fixture `{fixture}` (fixtures: {known})")
+        raise EngineError(said.format(fixture=fixture, known=known))
     fx = doc.fixtures[fixture]
     for mid, value in fx.metrics.items():
         st.metrics[mid] = clamp_metric(sc, mid, float(value))
@@ -144,7 +149,8 @@ def options(sc: Scenario, st: PlayState) -> list[Option]:
             reason = None if ok else choice.model.locked
             by = () if ok else causes.lock_causes(sc, st, choice)
             words = causes.chose_words(causes.named(sc, st.log), by) if by else ""
-            shown.append(Option(choice.id, choice.model.label, ok, reason, len(shown) + 1, by, words))
+            label = _(choice.model.label) if choice.synthetic else choice.model.label
+            shown.append(Option(choice.id, label, ok, reason, len(shown) + 1, by, words))
     return shown
 
 
@@ -158,17 +164,21 @@ def available(sc: Scenario, st: PlayState) -> list[CompiledChoice]:
 def refusal(sc: Scenario, st: PlayState, choice_id: str) -> str | None:
     """Why this choice cannot be taken now (written for the player), or None when it can."""
     if st.ending is not None:
-        return f"the run has ended ({st.ending}); rewind to choose again"
+        return _("the run has ended ({ending}); rewind to choose again").format(ending=st.ending)
     choice = sc.choices.get(choice_id)
     if choice is not None and choice.scene == st.scene and is_available(st, choice):
         return None
-    here = ", ".join(c.id for c in available(sc, st)) or "none"
+    here = ", ".join(c.id for c in available(sc, st)) or _("none")
     if choice is None:
-        return f"there is no choice `{choice_id}` in this scenario; choices here: {here}"
+        return _("there is no choice `{choice}` in this scenario; choices here: {here}").format(
+            choice=choice_id, here=here
+        )
     if choice.scene != st.scene:
-        return f"`{choice_id}` belongs to scene `{choice.scene}`, not `{st.scene}`; choices here: {here}"
+        said = _("`{choice}` belongs to scene `{scene}`, not `{current}`; choices here: {here}")
+        return said.format(choice=choice_id, scene=choice.scene, current=st.scene, here=here)
     reason = f" ({choice.model.locked})" if choice.model.locked else ""
-    return f"`{choice_id}` is not available now{reason}; choices here: {here}"
+    said = _("`{choice}` is not available now{reason}; choices here: {here}")
+    return said.format(choice=choice_id, reason=reason, here=here)
 
 
 # -- choosing, entering, settling -----------------------------------------------------------
@@ -226,7 +236,7 @@ def settle_ending(sc: Scenario, env: Env) -> str:
             return eid
     default = default_ending(sc.doc)
     if default is None:
-        raise EngineError("`next: end` found no ending whose condition holds and there is no default")
+        raise EngineError(_("`next: end` found no ending whose condition holds and there is no default"))
     return default
 
 
@@ -239,7 +249,7 @@ def reach_ending(st: PlayState, ending: str) -> None:
 def count_divert(diverts: int) -> int:
     """One more chance diversion on the way to a resting place; refuse a circle."""
     if diverts + 1 > MAX_DIVERTS:
-        raise EngineError("chance events keep diverting play in a circle; the scenario needs a fix")
+        raise EngineError(_("chance events keep diverting play in a circle; the scenario needs a fix"))
     return diverts + 1
 
 

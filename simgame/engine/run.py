@@ -28,6 +28,7 @@ from simgame.engine.state import Decision, EngineError, EventRecord, Option, Pla
 from simgame.engine.text import render
 from simgame.format.compiled import END, CompiledChoice, Scenario
 from simgame.format.model import Scene
+from simgame.i18n import _
 
 __all__ = ["RESOLVING", "EngineError", "Run", "machine_for", "state_name"]
 
@@ -192,7 +193,8 @@ class Run:
     def rewind(self, decisions: int) -> Run:
         """A new run that has made only the first ``decisions`` choices of this one."""
         if not 0 <= decisions <= len(self.history):
-            raise EngineError(f"cannot rewind to decision {decisions}: this run has {len(self.history)}")
+            said = _("cannot rewind to decision {decision}: this run has {count}")
+            raise EngineError(said.format(decision=decisions, count=len(self.history)))
         return Run.replay(self.scenario, self.seed, self.choice_log[:decisions], self.fixture, self.order_key)
 
     def close(self) -> None:
@@ -304,7 +306,8 @@ class Run:
         while not self.ended and not stop() and (cont := self.pass_through()) is not None:
             if len(made) >= MAX_READ_ON:
                 circle = " → ".join(dict.fromkeys(d.scene for d in made[-20:]))
-                raise EngineError(f"play goes round pass-through scenes ({circle}) without a decision to make")
+                said = _("play goes round pass-through scenes ({scenes}) without a decision to make")
+                raise EngineError(said.format(scenes=circle))
             made.append(self.choose(cont))
         return made
 
@@ -330,10 +333,10 @@ class Run:
         self._fired.clear()
         try:
             if not self._stand.trigger("take_choice", choice=choice_id):  # type: ignore[attr-defined]
-                raise EngineError(rules.refusal(self.scenario, self._st, choice_id) or "that choice was refused")
+                raise EngineError(rules.refusal(self.scenario, self._st, choice_id) or _("that choice was refused"))
             self._settle()
         except MachineError as exc:
-            raise EngineError(f"the scenario could not continue: {exc.value}") from None
+            raise EngineError(_("the scenario could not continue: {reason}").format(reason=exc.value)) from None
         decision = Decision(
             index=index,
             scene=choice.scene,

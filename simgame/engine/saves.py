@@ -29,6 +29,7 @@ from simgame.format.compiled import Scenario
 from simgame.format.inert import inert
 from simgame.format.safefile import SafeReadError, read_capped, special_kind
 from simgame.format.safejson import JSONLimitError, loads_limited
+from simgame.i18n import _
 
 SAVE_FORMAT = "simgame-save/1"
 MAX_SAVE_BYTES = 2 * 1024 * 1024
@@ -86,7 +87,9 @@ def save_path(directory: Path, run_id: str) -> Path:
     """The file for ``run_id`` inside ``directory``; refuses ids that could escape the folder."""
     if not RUN_ID.fullmatch(run_id):
         shown = inert(run_id, keep_lines=False)
-        raise SaveError(f"`{shown}` is not a valid save name (use a-z, 0-9 and hyphens)", "unreadable")
+        raise SaveError(
+            _("`{name}` is not a valid save name (use a-z, 0-9 and hyphens)").format(name=shown), "unreadable"
+        )
     return directory / f"{run_id}.json"
 
 
@@ -174,16 +177,20 @@ def check_overwrite(path: Path, run_id: str, choices: Sequence[str], content_has
     except SafeReadError as exc:
         if exc.kind == "missing":
             return
-        raise SaveError(f"{exc.message}; it was left as it is", "unreadable", path) from None
+        raise SaveError(_("{problem}; it was left as it is").format(problem=exc.message), "unreadable", path) from None
     try:
         data = loads_limited(raw)
     except JSONLimitError:
         data = None
     if not isinstance(data, dict) or not isinstance(data.get("run_id"), str):
-        raise SaveError(f"{path.name} is not a save of this run; it was left as it is", "mismatch", path)
+        raise SaveError(
+            _("{name} is not a save of this run; it was left as it is").format(name=path.name), "mismatch", path
+        )
     if data["run_id"] != run_id:
         raise SaveError(
-            f"{path.name} now holds another run (`{inert(data['run_id'], keep_lines=False)}`); it was left as it is",
+            _("{name} now holds another run (`{run_id}`); it was left as it is").format(
+                name=path.name, run_id=inert(data["run_id"], keep_lines=False)
+            ),
             "mismatch",
             path,
         )
@@ -195,8 +202,9 @@ def check_overwrite(path: Path, run_id: str, choices: Sequence[str], content_has
         and theirs[: len(choices)] == list(choices)
     ):
         raise SaveError(
-            f"{path.name} holds a later point of this run ({len(theirs)} choices, not {len(choices)}); "
-            "it was kept as it is",
+            _("{name} holds a later point of this run ({theirs} choices, not {ours}); it was kept as it is").format(
+                name=path.name, theirs=len(theirs), ours=len(choices)
+            ),
             "mismatch",
             path,
         )
@@ -224,7 +232,7 @@ def backup_save(path: Path) -> Path:
         target = folder / f"{path.stem}.{stamp}-{count}.json"
     atomic_write(target, raw)
     if target.read_bytes() != raw:
-        raise SaveError(f"the backup {target} did not read back the same", "unreadable", path)
+        raise SaveError(_("the backup {target} did not read back the same").format(target=target), "unreadable", path)
     return target
 
 
@@ -277,43 +285,58 @@ def read_save(path: Path) -> SaveFile:
     try:
         data = loads_limited(raw, max_depth=SAVE_MAX_DEPTH)
     except JSONLimitError as exc:
-        raise SaveError(f"{path.name} is damaged ({exc}); it has been left as it is", "corrupted", path) from None
+        damaged = _("{name} is damaged ({problem}); it has been left as it is").format(name=path.name, problem=exc)
+        raise SaveError(damaged, "corrupted", path) from None
     if not isinstance(data, dict):
-        raise SaveError(f"{path.name} is not a simgame save", "corrupted", path)
+        raise SaveError(_("{name} is not a simgame save").format(name=path.name), "corrupted", path)
     fmt = data.get("format")
     if isinstance(fmt, str) and fmt.startswith("simgame-save/") and fmt != SAVE_FORMAT:
         raise SaveError(
-            f"{path.name} was written by a newer simgame ({fmt}); update simgame to open it", "future", path
+            _("{name} was written by a newer simgame ({format}); update simgame to open it").format(
+                name=path.name, format=fmt
+            ),
+            "future",
+            path,
         )
     if fmt != SAVE_FORMAT:
-        raise SaveError(f"{path.name} is not a simgame save", "corrupted", path)
+        raise SaveError(_("{name} is not a simgame save").format(name=path.name), "corrupted", path)
     try:
         return SaveFile.model_validate(data)
     except ValidationError as exc:
         field_name = ".".join(str(x) for x in exc.errors()[0]["loc"])
         raise SaveError(
-            f"{path.name} is damaged (field `{field_name}`); it has been left as it is", "corrupted", path
+            _("{name} is damaged (field `{field}`); it has been left as it is").format(
+                name=path.name, field=field_name
+            ),
+            "corrupted",
+            path,
         ) from None
 
 
 def restore(save: SaveFile, scenario: Scenario, path: Path | None = None) -> Run:
     """Rebuild the run by replay and verify it against the saved snapshot."""
     if save.scenario_id != scenario.id:
-        raise SaveError(f"this save belongs to `{save.scenario_id}`, not `{scenario.id}`", "unknown-scenario", path)
+        belongs = _("this save belongs to `{saved}`, not `{scenario}`").format(
+            saved=save.scenario_id, scenario=scenario.id
+        )
+        raise SaveError(belongs, "unknown-scenario", path)
     if save.content_hash != scenario.content_hash:
         raise SaveError(
-            f"the scenario `{scenario.title}` has changed since this run was saved; "
-            "you can replay your choices up to where the new version differs",
+            _(
+                "the scenario `{title}` has changed since this run was saved; "
+                "you can replay your choices up to where the new version differs"
+            ).format(title=scenario.title),
             "changed",
             path,
         )
     try:
         run = Run.replay(scenario, save.seed, save.choices, save.fixture, _order_key(save))
     except EngineError:
-        raise SaveError("the saved choices no longer replay; the save is damaged", "mismatch", path) from None
+        raise SaveError(_("the saved choices no longer replay; the save is damaged"), "mismatch", path) from None
     if run.snapshot().to_json() != save.snapshot:
         run.close()
-        raise SaveError("the saved state does not match a replay of its choices; the save is damaged", "mismatch", path)
+        mismatch = _("the saved state does not match a replay of its choices; the save is damaged")
+        raise SaveError(mismatch, "mismatch", path)
     return run
 
 
@@ -343,7 +366,8 @@ def list_saves(directory: Path) -> list[SaveEntry]:
     for path in directory.glob("*.json"):
         what = special_kind(path)
         if what is not None:  # a pipe or a device named *.json is listed, never opened
-            entries.append(SaveEntry(path, None, SaveError(f"{path.name} is {what}, not a save", "unreadable", path)))
+            not_a_save = _("{name} is {what}, not a save").format(name=path.name, what=what)
+            entries.append(SaveEntry(path, None, SaveError(not_a_save, "unreadable", path)))
             continue
         try:
             entries.append(SaveEntry(path, read_save(path), None))

@@ -18,8 +18,22 @@ from simgame.engine.state import Decision, EventRecord
 from simgame.engine.text import render
 from simgame.format.compiled import Scenario
 from simgame.format.model import PRACTICES
+from simgame.i18n import N_, _, ngettext
 
-TIMES = {3: "three", 4: "four"}
+# How much a metric counts against the lightest in its dimension (2: "counts double").
+TIMES = {2: N_("counts double"), 3: N_("counts three times as much"), 4: N_("counts four times as much")}
+# The four practices' names (simgame.format.model.PRACTICES) for the catalogue: shown via practice_label.
+PRACTICE_WORDS = (
+    N_("Rethink work as teams"),
+    N_("Continuous experimentation"),
+    N_("Measure outcomes, not completions"),
+    N_("A shared language"),
+)
+
+
+def practice_label(practice: str) -> str:
+    """A leadership practice's name as the player reads it (its id when it has none)."""
+    return _(PRACTICES[practice]) if practice in PRACTICES else practice
 
 
 def score_text(value: float) -> str:
@@ -42,14 +56,15 @@ class Component:
 
     def phrase(self) -> str:
         """The metric's value and, when it is not read as is, what it counts as."""
-        text = f"{self.label} at {score_text(self.value)}"
+        text = _("{label} at {value}").format(label=self.label, value=score_text(self.value))
         lo, hi = self.scale
         if (lo, hi) != (0.0, 100.0):
-            text += f" on a scale of {score_text(lo)} to {score_text(hi)}"
+            text += _(" on a scale of {low} to {high}").format(low=score_text(lo), high=score_text(hi))
+        counts = score_text(self.normalised)
         if self.lower_is_better:
-            return text + f", which counts as {score_text(self.normalised)} of 100 because lower is better"
+            return text + _(", which counts as {score} of 100 because lower is better").format(score=counts)
         if (lo, hi) != (0.0, 100.0):
-            return text + f", which counts as {score_text(self.normalised)} of 100"
+            return text + _(", which counts as {score} of 100").format(score=counts)
         return text
 
 
@@ -73,23 +88,31 @@ class DimensionScore:
         """How the score was reached, for an executive: how much each metric counts, modifiers as sentences."""
         comps = self.components
         if len(comps) == 1:
-            text = f"Based on {comps[0].phrase()}."
+            text = _("Based on {metric}.").format(metric=comps[0].phrase())
         else:
             words = _weights_in_words(comps)
             parts = [c.phrase() + (f" ({w})" if w else "") for c, w in zip(comps, words, strict=True)]
-            sep = "; " if len(parts) > 2 and any("," in part for part in parts) else ", "
-            last = "; and " if sep == "; " else " and "
-            text = f"The average of {sep.join(parts[:-1])}{last}{parts[-1]}."
+            listed = _("{items} and {last}") if len(parts) < 3 or not any("," in p for p in parts) else None
+            if listed is None:  # a phrase has commas of its own: semicolons keep the parts apart
+                listed = "; ".join(parts[:-1]) + _("; and {last}").format(last=parts[-1])
+            else:
+                listed = listed.format(items=", ".join(parts[:-1]), last=parts[-1])
+            text = _("The average of {metrics}.").format(metrics=listed)
         for m in self.modifiers:
             size = abs(m.points)
             why = m.why.strip().rstrip(".")
-            text += f" {'Plus' if m.points >= 0 else 'Minus'} {score_text(size)} point{'s' * (size != 1)}: {why}."
+            n = 1 if size == 1 else 2  # "1 point", "0.5 points", "2 points"
+            if m.points >= 0:
+                said = ngettext("Plus {points} point: {why}.", "Plus {points} points: {why}.", n)
+            else:
+                said = ngettext("Minus {points} point: {why}.", "Minus {points} points: {why}.", n)
+            text += " " + said.format(points=score_text(size), why=why)
         base = sum(c.normalised * c.weight for c in comps) / sum(c.weight for c in comps)
         raw = base + sum(m.points for m in self.modifiers)
         if raw > 100:
-            text += " A score cannot go above 100."
+            text += " " + _("A score cannot go above 100.")
         elif raw < 0:
-            text += " A score cannot go below 0."
+            text += " " + _("A score cannot go below 0.")
         return text
 
 
@@ -102,10 +125,8 @@ def _weights_in_words(comps: tuple[Component, ...]) -> list[str]:
     if all(r == 1 for r in ratios):
         return ["" for _ in comps]
     if all(r == int(r) and r <= 4 for r in ratios):
-        return [
-            "" if r == 1 else "counts double" if r == 2 else f"counts {TIMES[int(r)]} times as much" for r in ratios
-        ]
-    return [f"counts for {w / total:.0%} of this score" for w in weights]
+        return ["" if r == 1 else _(TIMES[int(r)]) for r in ratios]
+    return [_("counts for {share:.0%} of this score").format(share=w / total) for w in weights]
 
 
 @dataclass(frozen=True)
@@ -173,14 +194,25 @@ def red_line_sentences(outcome: Outcome) -> list[str]:
     for line in outcome.red_lines:
         why = " ".join(line.why.split())
         why += "" if why.endswith((".", "!", "?")) else "."
-        out.append(f"Red line crossed: {why} Whatever the numbers, such a run can reach at most {line.cap_label}.")
-    if outcome.capped_from is not None:
         out.append(
-            f"Your outcome profile alone scored {score_text(outcome.capped_from)}/100; "
-            f"{'the red lines hold' if len(outcome.red_lines) > 1 else 'the red line holds'} it at "
-            f"{score_text(outcome.overall)}."
+            _("Red line crossed: {why} Whatever the numbers, such a run can reach at most {cap}.").format(
+                why=why, cap=line.cap_label
+            )
         )
+    if outcome.capped_from is not None:
+        said = ngettext(
+            "Your outcome profile alone scored {score}/100; the red line holds it at {overall}.",
+            "Your outcome profile alone scored {score}/100; the red lines hold it at {overall}.",
+            len(outcome.red_lines),
+        )
+        out.append(said.format(score=score_text(outcome.capped_from), overall=score_text(outcome.overall)))
     return out
+
+
+def is_red_line_sentence(sentence: str) -> bool:
+    """True for the "Red line crossed: …" sentences of :func:`red_line_sentences` (screens set them in bold)."""
+    head = _("Red line crossed: {why} Whatever the numbers, such a run can reach at most {cap}.").split("{why}")[0]
+    return sentence.startswith(head)
 
 
 def normalise(scenario: Scenario, metric: str, value: float) -> float:
@@ -258,7 +290,7 @@ def debrief(run: Run) -> Debrief:
             sc.scene(d.scene).title or d.scene,
             render(sc, ("note", d.choice), compiled.model.debrief, run),
             d.practice,
-            PRACTICES.get(d.practice, d.practice),
+            practice_label(d.practice),
             immediate,
         )
     all_events = [*run.opening_events, *(e for d in run.history for e in d.events)]
@@ -275,7 +307,7 @@ def debrief(run: Run) -> Debrief:
         title=sc.title,
         ended=run.ended,
         ending=run.ending,
-        ending_title=ending.title if ending else "Not finished",
+        ending_title=ending.title if ending else _("Not finished"),
         ending_tone=ending.tone if ending else "mixed",
         ending_text=render(sc, ("ending", run.ending or ""), ending.text, run) if ending else "",
         ending_debrief=render(sc, ("ending-debrief", run.ending or ""), ending.debrief, run) if ending else "",

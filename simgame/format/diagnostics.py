@@ -42,6 +42,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG206": (Severity.ERROR, "id is a reserved word"),
     "SG207": (Severity.ERROR, "duplicate id"),
     "SG210": (Severity.WARNING, "a source dated after the scenario's as_of"),
+    "SG220": (Severity.ERROR, "a translation does not fit its original"),
+    "SG221": (Severity.WARNING, "a translation may read differently from its original"),
     # SG3xx: references
     "SG300": (Severity.ERROR, "unknown scene or ending"),
     "SG301": (Severity.ERROR, "unknown scene or choice in an expression"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from simgame.format.partial import semantic_rest
 from simgame.format.yamlsource import SourceMap, load_yaml_file, parse_yaml, read_text
 
 GLOSSARY_FILE = "glossary.yaml"
+TRANSLATION_SUFFIX = re.compile(r"\.[a-z]{2}(_[A-Z]{2})?")  # the language of NAME.LANG.yaml
 
 
 @dataclass
@@ -180,7 +182,13 @@ def load_scenario(path: Path | str, glossary: Glossary | None = None) -> Scenari
 
 
 def scenario_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.yaml") if p.name != GLOSSARY_FILE)
+    """The scenarios in ``folder``: not its glossary, and not translations (``NAME.de.yaml`` overlays NAME)."""
+    return sorted(p for p in folder.glob("*.yaml") if p.name != GLOSSARY_FILE and not is_translation(p))
+
+
+def is_translation(path: Path) -> bool:
+    """``NAME.LANG.yaml`` (``de``, ``pt_BR``): a translation, never a scenario of its own (an id has no dot)."""
+    return path.suffix == ".yaml" and TRANSLATION_SUFFIX.fullmatch(Path(path.stem).suffix) is not None
 
 
 def resolve(name_or_path: str, folder: Path | None = None) -> Path:

@@ -7,9 +7,17 @@ exist before a language is chosen (a binding's description, a table of words) ar
 English is the source language (the msgids); German is the first translation
 (``locale/de/LC_MESSAGES/simgame.po``). The catalogue is extracted with Babel (``babel.cfg``)::
 
-    pybabel extract -F babel.cfg -o simgame/i18n/locale/simgame.pot --no-location --omit-header .
-    pybabel update -i simgame/i18n/locale/simgame.pot -d simgame/i18n/locale -D simgame --no-location --omit-header
+    pybabel extract -F babel.cfg -o simgame/i18n/locale/simgame.pot --no-location --omit-header --sort-output .
+    pybabel update -i simgame/i18n/locale/simgame.pot -d simgame/i18n/locale -D simgame -N --ignore-obsolete -w 100
     pybabel compile -d simgame/i18n/locale -D simgame
+
+(then translate the new entries ``update`` left empty, and compile again; these commands reproduce the
+committed files byte for byte).
+
+The engine's sentences for the player (lock causes, "Based on …", why an objective was missed) are
+translated where they are built, always for display: saves, events, hashes and outcome maps hold ids and
+numbers, never words. Text that is compared byte for byte (`simgame run`'s transcripts, `simgame test`)
+is built inside :func:`in_english`, whatever language the game is in.
 
 ``tests/tui/test_i18n.py`` fails when a UI string is missing from a catalogue, a catalogue has a
 string the code no longer uses, a translation is empty, or a compiled ``.mo`` is older than its ``.po``.
@@ -18,6 +26,9 @@ string the code no longer uses, a translation is empty, or a compiled ``.mo`` is
 from __future__ import annotations
 
 import gettext as _gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 DOMAIN = "simgame"
@@ -27,6 +38,9 @@ LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
 
 _current: _gettext.NullTranslations = _gettext.NullTranslations()
 _lang = "en"
+_ENGLISH = _gettext.NullTranslations()
+# Set by in_english() for the code it wraps only (per thread and per asyncio task): never seen elsewhere.
+_forced: ContextVar[_gettext.NullTranslations | None] = ContextVar("simgame_i18n_forced", default=None)
 
 
 def set_language(lang: str | None) -> str:
@@ -49,14 +63,27 @@ def language() -> str:
     return _lang
 
 
+@contextmanager
+def in_english() -> Iterator[None]:
+    """Build text in the source language inside this block, whatever the player's language.
+
+    For text compared byte for byte (a recorded transcript): only this thread or task is affected.
+    """
+    token = _forced.set(_ENGLISH)
+    try:
+        yield
+    finally:
+        _forced.reset(token)
+
+
 def _(message: str) -> str:
     """``message`` (an English msgid) in the language in use ("" stays "", never the catalogue's header)."""
-    return _current.gettext(message) if message else message
+    return (_forced.get() or _current).gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form for ``n``, in the language in use."""
-    return _current.ngettext(singular, plural, n)
+    return (_forced.get() or _current).ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:

@@ -114,9 +114,7 @@ class SimgameApp(App[int]):
             if self.options.name:
                 self.join_cohort(self.options.name)
             else:
-                from simgame.tui.screens.name import NameScreen
-
-                self.push_screen(NameScreen(ask_team=self.options.team is None), self._name_given)
+                self._welcome()
         elif self.options.preloaded is not None:
             self._opened(self.options.preloaded, Path(self.options.preloaded.path or "."))
         elif self.options.scenario:
@@ -125,6 +123,36 @@ class SimgameApp(App[int]):
     def on_ready(self) -> None:
         self.startup_ms = (time.perf_counter() - self._launched_at) * 1000
         self.log.info(f"simgame ready in {self.startup_ms:.0f} ms")
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _welcome(self) -> None:
+        """Before asking a joining player anything: the session's teams, and whether this device is back."""
+        from simgame.tui.joining import find_welcome
+
+        teams, returning = find_welcome(self.options)
+        self.call_from_thread(self._ask_or_resume, teams, returning)
+
+    def _ask_or_resume(self, teams: tuple[str, ...], returning: str | None) -> None:
+        if returning:  # this browser's device already plays in the session: no name to type again
+            self.notify(_("Welcome back, {name}.").format(name=returning))
+            self.join_cohort(returning)
+            return
+        from simgame.tui.screens.name import NameScreen
+
+        self.push_screen(NameScreen(teams=teams, ask_team=self.options.team is None), self._name_given)
+
+    def _join_failed(self, title: str, text: str) -> None:
+        """A join that did not work: say why, then ask again (a name given on the command line: leave),
+        never leaving a session's player in the library, where play would go unrecorded."""
+
+        def closed(_: object = None) -> None:
+            if self.options.name:
+                self.farewell = f"{title}: {text}"
+                self.exit(return_code=1)
+            else:
+                self._welcome()
+
+        self.show_problem(title, text, closed)
 
     def _name_given(self, joining: tuple[str, str | None] | None) -> None:
         if joining:
@@ -330,6 +358,9 @@ class SimgameApp(App[int]):
         self.play(message.session.rewind(message.decisions, self.new_run_id))
 
     def on_library_requested(self, message: LibraryRequested) -> None:
+        if self.options.join:  # a session's player never reaches the library, where play would go unrecorded
+            self.action_ask_quit(always=True)
+            return
         self.back_home()
 
     def on_saved_runs_requested(self, message: SavedRunsRequested) -> None:
@@ -362,25 +393,26 @@ class SimgameApp(App[int]):
                 factory = observer_for
             observer = factory(join=opts.join, name=name, team=team or opts.team, hub=opts.hub, saves=opts.saves_dir())
         except ImportError:
-            self.call_from_thread(self.show_problem, _("Cannot join"), _("This copy of simgame cannot join cohorts."))
+            self.call_from_thread(self._join_failed, _("Cannot join"), _("This copy of simgame cannot join cohorts."))
             return
         except Exception as exc:
-            self.call_from_thread(self.show_problem, _("Could not join the cohort"), str(exc) or type(exc).__name__)
+            self.call_from_thread(self._join_failed, _("Could not join the cohort"), str(exc) or type(exc).__name__)
             return
         from simgame.engine.run import EngineError, Run
         from simgame.format.diagnostics import LoadError
-        from simgame.format.loader import load_scenario, resolve
+        from simgame.format.loader import resolve
+        from simgame.tui.loaded import load_playable
         from simgame.tui.localised import localised
         from simgame.tui.session import GameSession
 
-        try:
-            scenario = localised(load_scenario(resolve(observer.scenario_id, opts.library_dir())))
+        try:  # parsed once, sharing the glossary's one copy (a browser player's memory: docs/benchmarks.md)
+            scenario = localised(load_playable(resolve(observer.scenario_id, opts.library_dir())))
             # Each player sees their own option order: the cohort's seed plus who they are.
             whose = str(getattr(observer, "player", "") or name)
             run = Run.replay(scenario, observer.seed, list(observer.resume), order_key=whose)
         except (LoadError, EngineError) as exc:
             observer.close()
-            self.call_from_thread(self.show_problem, _("The cohort's scenario cannot be played"), str(exc))
+            self.call_from_thread(self._join_failed, _("The cohort's scenario cannot be played"), str(exc))
             return
         session = GameSession(run, opts.saves_dir(), self.new_run_id(scenario.id), observer, player=name)
         if observer.resume:
@@ -504,13 +536,23 @@ class SimgameApp(App[int]):
                 self._unnotify(shown, refresh=False)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
-    def action_ask_quit(self) -> None:
-        """`q` on every screen: quits, but during a run asks first (the run is saved either way)."""
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`q` is a letter while a text box has the cursor (the glossary's search): not offered as Quit then."""
+        if action == "ask_quit":
+            from textual.command import CommandPalette
+            from textual.widgets import Input
+
+            return isinstance(self.screen, CommandPalette) or not isinstance(self.focused, Input)
+        return True
+
+    def action_ask_quit(self, always: bool = False) -> None:
+        """`q` on every screen: quits, but during a run (or ``always``) asks first (the run is saved either way)."""
         from simgame.tui.screens.confirm import ConfirmScreen
 
         if isinstance(self.screen, ConfirmScreen):
             return
-        if self._play_screen() is None or self.session is None or self.session.run.ended:
+        running = self._play_screen() is not None and self.session is not None and not self.session.run.ended
+        if not (running or always):
             self.exit_saving()
             return
 
@@ -518,11 +560,19 @@ class SimgameApp(App[int]):
             if yes:
                 self.exit_saving()
 
-        question = _(
-            "Your run is saved after every decision: continue it from the library next time "
-            "(it is listed first, under Continue where you left off)."
-        )
-        self.push_screen(ConfirmScreen(_("Quit simgame?"), question, _("Quit"), _("Keep playing")), answered)
+        if self.options.join:
+            title, leave = _("Leave the session?"), _("Leave")
+            question = _(
+                "Your choices are already with the facilitator. To come back, join again with the same "
+                "code and name: you continue where you left off."
+            )
+        else:
+            title, leave = _("Quit simgame?"), _("Quit")
+            question = _(
+                "Your run is saved after every decision: continue it from the library next time "
+                "(it is listed first, under Continue where you left off)."
+            )
+        self.push_screen(ConfirmScreen(title, question, leave, _("Keep playing")), answered)
 
     def action_use_theme(self, name: str) -> None:
         if name in THEME_NAMES:

@@ -19,11 +19,12 @@ from simgame.engine.state import PlayState
 from simgame.format import expr
 from simgame.format.compiled import Scenario
 from simgame.format.diagnostics import LoadError
-from simgame.format.loader import GLOSSARY_FILE, Glossary, check_file, check_text, load_glossary, scenario_files
+from simgame.format.loader import GLOSSARY_FILE, Glossary, check_file, check_text, scenario_files
 from simgame.format.safefile import SafeReadError
 from simgame.format.yamlsource import read_text
 from simgame.i18n import _
 from simgame.i18n.overlay import is_translation_file
+from simgame.tui.loaded import shared_glossary, unlocated
 from simgame.tui.localised import localised
 from simgame.tui.reading import Cancelled, never, not_a_file, read_each
 
@@ -235,6 +236,7 @@ def _load_entry(path: Path, glossary: Glossary | None, glossary_ok: bool) -> Cat
         message = f"{where}{first.message}" if first else _("could not be loaded")
         return CatalogEntry(path, None, _first_line(message), len(errors) or 1)
     result.scenario.warnings = [d for d in result.diagnostics if not d.is_error]
+    result.scenario.smap = unlocated(result.scenario.smap)  # kept all session: simgame.tui.loaded says why
     return CatalogEntry(path, result.scenario)
 
 
@@ -247,23 +249,13 @@ def _slow_scenario(path: Path) -> CatalogEntry:
     )
 
 
-_GLOSSARIES: dict[tuple[str, int, int], Glossary] = {}
-
-
-def _glossary(path: Path) -> Glossary:
-    key = (str(path.resolve()), *_stamp(path))
-    if key not in _GLOSSARIES:
-        _GLOSSARIES[key] = load_glossary(path)
-    return _GLOSSARIES[key]
-
-
 def _read_glossary(path: Path) -> tuple[Glossary | None, str]:
     """The folder's glossary, or why it cannot be used (never raises)."""
     refused = not_a_file(path)
     if refused:
         return None, f"{path.name}: {refused}"
     try:
-        return _glossary(path), ""
+        return shared_glossary(path), ""
     except LoadError as exc:
         return None, _first_line(exc.diagnostics[0].render())
     except Exception as exc:  # as for a scenario: one bad file never stops the library

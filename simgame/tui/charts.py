@@ -87,7 +87,8 @@ def metric_series(run: Run, debrief: Debrief) -> list[Series]:
         for dec, after in zip(run.history, values, strict=True):
             moved = tuple((_event_words(ev.text), ev.deltas[mid]) for ev in dec.events if ev.deltas.get(mid))
             title = sc.scene(dec.scene).title if dec.scene in sc.doc.scenes else dec.scene
-            steps.append(Step(numbers.get(dec.index, 0), title or dec.scene, dec.label, after[mid], moved))
+            label = _(dec.label) if sc.choices[dec.choice].synthetic else dec.label  # "Continue", the game's word
+            steps.append(Step(numbers.get(dec.index, 0), title or dec.scene, label, after[mid], moved))
         out.append(Series(mid, m.label, m.higher_is == "worse", float(m.min), float(m.max), start[mid], tuple(steps)))
     return out
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from simgame.engine.scoring import red_line_sentences, score_text
+from simgame.engine.scoring import practice_label, red_line_sentences, score_text
 from simgame.i18n import _, language
 from simgame.tui.charts import Series, metric_series, series_words
 from simgame.tui.debrieftext import TONE_WORDS
@@ -109,7 +109,6 @@ def debrief_html(d: Debrief, run: Run, reference: list[str] | None = None, refer
     """The whole debrief page; ``reference`` is the reference section as lines (heading first), if known."""
     from simgame.authoring.run_report import deltas_text
     from simgame.engine.causes import review_heading
-    from simgame.format.model import PRACTICES
 
     o = d.outcome
     heading = _("Debrief: {title}").format(title=d.title)
@@ -158,7 +157,7 @@ def debrief_html(d: Debrief, run: Run, reference: list[str] | None = None, refer
     for practice, reviews in d.by_practice().items():
         if not reviews:
             continue
-        h.append(f"<h3>{_t(PRACTICES.get(practice, practice))}</h3><ol>")
+        h.append(f"<h3>{_t(practice_label(practice))}</h3><ol>")
         for r in reviews:
             dec = r.decision
             h.append(f'<li value="{r.number}"><strong>{_t(r.scene_title)}</strong>: {_t(dec.label)}<br>')

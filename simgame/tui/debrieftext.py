@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from simgame.engine.scoring import red_line_sentences, score_text
+from simgame.engine.scoring import is_red_line_sentence, practice_label, red_line_sentences, score_text
 from simgame.i18n import N_, _
 from simgame.tui.widgets.text import bar, paragraphs
 
@@ -36,7 +36,7 @@ def outcome_text(d: Debrief) -> Text:
     overall = _("Overall score: {score}/100 · band: {band}").format(score=score_text(o.overall), band=o.band_label)
     out.append(f"\n{overall}\n", "bold")
     for sentence in red_line_sentences(o):
-        out.append(paragraphs(sentence) + "\n", "bold" if sentence.startswith("Red line") else "")
+        out.append(paragraphs(sentence) + "\n", "bold" if is_red_line_sentence(sentence) else "")
     if o.band_text:
         out.append(paragraphs(o.band_text) + "\n")
     out.append("\n" + _("Outcome profile") + "\n", "bold underline")
@@ -120,13 +120,12 @@ def range_text(r: OutcomeRange | None, overall: float, error: str = "") -> Text:
 def decisions_text(d: Debrief, scenario: Scenario) -> Text:
     from simgame.authoring.run_report import deltas_text
     from simgame.engine.causes import review_heading
-    from simgame.format.model import PRACTICES
 
     names = {r.decision.index: (r.number, r.decision.label) for r in d.decisions}
     out = Text()
     out.append(_("Your decisions, grouped by the four leadership practices") + "\n", "bold")
     for practice, reviews in d.by_practice().items():
-        out.append(f"\n{PRACTICES.get(practice, practice)}\n", "bold underline")
+        out.append(f"\n{practice_label(practice)}\n", "bold underline")
         if not reviews:
             out.append("  " + _("No decision of yours exercised this practice.") + "\n", "dim")
             continue

@@ -13,6 +13,7 @@ from rich.text import Text
 from simgame.engine.saves import SaveFile
 from simgame.engine.scoring import score_text
 from simgame.i18n import _, ngettext
+from simgame.i18n.overlay import theme_labels
 from simgame.tui.catalog import Catalog, CatalogEntry, save_problem_text
 from simgame.tui.librarycache import Row
 from simgame.tui.widgets.text import paragraphs, short_time
@@ -103,7 +104,7 @@ def _scenario_row(index: int, entry: CatalogEntry) -> Row:
         paragraphs(doc.summary),
         "\n\n",
         (_("Themes: "), "bold"),
-        ", ".join(t.replace("-", " ") for t in doc.themes) or "none",
+        ", ".join(theme_labels(sc).values()) or _("none"),
         "\n",
         (_("Time: "), "bold"),
         _("about {minutes} minutes\n").format(minutes=doc.minutes),

@@ -42,6 +42,7 @@ class LaunchOptions:
     run_id_factory: Callable[[str], str] = field(default=_default_run_id)
     cursor_blink: bool = True
     observer_factory: Callable[..., Any] | None = None
+    welcome_factory: Callable[..., Any] | None = None  # a fake session's teams and returning player
     preloaded: Scenario | None = None  # the Scenario the CLI already loaded (and checked) for `scenario`
     # Where the library keeps what it last showed, to show it again before the engine loads
     # (`simgame.tui.librarycache`); None keeps nothing (tests, unless they test the cache).

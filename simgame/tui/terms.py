@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 
 from simgame.format.compiled import Scenario
 from simgame.format.loader import Glossary
@@ -76,14 +75,9 @@ def glossary_for(scenario: Scenario) -> Glossary | None:
     gpath = find_glossary(Path(scenario.path))
     if gpath is None:
         return None
+    from simgame.tui.loaded import shared_glossary  # the library's copy: one glossary in memory, not two
+
     try:
-        return _load_cached(str(gpath.resolve()), gpath.stat().st_mtime_ns)
+        return shared_glossary(gpath)
     except (LoadError, OSError):
         return None
-
-
-@lru_cache(maxsize=8)
-def _load_cached(path: str, mtime: int) -> Glossary:
-    from simgame.format.loader import load_glossary
-
-    return load_glossary(path)

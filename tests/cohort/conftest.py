@@ -20,7 +20,7 @@ from tests.support import DATA
 
 BACKENDS = ("sqlite", "postgresql")
 STORE_SUITE = {"test_store", "test_referee", "test_referee_property", "test_identity", "test_pacing_safe"}
-STORE_SUITE |= {"test_concurrency"}
+STORE_SUITE |= {"test_concurrency", "test_teams"}
 
 
 def pytest_configure(config: pytest.Config) -> None:

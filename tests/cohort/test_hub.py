@@ -140,7 +140,7 @@ async def test_the_json_api(hub_client: tuple[Hub, TestClient], store: SqliteSto
     resp = await client.post("/api/v1/events", json={"player": joined["player"], "events": [event]}, headers=auth)
     assert resp.status == 403  # no device: not this player
     state = await (await client.get("/api/v1/state", params={"player": joined["player"]}, headers=auth)).json()
-    assert state == {"pace": "free", "open_step": 0, "revealed_step": -1, "paused": False, "closed": None}
+    assert state == {"pace": "free", "open_step": 0, "revealed_step": -1, "paused": False, "closed": None, "teams": []}
     again = await (
         await client.post("/api/v1/join", json={"name": "Lap Top", "device": joined["device"]}, headers=auth)
     ).json()

@@ -34,12 +34,12 @@ def _described(types: dict[str, str]) -> dict[str, list[tuple[str, str, bool, bo
     """Each table's columns: name, type, NOT NULL (a primary key is), primary key of its own."""
     return {
         t.name: [(c.name, types.get(c.type, c.type), not c.null or c.primary, c.primary) for c in t.columns]
-        for t in schema.TABLES
+        for t in schema.latest_tables()
     }
 
 
 def _indexes() -> dict[str, tuple[str, tuple[str, ...], bool]]:
-    return {i.name: (i.table, i.columns, i.unique) for i in schema.INDEXES}
+    return {i.name: (i.table, i.columns, i.unique) for i in schema.latest_indexes()}
 
 
 def test_sqlite_files_reach_the_described_schema(cohort_env: Path) -> None:

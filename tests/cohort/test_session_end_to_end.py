@@ -13,6 +13,7 @@ from selenium.webdriver.common.by import By
 from simgame.cohort import pacing
 from simgame.cohort.events import CHOSE, FINISHED, make_event
 from simgame.cohort.hubclient import HubClient, HubRefused
+from simgame.cohort.room import REVEAL_WIDTH, short_label
 from simgame.cohort.sessions import scenario_of
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort
@@ -29,6 +30,14 @@ PLANS = {  # each HTTP player's first decision (the second: `measure` if offered
     "bot 4": ["scale-now"],
 }
 BEA = ["name-owner", "measure"]
+
+
+def _split(bea: str, plans: dict[str, list[str]]) -> dict[str, int]:
+    """How many of the room chose each option at the first decision."""
+    counts: dict[str, int] = {}
+    for choice in [bea, *(plan[0] for plan in plans.values())]:
+        counts[choice] = counts.get(choice, 0) + 1
+    return counts
 
 
 def _then(run: Run) -> str:
@@ -54,6 +63,7 @@ def test_a_lockstep_session_keeps_exactly_what_happened(
     hub = HubProcess(code, store.path, free_port(), tmp_path / "hub.log").start()
     refused: list[str] = []
     try:
+        browser.set_window_size(1024, 768)  # the narrowest laptop screen the reveal must fit
         browser.get(f"{hub.url}/?code={code}")
         screen = Screen(browser)
         wait_for(lambda: screen.shows("Your name"), 60, "the game to ask for a name")
@@ -93,6 +103,16 @@ def test_a_lockstep_session_keeps_exactly_what_happened(
 
         wait_for(lambda: (keys.send_keys(first), bea_chose(1))[1], 60, "Bea's first decision to be stored")
         cohort = pacing.reveal(store, store.cohort(code))
+        # Bea goes on from the consequence and, while the next decision waits, reads the room's split
+        # on her screen: a bar chart whose every line fits at 1024 px.
+        keys.send_keys("\n")
+        wait_for(lambda: screen.shows(f"The room on decision 1 ({1 + len(PLANS)} answers):"), 30, "the reveal")
+        assert screen.columns >= REVEAL_WIDTH, screen.columns
+        revealed = [
+            f"{round(100 * n / (1 + len(PLANS))):>3}%  {short_label(scenario.choices[c].model.label)}"
+            for c, n in _split(BEA[0], PLANS).items()
+        ]
+        wait_for(lambda: all(screen.shows(line) for line in revealed), 30, "every line of the reveal, whole")
         cohort, late = pacing.advance(store, cohort)
         assert late == 0
         for name, plan in PLANS.items():
@@ -104,7 +124,6 @@ def test_a_lockstep_session_keeps_exactly_what_happened(
             wrong = {"ending": "crisis" if run.ending != "crisis" else "scaled", "score": overall}
             forged(name, FINISHED, 2, wrong, "does not match a replay")  # not where the replay ends
             send(name, FINISHED, 2, {"ending": run.ending, "score": overall})
-        keys.send_keys("\n")  # on from the consequence of decision 1
         second = _key(cohort, bea, BEA[:1], BEA[1])
         wait_for(lambda: (keys.send_keys(second), bea_chose(2))[1], 60, "Bea's second decision to be stored")
         wait_for(lambda: any(e.kind == FINISHED and e.player == bea for e in store.events(code)), 30, "Bea's finish")

@@ -20,15 +20,14 @@ from simgame.analysis.play import random_play
 from simgame.cli import main
 from simgame.cli.headless import POLICIES
 from simgame.format.compiled import Scenario
-from simgame.format.loader import load_scenario
+from simgame.format.loader import load_scenario, scenario_files
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TELLS = ROOT / "tests" / "data" / "tells.yaml"
 RED_LINES = ROOT / "tests" / "data" / "red-lines.yaml"
 INTRO = ROOT / "tests" / "data" / "intro.yaml"  # tiny.yaml opened by a pass-through scene
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
-SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))
-SHIPPED = [p for p in SHIPPED if p.name != "glossary.yaml"]
+SHIPPED = scenario_files(ROOT / "scenarios")  # not the glossary, not translations
 
 
 def outcome_map(sc: Scenario, folder: Path) -> OutcomeMap:

@@ -90,6 +90,22 @@ async def test_cohort_rejoin_resumes_and_errors_are_shown(library: Path, saves: 
     async with app.run_test(size=SIZE) as pilot:
         await until_screen(pilot, "ProblemScreen")
         assert "The code ABC123 is not open" in text_of(app, "#problem-text")
+        await pilot.press("escape")  # a name given on the command line: the game leaves, saying why
+        await pilot.pause()
+    assert app.return_code == 1 and "The code ABC123 is not open" in app.farewell
+    assert app.catalog is None  # a session's player never had the library read
+
+    def taken(**_: object) -> FakeObserver:
+        raise RuntimeError("the name Ada is already taken in this session by someone on another device")
+
+    app = make_app(library, saves, join="ABC123", observer_factory=taken, welcome_factory=lambda **_: None)
+    async with app.run_test(size=SIZE) as pilot:
+        await until_screen(pilot, "NameScreen")
+        await pilot.press(*"Ada", "enter")
+        await until_screen(pilot, "ProblemScreen")
+        await pilot.press("escape")  # typed in the game: asked again, never left in the library
+        await until_screen(pilot, "NameScreen")
+        assert screen_name(app) == "NameScreen"
 
 
 async def test_watch_reloads_replays_and_reports(tmp_path: Path, library: Path, saves: Path) -> None:

@@ -18,7 +18,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from simgame.i18n import LANGUAGES, LOCALE_DIR, N_, _, language, ngettext, set_language
+from simgame.i18n import LANGUAGES, LOCALE_DIR, N_, _, in_english, language, ngettext, set_language
 from simgame.settings import LANGS, load_settings
 from tests.tui.support import SIZE, home_ready, make_app, make_library, screen_text, until_screen, wait_for
 from tests.tui.test_flows import key_for, showing_consequence, text_of
@@ -54,6 +54,8 @@ def _po(lang: str) -> object:
 
 def test_babel_cfg_extracts_the_ui_modules() -> None:
     assert ("simgame/tui/**.py", "python") in _method_map()
+    assert ("simgame/engine/**.py", "python") in _method_map()  # lock causes, "Based on …", save problems
+    assert ("simgame/authoring/run_report.py", "python") in _method_map()  # the Markdown debrief
     assert len(extracted()) > 300
 
 
@@ -132,6 +134,23 @@ def test_the_unwrapped_check_sees_a_bare_string(tmp_path: Path) -> None:
         assert _unwrapped(bad) == ["simgame/tui/__bad_for_test.py:2: 'Hello there'"]
     finally:
         bad.unlink()
+
+
+async def test_in_english_holds_only_inside_its_block_and_task() -> None:
+    import asyncio
+
+    set_language("de")
+    seen: list[str] = []
+
+    async def elsewhere() -> None:
+        await asyncio.sleep(0.01)
+        seen.append(_("Outcome"))
+
+    other = asyncio.ensure_future(elsewhere())  # a task started outside the block keeps the player's language
+    with in_english():
+        assert _("Outcome") == "Outcome" and ngettext("{count} choice", "{count} choices", 2) == "{count} choices"
+        await other
+    assert seen == ["Ergebnis"] and _("Outcome") == "Ergebnis" and language() == "de"
 
 
 def test_languages_and_settings_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

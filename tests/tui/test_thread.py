@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.widgets import OptionList
 
+from simgame.cohort.client import Welcome
 from tests.tui.support import SIZE, make_app, until_screen, wait_for
 from tests.tui.test_author_and_cohort import FakeObserver, factory_for
 from tests.tui.test_flows import key_for
@@ -107,20 +110,92 @@ def test_every_bundled_scenario_reveals_within_the_width() -> None:
                 assert lines[-1].lstrip().startswith("░" * 20 + "   0%")
 
 
-async def test_the_join_dialog_cannot_be_skipped_and_asks_for_a_team(library: Path, saves: Path) -> None:
-    from textual.widgets import Input
+def _welcome(teams: tuple[str, ...] = (), returning: str | None = None) -> Callable[..., Welcome]:
+    def welcome(**kwargs: object) -> Welcome:
+        return Welcome(teams, returning)
+
+    return welcome
+
+
+@pytest.mark.parametrize("size", [SIZE, (120, 40)])
+async def test_the_join_dialog_cannot_be_skipped_and_offers_the_sessions_teams(
+    library: Path, saves: Path, size: tuple[int, int]
+) -> None:
+    from textual.widgets import OptionList
 
     from tests.tui.test_flows import text_of
 
     observer = PacedObserver()
-    app = make_app(library, saves, seed=None, join="ABC123", observer_factory=factory_for(observer))
-    async with app.run_test(size=SIZE) as pilot:
+    teams = ("Finance", "Red [b]team", "Operations")  # a team's name is text, never markup
+    app = make_app(
+        library,
+        saves,
+        seed=None,
+        join="ABC123",
+        observer_factory=factory_for(observer),
+        welcome_factory=_welcome(teams),
+    )
+    async with app.run_test(size=size) as pilot:
         await until_screen(pilot, "NameScreen")
         await pilot.press("escape")  # never into the library, where play would go unrecorded
         await pilot.pause()
         assert type(app.screen).__name__ == "NameScreen" and "Joining needs a name" in text_of(app, "#name-error")
-        await pilot.press(*"Ada", "tab", *"Red [b]team")  # a team, typed as text (never markup)
-        assert app.screen.query_one("#team-input", Input).value == "Red [b]team"
-        await pilot.press("enter")
+        listed = app.screen.query_one("#team-list", OptionList)
+        assert [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)] == list(teams)
+        await pilot.press(*"Ada", "enter")  # Enter on the name goes on to the team: nothing joined yet
+        await pilot.pause()
+        assert app.screen.focused is listed and observer.kwargs == {}
+        await pilot.press("down", "enter")
         await until_screen(pilot, "PlayScreen")
     assert observer.kwargs["name"] == "Ada" and observer.kwargs["team"] == "Red [b]team"
+
+
+async def test_a_session_without_teams_asks_only_for_a_name(library: Path, saves: Path) -> None:
+    observer = PacedObserver()
+    app = make_app(
+        library, saves, seed=None, join="ABC123", observer_factory=factory_for(observer), welcome_factory=_welcome()
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await until_screen(pilot, "NameScreen")
+        assert not app.screen.query("#team-list") and not app.screen.query("#team-title")
+        await pilot.press(*"Ada", "enter")
+        await until_screen(pilot, "PlayScreen")
+    assert observer.kwargs["name"] == "Ada" and observer.kwargs["team"] is None
+
+
+async def test_a_returning_device_resumes_without_typing_its_name(library: Path, saves: Path) -> None:
+    observer = PacedObserver()
+    app = make_app(
+        library,
+        saves,
+        seed=None,
+        join="ABC123",
+        observer_factory=factory_for(observer),
+        welcome_factory=_welcome(("Finance",), returning="Bea"),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await until_screen(pilot, "PlayScreen")
+        assert not any(type(s).__name__ == "NameScreen" for s in app.screen_stack)
+    assert observer.kwargs["name"] == "Bea"
+
+
+@pytest.mark.parametrize("size", [SIZE, (120, 40)])
+async def test_escape_in_a_session_asks_to_leave_and_never_opens_the_library(
+    library: Path, saves: Path, size: tuple[int, int]
+) -> None:
+    observer = PacedObserver()
+    fake = {"observer_factory": factory_for(observer), "welcome_factory": _welcome()}
+    app = make_app(library, saves, seed=None, join="ABC123", name="Ada", **fake)
+    async with app.run_test(size=size) as pilot:
+        await until_screen(pilot, "PlayScreen")
+        await pilot.press("escape")
+        await until_screen(pilot, "ConfirmScreen")
+        assert "Leave the session?" in str(app.screen.query_one("#confirm-title").render())
+        await pilot.press("escape")  # Keep playing
+        await until_screen(pilot, "PlayScreen")
+        assert [type(s).__name__ for s in app.screen_stack][-1] == "PlayScreen"
+        await pilot.press("escape")
+        await until_screen(pilot, "ConfirmScreen")
+        await pilot.click("#confirm-yes")
+        await pilot.pause()
+    assert app.return_code == 0 and "closed" in observer.calls

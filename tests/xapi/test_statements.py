@@ -223,3 +223,22 @@ def test_lrs_settings_flag_over_environment_over_file(tmp_path: Path, monkeypatc
     )
     monkeypatch.setenv("SIMGAME_XAPI_PASSWORD", "s3cret")
     assert "s3cret" not in repr(load_settings(config))
+
+
+def test_a_sessions_own_programme_groups_its_statements(
+    store: SqliteStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from simgame.cohort.sessions import create
+
+    cohort, _ = create(store, "tiny", "Q1 room", "free", programme="Leading with AI 2027")
+    player, _ = store.join(cohort.code, "Ana", None, device="a" * 20)
+    store.append(cohort.code, [make_event(CHOSE, player.id, 0, {"choice": "name-owner", "scene": "kickoff"})])
+    out = tmp_path / "own.jsonl"
+    assert main(["cohort", "xapi", cohort.code, "--export", str(out), "--home-page", HOME]) == 0
+    bodies = [json.loads(line) for line in out.read_text().splitlines()]
+    for body in bodies:
+        grouping = [a["id"] for a in body["context"]["contextActivities"]["grouping"]]
+        assert grouping == [
+            f"{HOME}/simgame/cohorts/{cohort.code}",
+            f"{HOME}/simgame/programmes/Leading%20with%20AI%202027",
+        ]

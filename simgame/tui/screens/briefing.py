@@ -58,7 +58,7 @@ def briefing_text(scenario: Scenario) -> Text:
         out.append(
             " → ".join(phases)
             + _(". Things can also go wrong: ")
-            + (", ".join(p.label for p in doc.phases.values() if p.kind == "failure") or "none")
+            + (", ".join(p.label for p in doc.phases.values() if p.kind == "failure") or _("none"))
             + ".\n"
         )
     out.append(

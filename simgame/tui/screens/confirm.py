@@ -47,6 +47,13 @@ class ConfirmScreen(ModalScreen[bool]):
     }
     #confirm-buttons Button {
         margin-right: 2;
+        /* flat: a button's shaded top and bottom edges fall below 3:1 in the high-contrast theme */
+        border: none;
+        height: 1;
+        min-width: 12;
+    }
+    #confirm-buttons Button:focus {
+        text-style: bold reverse;
     }
     #confirm-hint {
         color: $text-muted;

@@ -266,7 +266,8 @@ class DebriefScreen(Screen[None]):
         path = export_path(self.session)
         text = debrief_markdown(self.debrief, self.session.run)
         if self.range_error:
-            text += f"\n## Compared with what was possible\n\nNot available: {self.range_error}\n"
+            heading, lacking = _("Compared with what was possible"), _("Not available: {error}")
+            text += f"\n## {heading}\n\n" + lacking.format(error=self.range_error) + "\n"
         lines: list[str] | None = None
         if self.reference is not None:
             from simgame.authoring.reference_text import reference_lines

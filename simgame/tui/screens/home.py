@@ -80,6 +80,8 @@ class HomeScreen(Screen[None]):
         )
 
     def on_mount(self) -> None:
+        if host(self).options.join:  # a session's player never sees the library: not read at all (memory)
+            return
         if self._show_cached():  # the library is on screen: check it for real once the player can use it
             self._load_timer = self.set_timer(LOAD_DELAY, self.reload)
         else:

@@ -99,6 +99,12 @@ class LoadScreen(Screen[None]):
         if damaged:
             status += _(" · {damaged} damaged (left untouched)").format(damaged=damaged)
         self.query_one("#load-status", Static).update(Text(status))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open":  # Enter opens a run: offered only when there is one
+            return bool(self.entries)
+        return True
 
     @on(OptionList.OptionSelected, "#saves")
     def _selected(self) -> None:

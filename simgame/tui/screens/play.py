@@ -95,6 +95,8 @@ class PlayScreen(Screen[None]):
             return None  # one line, "1-3", says it for every number
         if binding.action == "metrics":
             return "m", _("Hide numbers") if self.has_class("metrics-open") else _("Numbers")
+        if binding.action == "leave" and host(self).options.join:
+            return key_name(binding), _("Leave")  # a session's player never goes to the library
         return key_name(binding), _(binding.description)
 
     def extra_keys(self) -> list[tuple[str, str, str]]:

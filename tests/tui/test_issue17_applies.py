@@ -1,0 +1,144 @@
+"""Issue 17, item 3 (only what applies) at 120x40, where tests/tui/test_keys.py plays it at 80x24.
+
+The palette lists only what works on this screen at this size (the "Numbers" key folds the dashboard
+only below 100 columns, so the palette offers it at 80x24 and not at 120x40), Help lists the game's
+keys, Enter shows in every footer where it acts, `q` asks before leaving a run on every screen of
+it and not once the run has ended (the glossary: test_issue17_fixed.py), identical toasts merge,
+and the export waits for the reference range.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.tui.support import home_ready, make_app, until_screen, wait_for
+from tests.tui.test_flows import start_tiny, take, text_of
+from tests.tui.test_keys import TEXTUAL_COMMANDS, TEXTUAL_WORDS, bar, palette_names
+
+WIDE = (120, 40)
+
+
+async def test_the_palette_follows_the_screen_and_its_size(library: Path, saves: Path) -> None:
+    app = make_app(library, saves)
+    async with app.run_test(size=WIDE) as pilot:
+        await home_ready(pilot)
+        home = await palette_names(pilot)
+        assert "Open scenario: The Tiny Pilot" in home and "Saved runs" in home
+        await start_tiny(pilot)
+        play = await palette_names(pilot)
+        assert sorted(n for n in play if n.startswith("Choose")) == [
+            "Choose 1: Name an owner with authority to switch it off, then scale",
+            "Choose 2: Scale to every region now",
+        ]
+        assert "Numbers" not in play  # the dashboard is beside the scene: nothing to unfold
+        for names in (home, play):
+            assert not [n for n in names if n in TEXTUAL_WORDS + TEXTUAL_COMMANDS or "Choose option" in n]
+            assert len(names) == len(set(names)) and names.count("Quit") == 1
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: app.screen.has_class("narrow"))
+        assert "Numbers" in await palette_names(pilot)  # below 100 columns it applies
+        await take(pilot, "name-owner")
+        await take(pilot, "measure")
+        await pilot.resize_terminal(*WIDE)
+        debrief = await palette_names(pilot)
+        assert "Export debrief" in debrief and "What if… back to decision 2: Rollout" in debrief
+        assert not [n for n in debrief if n in TEXTUAL_WORDS or n.startswith("Choose") or "Compare" in n]
+
+
+async def test_help_lists_the_games_keys_at_120x40(library: Path, saves: Path) -> None:
+    app = make_app(library, saves)
+    async with app.run_test(size=WIDE) as pilot:
+        await start_tiny(pilot)
+        await pilot.press("f1")
+        await until_screen(pilot, "HelpScreen")
+        keys = text_of(app, "#help-keys")
+        assert re.search(r"^Enter +Choose the highlighted option", keys, re.M)
+        assert re.search(r"^1-2/Enter +Choose an option by its number", keys, re.M)
+        assert "Explain the highlighted terms in this scene" in keys
+        for word in ("Select", "super+c", "^pgdn", "Page Right", "Focus Next", "Choose option 4", "1-9"):
+            assert word not in keys, word
+
+
+async def test_enter_shows_in_every_footer_where_it_acts_at_120x40(library: Path, saves: Path) -> None:
+    app = make_app(library, saves)
+    async with app.run_test(size=WIDE) as pilot:
+        await home_ready(pilot)
+        assert bar(app).startswith("⏎ Open")
+        await pilot.press("enter")
+        await until_screen(pilot, "BriefingScreen")
+        assert "⏎ Start" in bar(app)
+        await pilot.press("enter")
+        await until_screen(pilot, "PlayScreen")
+        assert bar(app).startswith("1-2/⏎ Choose")
+        await pilot.press("2")
+        await wait_for(pilot, lambda: app.screen.showing_consequence)
+        assert bar(app).startswith("⏎ Continue")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not app.screen.showing_consequence)
+        await take(pilot, "keep-running" if app.session.run.scene_id == "incident" else "measure")
+        await until_screen(pilot, "DebriefScreen")
+        assert "⏎" not in bar(app)  # Enter does nothing on the Outcome tab: not offered
+        await pilot.press("w")
+        await wait_for(pilot, lambda: "⏎ Go back" in bar(app))
+        await pilot.press("escape")
+        await until_screen(pilot, "HomeScreen")
+        await pilot.press("l")
+        await until_screen(pilot, "LoadScreen")
+        assert bar(app).startswith("⏎ Open")
+
+
+async def test_q_asks_on_every_screen_of_a_run_and_not_after_it(library: Path, saves: Path) -> None:
+    app = make_app(library, saves)
+    async with app.run_test(size=WIDE) as pilot:
+        await start_tiny(pilot)
+        for opener, screen in (("", "PlayScreen"), ("f1", "HelpScreen"), ("t", "TermsScreen")):
+            if opener:
+                await pilot.press(opener)
+                await until_screen(pilot, screen)
+            await pilot.press("q")
+            await until_screen(pilot, "ConfirmScreen")
+            await pilot.press("n")
+            await until_screen(pilot, screen)
+            if opener:
+                await pilot.press("escape")
+                await until_screen(pilot, "PlayScreen")
+        await take(pilot, "name-owner")
+        await take(pilot, "measure")
+        await until_screen(pilot, "DebriefScreen")
+        await pilot.press("q")  # the run has ended and is saved: nothing to ask
+        await wait_for(pilot, lambda: app.return_value == 0)
+
+
+async def test_toasts_merge_and_the_export_waits_for_the_range_at_120x40(
+    library: Path, saves: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simgame.tui import explore
+
+    ready = threading.Event()
+    real = explore.outcome_range
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        ready.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(explore, "outcome_range", slow)
+    app = make_app(library, saves)
+    async with app.run_test(size=WIDE) as pilot:
+        await start_tiny(pilot)
+        await take(pilot, "name-owner")
+        await take(pilot, "measure")
+        path = saves / "debriefs" / "tiny-run-1.md"
+        await pilot.press("e")
+        await pilot.pause(0.2)
+        assert not path.exists() and "Working out the reference range" in text_of(app, "#debrief-status")
+        ready.set()
+        await wait_for(pilot, path.exists)
+        for _ in range(3):
+            await pilot.press("e")
+        await pilot.pause(0.2)
+        assert len(list(app._notifications)) == 1  # four exports, one toast
+    assert "## Compared with what was possible" in path.read_text()
