@@ -107,6 +107,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from simgame.cli.cohortprogramme import register as register_programme  # programmes: cohortprogramme.py
 
     register_programme(cmds)
+    from simgame.cli.cohortteams import register as register_teams  # a session's teams: cohortteams.py
+
+    register_teams(cmds)
     im = cmds.add_parser("import", help="import result files exported by offline players")
     im.add_argument("code")
     im.add_argument("files", nargs="+", help="result files from `simgame export`")

@@ -129,9 +129,21 @@ def _translation_problems(path: Path) -> list[Diagnostic]:
                 hint="keep a translation in the same folder as its scenario, named NAME.LANG.yaml",
             )
         ]
+    found = check_translation(original, path)
+    if not any(p.severity == "error" for p in found):  # the text fits by id: does the game accept it?
+        from simgame.format.diagnostics import LoadError
+        from simgame.format.loader import load_scenario
+        from simgame.i18n.overlay import localise
+
+        try:
+            _, played = localise(load_scenario(original), Path(path.stem).suffix[1:])
+        except LoadError:
+            played = []  # the original's own errors are reported on the original
+        seen = {(p.line, p.message) for p in found}
+        found += [p for p in played if p.severity == "error" and (p.line, p.message) not in seen]
     return [
         make("SG220" if p.severity == "error" else "SG221", p.message, file=p.file, line=p.line, col=p.col)
-        for p in check_translation(original, path)
+        for p in found
     ]
 
 

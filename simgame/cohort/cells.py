@@ -29,3 +29,19 @@ def hidden_cells(counts: Mapping[str, int], min_group: int = MIN_GROUP) -> set[s
 
 def shown_count(n: int, hidden: bool) -> int | None:
     return None if hidden else n
+
+
+def covers_small_teams(sizes: Mapping[str, Mapping[str, int]]) -> set[tuple[str, str]]:
+    """(team, session) of the team figures withheld to cover a session's small teams; ``sizes`` holds
+    each session's finished players per team.
+
+    A session's own figure is shown from five finished players on, and its teams' figures beside it
+    tell of the rest by subtraction (6 finished, Finance's 5 shown: the sixth, alone in Legal, follows).
+    So when a session's teams under five add up to one to four players, its smallest shown team is
+    withheld with them (like a cell's companion in `simgame.cohort.cells`): the rest is then six or more."""
+    out = set()
+    for code, here in sizes.items():
+        shown = sorted((n, team) for team, n in here.items() if n >= MIN_GROUP)
+        if shown and 0 < sum(n for n in here.values() if n < MIN_GROUP) < MIN_GROUP:
+            out.add((shown[0][1], code))
+    return out

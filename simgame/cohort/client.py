@@ -261,6 +261,7 @@ class Welcome:
 
     teams: tuple[str, ...] = ()
     returning: str | None = None  # the name this device already plays under in the session
+    closed: str | None = None  # why there is nothing to join (the facilitator closed the session)
 
 
 def welcome(join: str, hub: str | None = None, saves: Path | None = None) -> Welcome:
@@ -277,6 +278,12 @@ def welcome(join: str, hub: str | None = None, saves: Path | None = None) -> Wel
     store = open_store(saves=saves)
     try:
         cohort = find(store, code)
+        if not cohort.is_open:
+            return Welcome(
+                cohort.teams,
+                closed=f"The session {cohort.code} ({cohort.name}) has been closed by the "
+                "facilitator. Every choice made in it is kept.",
+            )
         device = os.environ.get(DEVICE_ENV)
         player = store.player_by_device(cohort.code, device) if device else None
     finally:

@@ -1,8 +1,9 @@
 """The hub's heartbeat, kept in the store so the dashboard and pacing can tell whether the hub is up.
 
-The hub writes a beat every few seconds (and a last one when it stops). A hub that has not beaten
-for :data:`STALE_AFTER` seconds is down: answers of terminal players may be waiting in their
-outboxes, so advancing then asks for confirmation and the timer waits.
+Each hub writes a beat every few seconds (and a last one when it stops), beside the beats of the
+other hubs serving the same session. The session's hubs are up while any of them beats; when none
+has beaten for :data:`STALE_AFTER` seconds (or all have stopped), answers of terminal players may
+be waiting in their outboxes, so advancing then asks for confirmation and the timer waits.
 """
 
 from __future__ import annotations
@@ -44,22 +45,54 @@ class HubHealth:
         return f"hub: NO ANSWER for {int(self.age)} s; terminal players' answers wait in their outboxes"
 
 
+FORGET_AFTER = 3600.0  # a hub silent this long is dropped from the session's list
+
+
 def beat(store: CohortStore, code: str, now: datetime, players_heard: int, address: str, stopped: bool = False) -> None:
-    value = {"at": now.isoformat(), "heard": players_heard, "address": address, "stopped": stopped}
-    store.remember(_key(code), json.dumps(value))
+    """Record this hub's beat for the session, beside the other hubs' (several hubs on one database)."""
+    hubs = {a: v for a, v in _hubs(store.cached(_key(code))).items() if a != address and _age(v, now) < FORGET_AFTER}
+    hubs[address] = {"at": now.isoformat(), "heard": players_heard, "stopped": stopped}
+    store.remember(_key(code), json.dumps({"hubs": hubs}, sort_keys=True))
+
+
+def _hubs(raw: str | None) -> dict[str, dict[str, object]]:
+    """Each hub's last beat, by its address (a value written before several hubs: that one hub)."""
+    if raw is None:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    if isinstance(value, dict) and isinstance(value.get("hubs"), dict):
+        return {str(a): v for a, v in value["hubs"].items() if isinstance(v, dict)}
+    if isinstance(value, dict) and "at" in value:
+        return {str(value.get("address", "")): value}
+    return {}
+
+
+def _age(beat: dict[str, object], now: datetime) -> float:
+    try:
+        return max(0.0, (now - datetime.fromisoformat(str(beat["at"]))).total_seconds())
+    except (ValueError, KeyError, TypeError):
+        return STALE_AFTER * 10
 
 
 def health(store: CohortStore, code: str, now: datetime | None = None) -> HubHealth:
+    """The session's hubs together: up while any hub beats (terminal players heard by all of them),
+    stopped when every hub that served it has shut down, down when the last one went silent."""
     raw = store.cached(_key(code))
     if raw is None:
         return HubHealth(NONE, 0.0)
-    try:
-        value = json.loads(raw)
-        at = datetime.fromisoformat(str(value["at"]))
-        heard, address, stopped = int(value.get("heard", 0)), str(value.get("address", "")), bool(value.get("stopped"))
-    except (ValueError, KeyError, TypeError):
+    hubs = _hubs(raw)
+    if not hubs:
         return HubHealth(DOWN, STALE_AFTER)
-    age = max(0.0, ((now or datetime.now(UTC)) - at).total_seconds())
-    if stopped:
-        return HubHealth(STOPPED, age, 0, address)
-    return HubHealth(UP if age <= STALE_AFTER else DOWN, age, heard, address)
+    moment = now or datetime.now(UTC)
+    ages = {a: _age(v, moment) for a, v in hubs.items()}
+    up = [a for a, v in hubs.items() if not v.get("stopped") and ages[a] <= STALE_AFTER]
+    if up:
+        heard = sum(int(str(hubs[a].get("heard", 0))) for a in up)
+        return HubHealth(UP, min(ages[a] for a in up), heard, ", ".join(sorted(up)))
+    latest = min(ages, key=lambda a: ages[a])
+    if all(v.get("stopped") for v in hubs.values()):
+        return HubHealth(STOPPED, ages[latest], 0, latest)
+    return HubHealth(DOWN, ages[latest], 0, latest)

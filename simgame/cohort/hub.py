@@ -36,7 +36,6 @@ import functools
 import logging
 import secrets
 import sys
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -49,13 +48,13 @@ from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
-from simgame.cohort.codes import codes_equal, is_valid_code, normalise_code
 from simgame.cohort.errors import CohortError
 from simgame.cohort.gameprocess import GAME_GRACE_S, GameProcess, game_environment, scrubbed_environment
 from simgame.cohort.hubapi import DEVICE, MAX_BATCH, PLAYER_KINDS, SESSION, PlayerAPI, bad_request, new_device
-from simgame.cohort.hubpages import FONT_LINK, WEBSOCKET_FROM_LOCATION, ask_for_code, page, with_resume
+from simgame.cohort.hubpages import FONT_LINK, ask_for_code, page, websocket_from_location, with_resume
+from simgame.cohort.hubsessions import OK, WAIT, WRONG, SessionFinder
 from simgame.cohort.perimeter import WILDCARD, CodeBackoff, allowed_host_names, host_name, is_ip
-from simgame.cohort.store import CohortStore
+from simgame.cohort.store import Cohort, CohortStore
 from simgame.format.safejson import JSONLimitError, loads_limited
 
 log = logging.getLogger("simgame.hub")
@@ -69,7 +68,6 @@ MAX_JSON_DEPTH = 16  # the API's deepest body is {"events": [{"data": {...}}]}
 BODY_TIMEOUT_S = 10.0  # a request body must arrive within this (a slowloris body is dropped)
 IDLE_TIMEOUT_S = 20.0  # a connection that sends no complete request for this long is closed
 LINGER_S = 2.0  # after refusing a body, read what is left for at most this long, then close
-KNOWN_FOR_S = 5.0  # a session found in the store is not looked up again for this long
 GAME_CODE = "{code}"  # in a game's command, replaced by the session the browser joined
 
 T = TypeVar("T")
@@ -105,11 +103,11 @@ class Hub(PlayerAPI, Server):
         self.sessions: dict[str, GameProcess] = {}  # every game whose process has not yet been reaped
         self.spawned = 0
         self.argv = argv or [sys.executable, "-m", "simgame", "play", "--join", GAME_CODE]
-        self._known: dict[str, float] = {}  # codes of sessions found in the store, until when (monotonic)
         self.tmp = tmp or _tmp_beside(store_path)
         self.bind = host
         self.host_names = allowed_host_names(host, public_hosts)
         self.backoff = backoff or CodeBackoff()
+        self.finder = SessionFinder(self.only, self._cohort_named, self.backoff)
         self.body_timeout = body_timeout
         self.idle_timeout = idle_timeout
         self.game_grace = game_grace
@@ -130,6 +128,7 @@ class Hub(PlayerAPI, Server):
         app.add_routes(
             [
                 web.get("/api/v1/health", self.api_health),
+                web.get("/ws/{code}", self.handle_websocket),
                 web.post("/api/v1/join", self.api_join),
                 web.post("/api/v1/events", self.api_events),
                 web.get("/api/v1/state", self.api_state),
@@ -158,6 +157,9 @@ class Hub(PlayerAPI, Server):
     def argv_for(self, code: str) -> list[str]:
         """The command that starts a browser player's game in session ``code``."""
         return [code if part == GAME_CODE else part for part in self.argv]
+
+    async def _cohort_named(self, code: str) -> Cohort:
+        return await self._in_store(self.store.cohort, code)
 
     async def served_codes(self) -> list[str]:
         """The sessions this hub answers for now: its own list, or every open session in the store."""
@@ -216,52 +218,29 @@ class Hub(PlayerAPI, Server):
             )
         return await handler(request)  # type: ignore[no-any-return]
 
-    async def session_for(self, supplied: str | None) -> str | None:
-        """The session ``supplied`` names, if this hub serves it (a code it lists, or one in its store)."""
-        if not supplied:
-            return None
-        code = normalise_code(str(supplied))
-        if not is_valid_code(code):
-            return None
-        if self.only is not None:
-            return next((c for c in self.only if codes_equal(code, c)), None)
-        now = time.monotonic()
-        if self._known.get(code, 0.0) > now:
-            return code
-        try:
-            await self._in_store(self.store.cohort, code)
-        except CohortError:  # unknown (a guess), or the store cannot answer just now: refused either way
-            return None
-        self._known[code] = now + KNOWN_FOR_S
-        if len(self._known) > 10_000:
-            self._known = {c: t for c, t in self._known.items() if t > now}
-        return code
-
     async def _try_code(self, request: web.Request, supplied: str | None) -> web.Response | None:
         """None if ``supplied`` is a session this hub serves (noted on the request), else the refusal;
-        a wrong code counts against the address."""
-        address = request.remote
-        wait = self.backoff.wait(address)
-        if wait > 0:
-            return self._slow_down(request, wait)
-        code = await self.session_for(supplied)
-        if code is not None:
-            self.backoff.right(address)
-            request[SESSION] = code
+        a wrong code counts against the address (:mod:`simgame.cohort.hubsessions`)."""
+        verdict = await self.finder.check(supplied, request.remote)
+        if verdict.kind == OK and verdict.code is not None:
+            request[SESSION] = verdict.code
+            if not verdict.is_open and (request.path == "/" or request.path.startswith("/ws")):  # nothing to spawn
+                return _closed(request)
             return None
-        if supplied:
-            count, delay = self.backoff.wrong(address)
-            if delay:
+        if verdict.kind in (WRONG, WAIT) and verdict.count:
+            if verdict.wait:
                 log.warning(
                     "wrong join code from %s (%d in a row): it must wait %.0f s before its next try",
-                    self.backoff.key(address),
-                    count,
-                    delay,
+                    self.backoff.key(request.remote),
+                    verdict.count,
+                    verdict.wait,
                 )
             else:
-                log.info("wrong join code from %s (%d in a row)", self.backoff.key(address), count)
+                log.info("wrong join code from %s (%d in a row)", self.backoff.key(request.remote), verdict.count)
+        if verdict.kind == WAIT:
+            return self._slow_down(request, verdict.wait)
         if request.path == "/":
-            return web.Response(status=403, content_type="text/html", text=ask_for_code(bool(supplied)))
+            return web.Response(status=403, content_type="text/html", text=ask_for_code(verdict.kind == WRONG))
         return _error(403, "wrong or missing join code")
 
     def _slow_down(self, request: web.Request, wait: float) -> web.Response:
@@ -292,8 +271,10 @@ class Hub(PlayerAPI, Server):
                     DEVICE_COOKIE, new_device(), httponly=True, samesite="Strict", path="/", max_age=DEVICE_COOKIE_AGE
                 )
             return response  # type: ignore[no-any-return]
-        if path == "/ws":
-            refused = await self._try_code(request, request.cookies.get(COOKIE) or request.query.get("code"))
+        if path == "/ws" or path.startswith("/ws/"):
+            # /ws/CODE: the session the page was opened for (a second tab's cookie never moves this game)
+            supplied = path[4:] if path.startswith("/ws/") else request.query.get("code") or request.cookies.get(COOKIE)
+            refused = await self._try_code(request, supplied)
             if refused is not None:
                 return refused
             origin = request.headers.get("Origin")
@@ -313,7 +294,7 @@ class Hub(PlayerAPI, Server):
         }
         response = aiohttp_jinja2.render_template("app_index.html", request, context)
         html = with_resume(FONT_LINK.sub("", response.text or ""))  # no third-party requests; "saved, Resume"
-        response.text = html.replace("</body>", f"{WEBSOCKET_FROM_LOCATION}</body>", 1)
+        response.text = html.replace("</body>", f"{websocket_from_location(request[SESSION])}</body>", 1)
         return response
 
     def live_sessions(self) -> int:
@@ -326,7 +307,10 @@ class Hub(PlayerAPI, Server):
         if not websocket.can_prepare(request).ok:
             return _error(400, "this address is the game's websocket; open the hub's page in a browser")
         if self.live_sessions() >= self.max_sessions:
-            return _error(503, "the session is full; ask the facilitator")
+            return _error(
+                503,
+                f"this hub already runs as many browser games as it may ({self.max_sessions}); ask the facilitator",
+            )
         width = max(20, min(500, to_int(request.query.get("width", "80"), 80)))
         height = max(10, min(200, to_int(request.query.get("height", "24"), 24)))
         service = GameProcess(
@@ -429,6 +413,17 @@ class Hub(PlayerAPI, Server):
         if not isinstance(body, dict):
             raise bad_request("expected a JSON object")
         return body
+
+
+def _closed(request: web.Request) -> web.Response:
+    """A closed session's page (and websocket): no game is started; the choices made are kept."""
+    message = "this session has been closed by the facilitator; the choices made in it are kept"
+    if request.path == "/":
+        text = page(
+            "Session closed", "<p>The facilitator has closed this session. Every choice made in it is kept.</p>"
+        )
+        return web.Response(status=410, content_type="text/html", text=text)
+    return _error(410, message)
 
 
 def _tmp_beside(store: Path | str) -> Path:

@@ -219,7 +219,7 @@ class FacilitatorAPI:
             return who
         body = await self.hub._body(request)
         programme = body.get("programme")
-        if programme is not None and (not isinstance(programme, str) or len(programme) > 80):
+        if programme is not None and (not isinstance(programme, str) or len(programme) > 60):
             return _error(400, "a programme is a name of at most 60 characters, or null to take the session out")
         try:
             action = self._stamp(event_from_json(body.get("action")), who)

@@ -10,14 +10,19 @@ import re
 
 FONT_LINK = re.compile(r"<link[^>]+fonts\.googleapis\.com[^>]*>\s*", re.IGNORECASE)  # no third-party requests
 
+
 # The page's websocket address, built in the browser from the address it used (never from the request).
-WEBSOCKET_FROM_LOCATION = (
-    "<script>(function () {"
-    'var t = document.getElementById("terminal");'
-    'var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";'
-    't.dataset.sessionWebsocketUrl = scheme + window.location.host + "/ws";'
-    "})();</script>"
-)
+def websocket_from_location(code: str) -> str:
+    """The page's websocket address: wherever the browser is, for the session this page was opened for
+    (``code`` is a checked join code: six letters and digits). A second tab opened for another session
+    never moves this one's game there."""
+    return (
+        "<script>(function () {"
+        'var t = document.getElementById("terminal");'
+        'var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";'
+        f't.dataset.sessionWebsocketUrl = scheme + window.location.host + "/ws/{code}";'
+        "})();</script>"
+    )
 
 
 def page(title: str, body: str) -> str:

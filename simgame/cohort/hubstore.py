@@ -208,6 +208,9 @@ class HubStore:
     def player_by_device(self, code: str, device: str) -> Player | None:
         raise self._not_here("finding a player by their device")
 
+    def set_teams(self, code: str, teams: Sequence[str], action: Event) -> Cohort:
+        raise self._not_here("changing a session's teams")
+
     def player_events(self, code: str, player: str) -> list[Event]:
         return [e for e in self.events(code) if e.player == player]
 

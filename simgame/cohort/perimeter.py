@@ -76,6 +76,20 @@ class CodeBackoff:
     def right(self, address: str | None) -> None:
         self._tries.pop(self.key(address), None)
 
+    def forgive(self, address: str | None) -> None:
+        """Take back one wrong code counted provisionally (a code that turned out to exist)."""
+        key = self.key(address)
+        entry = self._tries.get(key)
+        if entry is None:
+            return
+        count, _until, last = entry
+        if count <= 1:
+            self._tries.pop(key, None)
+            return
+        count -= 1
+        delay = 0.0 if count <= self.free else min(self.longest_wait, self.first_wait * 2 ** (count - self.free - 1))
+        self._tries[key] = (count, last + delay, last)
+
 
 def host_name(header: str | None) -> str | None:
     """The name in a ``Host`` header, lower-case, without port or trailing dot; None if malformed."""

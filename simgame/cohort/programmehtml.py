@@ -11,6 +11,7 @@ from simgame.cohort.programmerender import (
     UNFINISHED_NOTE,
     bands_text,
     divided,
+    expected_text,
     mean_sd,
     num,
     players_text,
@@ -20,7 +21,6 @@ from simgame.cohort.programmerender import (
 )
 from simgame.cohort.render import reference_text, stats_text
 from simgame.cohort.room import MIN_GROUP
-from simgame.engine.scoring import score_text
 
 
 def to_html(report: dict[str, Any]) -> str:
@@ -108,8 +108,7 @@ def _decision(d: dict[str, Any]) -> str:
     e = escape
     rows = []
     for o in d["options"]:
-        expected = "not mapped" if o["expected"] is None else f"expected {score_text(o['expected'])}"
-        text = f"{share_text(o)} · quality {quality_text(o)} · {expected}"
+        text = f"{share_text(o)} · quality {quality_text(o)} · expected: {expected_text(o)}"
         rows.append((o["label"], o["share"] or 0.0, text, bool(o["is_best"])))
     return (
         f'<div class="decision"><h3>{e(d["title"])} <span class="muted">{e(d["scenario_title"])}</span></h3>'

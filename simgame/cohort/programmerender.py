@@ -83,6 +83,14 @@ def quality_text(o: dict[str, Any]) -> str:
     return WITHHELD if o["quality"] is None else f"{o['quality']:g}"
 
 
+def expected_text(o: dict[str, Any]) -> str:
+    """An option's expected final score with best play after it, out of 100. Withheld where a room
+    withholds the decision whole (then which option was best, ``is_best``, is withheld too)."""
+    if o["is_best"] is None:
+        return WITHHELD
+    return "not mapped" if o["expected"] is None else f"{score_text(o['expected'])}/100"
+
+
 def practice_quality(pr: dict[str, Any]) -> str:
     """A practice's choice quality; a practice no one's rated decision exercised says so (not "withheld")."""
     return "not exercised" if not pr["decisions"] else num(pr["quality"])
@@ -193,9 +201,8 @@ def to_markdown(report: dict[str, Any]) -> str:
             "| --- | --- | --- | --- |",
         ]
         for o in d["options"]:
-            expected = "not mapped" if o["expected"] is None else f"{score_text(o['expected'])}/100"
             best = " (best)" if o["is_best"] else ""
-            out.append(f"| {_md(o['label'])}{best} | {share_text(o)} | {quality_text(o)} | {expected} |")
+            out.append(f"| {_md(o['label'])}{best} | {share_text(o)} | {quality_text(o)} | {expected_text(o)} |")
     if not divided(report):
         out += ["", f"None yet with {MIN_GROUP} or more answers split between options."]
     out += ["", "## Practices where leaders are weakest", ""]

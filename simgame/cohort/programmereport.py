@@ -11,7 +11,11 @@ The room debrief's privacy rules hold throughout: a group of fewer than five is 
 inside a shown group every cell counting fewer than five is withheld with its companion
 (`simgame.cohort.cells`). A score pooled over sessions is withheld when the groups the sessions' own
 figures withhold add up to fewer than five (`pooled`): the figures shown beside it would give those
-few away. Players who never finished have no score: they are counted apart and left out of every
+few away. For the same reason a session's teams under five never add up to one to four beside its
+shown teams, and a split pooled over sessions keeps back whatever would tell how the answers their
+room debriefs withhold split (`simgame.cohort.programmecells`).
+
+Players who never finished have no score: they are counted apart and left out of every
 score figure. Their on-time decisions still count in the splits and the practices, as in the room
 debrief's decisions.
 
@@ -32,9 +36,10 @@ from simgame.analysis.outcomes.cache import Unavailable
 from simgame.analysis.outcomes.mapfile import OutcomeMap, StartFigures
 from simgame.analysis.outcomes.reference import choice_quality
 from simgame.cohort.analytics import PlayerResult, decision_stats, reference_map, replay
-from simgame.cohort.cells import hidden_cells
+from simgame.cohort.cells import covers_small_teams, hidden_cells
 from simgame.cohort.errors import CohortError
 from simgame.cohort.programme import Programme
+from simgame.cohort.programmecells import Withheld, pooled_cells, withheld_by_rooms
 from simgame.cohort.progress import fold
 from simgame.cohort.room import MIN_GROUP
 from simgame.cohort.store import Cohort, CohortStore, name_key
@@ -204,7 +209,9 @@ def pooled(groups: Iterable[list[PlayerResult]], quality: Quality) -> dict[str, 
 
 def _teams(results: list[SessionResult], quality: Quality) -> list[dict[str, Any]]:
     """Teams across sessions, matched by name whatever its case. A team's figure in one session is shown
-    when its session's room debrief shows it (five or more finished there); its pooled figure by `pooled`."""
+    from five finished there, unless it covers the session's small teams (`covers_small_teams`). Its pooled
+    figures by `pooled`, and withheld whenever one of its sessions' figures covers: the pooled figure
+    minus its shown sessions would give the covering figure back, and with it the few."""
     teams: dict[str, _Team] = {}
     for r in results:
         for p in r.analysis.players if r.analysis else []:
@@ -214,21 +221,28 @@ def _teams(results: list[SessionResult], quality: Quality) -> list[dict[str, Any
                 team.finished.append(p)
                 team.by_session.setdefault(r.cohort.code, []).append(p)
     dates = {r.cohort.code: r.cohort.created[:10] for r in results}
+    covering = covers_small_teams(
+        {code: {name_key(t.name): len(ps) for t in teams.values() if (ps := t.by_session.get(code))} for code in dates}
+    )
     out = []
     for t in sorted(teams.values(), key=lambda t: (t.name == NO_TEAM, name_key(t.name))):
+        covers = {code for code in t.by_session if (name_key(t.name), code) in covering}
+        figures = {"overall": None, "choice_quality": None} if covers else pooled(t.by_session.values(), quality)
         out.append(
             {
                 "team": t.name,
                 "players": t.players,
                 "finished": len(t.finished),
                 "suppressed": len(t.finished) < MIN_GROUP,
-                **pooled(t.by_session.values(), quality),
+                **figures,
                 "by_session": [
                     {
                         "code": code,
                         "date": dates[code],
                         "finished": len(ps),
-                        "mean": round(statistics.fmean(_overall(ps)), 1) if len(ps) >= MIN_GROUP else None,
+                        "mean": round(statistics.fmean(_overall(ps)), 1)
+                        if len(ps) >= MIN_GROUP and code not in covers
+                        else None,
                     }
                     for code, ps in t.by_session.items()
                 ],
@@ -255,7 +269,11 @@ def _by_scenario(results: list[SessionResult]) -> list[tuple[SessionPlay, list[P
 
 def _divided(results: list[SessionResult]) -> list[dict[str, Any]]:
     """Every decision of the programme's scenarios: the split of all its players' on-time choices, the most
-    evenly divided first (a decision whose divergence is withheld comes after those shown)."""
+    evenly divided first (a decision whose divergence is withheld comes after those shown).
+
+    Each session's room debrief shows its own split of the same decision: the pooled split keeps back
+    whatever would give away what those debriefs withhold (`simgame.cohort.programmecells`)."""
+    plays = {r.cohort.code: r.analysis for r in results if r.analysis is not None}
     out = []
     for a, players, codes in _by_scenario(results):
         quality: dict[tuple[str, str], list[float]] = {}
@@ -263,9 +281,14 @@ def _divided(results: list[SessionResult]) -> list[dict[str, Any]]:
             for s in p.steps:
                 if (q := s.quality) is not None:
                     quality.setdefault((s.scene, s.choice), []).append(q)
+        withheld = withheld_by_rooms((plays[c].scenario, plays[c].players) for c in codes)
         for d in decision_stats(a.scenario, players):  # the room debrief's splits, over every session's players
+            w = withheld.get(d.scene, Withheld())
             hidden = d.answered < MIN_GROUP
-            cells = set() if hidden else hidden_cells({o.choice: o.count for o in d.options})
+            cells = set() if hidden else pooled_cells({o.choice: o.count for o in d.options}, w)
+            # A room withholding the decision whole withholds its expected scores (its players' states):
+            # the pooled ones minus the other rooms' would give them back when they are under five.
+            states = hidden or 0 < w.whole < MIN_GROUP
             out.append(
                 {
                     "scenario_id": a.scenario.id,
@@ -288,8 +311,8 @@ def _divided(results: list[SessionResult]) -> list[dict[str, Any]]:
                             "quality": None
                             if hidden or o.choice in cells or not (qs := quality.get((d.scene, o.choice)))
                             else round(statistics.fmean(qs), 1),
-                            "expected": None if hidden else o.expected,
-                            "is_best": None if hidden else o.choice == d.best,
+                            "expected": None if states else o.expected,
+                            "is_best": None if states else o.choice == d.best,
                         }
                         for o in d.options
                     ],

@@ -180,7 +180,8 @@ PAGE_JS = """
   function poll() {
     var mine = ++generation;  // a key press polls at once; only the newest poll schedules the next
     if (timer !== null) { window.clearTimeout(timer); timer = null; }
-    var q = "view=" + encodeURIComponent(view) + (decision ? "&decision=" + decision : "");
+    var q = "session=" + encodeURIComponent(document.body.dataset.session || "") +
+      "&view=" + encodeURIComponent(view) + (decision ? "&decision=" + decision : "");
     fetch("/projector/state?" + q, {credentials: "same-origin", cache: "no-store"})
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (s) { if (mine === generation) { render(s); delete document.body.dataset.offline; } })

@@ -1,12 +1,13 @@
 """The projector view's web side: `/projector` on the hub, for the facilitator only.
 
-- ``GET /projector`` asks for the facilitator key (a form, so the key never sits in an address bar
-  on the wall or in a log) and, on a hub serving several sessions, the session's join code
-  (``?session=CODE`` fills it in); ``POST /projector`` checks the key against that session's key
-  hash (a wrong key counts against the address like a wrong join code) and sets a cookie naming the
-  session, signed with a secret this hub process made at start. The join code and its cookie never
-  open it: players cannot see it.
-- ``GET /projector/state`` is the JSON the page polls (`simgame.cohort.projector.room_state`, on
+- ``GET /projector?session=CODE`` asks for the facilitator key (a form, so the key never sits in an
+  address bar on the wall or in a log), and for the join code on a hub serving several sessions;
+  the form never says whether a code exists. ``POST /projector`` checks the code as the hub's
+  perimeter does (wrong codes count against the address) and the key against that session's key
+  hash (so do wrong keys), then sets a cookie for that session alone, signed with a secret this hub
+  process made at start: two walls in one browser show two rooms. The join code and its cookie
+  never open it: players cannot see it.
+- ``GET /projector/state?session=CODE`` is the JSON the page polls (`simgame.cohort.projector.room_state`, on
   the store's thread); ``GET /projector/app.js`` is the page's script.
 - Pages are fixed text: the join URL comes from the hub's own settings, never from a request,
   and the script writes every string with ``textContent`` (a strict Content-Security-Policy
@@ -28,7 +29,8 @@ from typing import Any, Protocol, TypeVar
 import segno
 from aiohttp import web
 
-from simgame.cohort.codes import key_matches
+from simgame.cohort.codes import is_valid_code, key_matches, normalise_code
+from simgame.cohort.hubsessions import OK, SessionFinder
 from simgame.cohort.perimeter import LOCAL_NAMES, CodeBackoff
 from simgame.cohort.projector import VIEWS, ProjectorCache, join_url, room_state
 from simgame.cohort.projectorpage import PAGE_CSS, PAGE_JS, key_form
@@ -49,7 +51,8 @@ class Hub(Protocol):
 
     async def _in_store(self, call: Callable[..., T], *args: Any, **kw: Any) -> T: ...
 
-    async def session_for(self, supplied: str | None) -> str | None: ...
+    @property
+    def finder(self) -> SessionFinder: ...
 
     @web.middleware
     async def _guard(self, request: web.Request, handler: Any) -> web.StreamResponse: ...
@@ -106,18 +109,10 @@ class Projector:
             return await self.sign_in(request)
         if method != "GET":
             raise web.HTTPMethodNotAllowed(method, ["GET"])
-        code = self._signed_in(request)
-        asked = await self.hub.session_for(request.query.get("session")) if "session" in request.query else None
-        if code is None or (asked is not None and asked != code):
+        code = self._asked(request.query.get("session"))
+        if code is None or not self._signed_in(request, code):
             if path == PREFIX:
-                return _html(
-                    key_form(
-                        wrong=False,
-                        session=asked if self._only_session() is None else None,
-                        ask=self._only_session() is None,
-                    ),
-                    200,
-                )
+                return _html(self._form(wrong=False, session=code), 200)
             return web.json_response({"error": "the projector needs the facilitator key"}, status=403)
         if path == PREFIX:
             return _html(self.page(code), 200)
@@ -127,12 +122,22 @@ class Projector:
             return await self.state(request, code)
         raise web.HTTPNotFound()
 
-    def _signed_in(self, request: web.Request) -> str | None:
-        """The session this browser signed in to (its cookie: a code and this hub's signature of it)."""
-        code, _, mac = request.cookies.get(COOKIE, "").partition(".")
-        if not code or not hmac.compare_digest(mac, self._mac(code)):
-            return None
-        return code
+    def _asked(self, supplied: str | None) -> str | None:
+        """The session a request names (``?session=``; on a hub serving one: that one), if it is shaped
+        like a code. Never looked up here: the page says nothing about which codes exist."""
+        if not supplied:
+            return self._only_session()
+        code = normalise_code(supplied)
+        return code if is_valid_code(code) else None
+
+    def _form(self, wrong: bool, session: str | None) -> str:
+        several = self._only_session() is None
+        return key_form(wrong=wrong, session=session if several else None, ask=several)
+
+    def _signed_in(self, request: web.Request, code: str) -> bool:
+        """Whether this browser signed in to session ``code`` (its cookie for it holds this hub's signature)."""
+        held = request.cookies.get(cookie_name(code), "").encode("utf-8", "replace")
+        return hmac.compare_digest(held, self._mac(code).encode("ascii"))
 
     async def sign_in(self, request: web.Request) -> web.StreamResponse:
         hub = self.hub
@@ -151,22 +156,19 @@ class Projector:
             return _html(key_form(wrong=True), 400)
         form = await request.post()
         key = str(form.get("key", "")).strip()
-        code = await hub.session_for(str(form.get("session", "")) or self._only_session())
-        if code is None:
-            hub.backoff.wrong(request.remote)
-            return _html(key_form(wrong=True, ask=self._only_session() is None), 403)
+        code = self._only_session()
+        if code is None:  # several sessions: the code is checked as the perimeter checks it (and counted)
+            verdict = await hub.finder.check(str(form.get("session", "")), request.remote)
+            if verdict.kind != OK or verdict.code is None:  # the page says only "wrong", never which part
+                return _html(self._form(wrong=True, session=None), 403)
+            code = verdict.code
         cohort = await hub._in_store(hub.store.cohort, code)
         if not key or not key_matches(key, cohort.key_hash):
             hub.backoff.wrong(request.remote)
-            return _html(
-                key_form(
-                    wrong=True, session=code if self._only_session() is None else None, ask=self._only_session() is None
-                ),
-                403,
-            )
+            return _html(self._form(wrong=True, session=None), 403)
         hub.backoff.right(request.remote)
-        response = web.Response(status=303, headers={"Location": PREFIX})
-        response.set_cookie(COOKIE, f"{code}.{self._mac(code)}", httponly=True, samesite="Strict", path=PREFIX)
+        response = web.Response(status=303, headers={"Location": f"{PREFIX}?session={code}"})
+        response.set_cookie(cookie_name(code), self._mac(code), httponly=True, samesite="Strict", path=PREFIX)
         return response
 
     def page(self, session: str) -> str:
@@ -176,7 +178,7 @@ class Projector:
             "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>simgame: projector</title><style>{PAGE_CSS}</style></head>"
-            "<body class='view-lobby'><div id='frame'>"
+            f"<body class='view-lobby' data-session='{code}'><div id='frame'>"
             "<header><div><h1 id='session'></h1><p id='scenario' class='muted'></p></div>"
             "<p id='counts' class='counts'></p></header>"
             "<main id='main'>"
@@ -191,7 +193,7 @@ class Projector:
             "</main>"
             f"<aside id='join'><div class='qr' data-url='{url}'>{qr_svg(self.url(session))}</div>"
             f"<p class='join-url'>{url}</p><p class='join-code'>code <strong>{code}</strong></p></aside>"
-            "</div><script src='/projector/app.js'></script></body></html>"
+            f"</div><script src='/projector/app.js?session={code}'></script></body></html>"
         )
 
     async def state(self, request: web.Request, code: str) -> web.StreamResponse:
@@ -219,6 +221,11 @@ class Projector:
 
         cache = self.caches.setdefault(code, ProjectorCache())
         return room_state(store, code, scenario, cache, report, view, focus)
+
+
+def cookie_name(code: str) -> str:
+    """One cookie per session: a browser showing two rooms on two walls keeps them apart."""
+    return f"{COOKIE}-{code}"
 
 
 def configured_names(hub: Hub) -> list[str]:

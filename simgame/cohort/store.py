@@ -43,7 +43,7 @@ class Cohort:
     closed: str | None = None
     revision: int = 0  # how many pacing actions so far: each one is checked against what it expected
     deadline: str | None = None  # lockstep timer: when the open decision advances on its own (UTC ISO)
-    teams: tuple[str, ...] = ()  # the teams players choose from on joining; () lets them name their own (or none)
+    teams: tuple[str, ...] = ()  # the teams players choose from on joining; (): no list (a terminal may name one)
     programme: str | None = None  # the leadership programme the session belongs to, if any
 
     @property
@@ -162,6 +162,8 @@ class CohortStore(Protocol):
     def player_for_device(self, code: str, player: str, device: str) -> Player: ...
 
     def player_by_device(self, code: str, device: str) -> Player | None: ...
+
+    def set_teams(self, code: str, teams: Sequence[str], action: Event) -> Cohort: ...
 
     def players(self, code: str) -> list[Player]: ...
 

@@ -16,7 +16,7 @@ from simgame.cohort.errors import CohortError
 from simgame.cohort.events import Event, check_event
 from simgame.cohort.referee import EventRefused, Referee, ledger
 from simgame.cohort.sqliteplayers import Conn, PlayersMixin
-from simgame.cohort.store import Changed, Cohort, check_programme
+from simgame.cohort.store import Changed, Cohort, check_programme, check_teams, teams_text
 
 PACING_COLUMNS = ("pace", "open_step", "revealed_step", "paused", "closed", "deadline", "revision")
 _CLEAR = object()  # set a column to NULL
@@ -79,6 +79,16 @@ class WritesMixin(PlayersMixin):
         with self._write(code) as db:
             self._cohort_in(db, code)
             db.execute(self._sql("UPDATE cohorts SET programme = ? WHERE code = ?"), (programme, code))
+            self._insert(db, code, action)
+            return self._cohort_in(db, code)
+
+    def set_teams(self, code: str, teams: Sequence[str], action: Event) -> Cohort:
+        """The teams the session offers from now on (none: players name their own, or none), logged."""
+        check_event(action)
+        offered = check_teams(teams)
+        with self._write(code) as db:
+            self._cohort_in(db, code)
+            db.execute(self._sql("UPDATE cohorts SET teams = ? WHERE code = ?"), (teams_text(offered), code))
             self._insert(db, code, action)
             return self._cohort_in(db, code)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from simgame.authoring.teaching import find_note
 from simgame.cohort.analytics import CohortAnalysis, DecisionStat, PlayerResult
-from simgame.cohort.cells import hidden_cells
+from simgame.cohort.cells import covers_small_teams, hidden_cells
 from simgame.cohort.room import MIN_GROUP
 from simgame.engine.scoring import score_text
 
@@ -197,6 +197,10 @@ def summarise(a: CohortAnalysis) -> dict[str, Any]:
     overall = [p.outcome.overall for p in done]
     enough = len(done) >= MIN_GROUP
     teams = []
+    # A small team's lone player would follow from the room's figure minus the other teams': the
+    # smallest team shown beside them is withheld too (`cells.covers_small_teams`).
+    sizes = {team: sum(p.ended for p in members) for team, members in a.teams.items()}
+    covering = {team for team, _ in covers_small_teams({"": sizes})}
     for team, members in sorted(a.teams.items()):
         finished = [p for p in members if p.ended]
         teams.append(
@@ -204,9 +208,9 @@ def summarise(a: CohortAnalysis) -> dict[str, Any]:
                 "team": team,
                 "players": len(members),
                 "finished": len(finished),
-                "suppressed": len(finished) < MIN_GROUP,
-                "overall": stats([p.outcome.overall for p in finished]),
-                "dimensions": _dimensions(a, finished),
+                "suppressed": len(finished) < MIN_GROUP or team in covering,
+                "overall": None if team in covering else stats([p.outcome.overall for p in finished]),
+                "dimensions": _dimensions(a, [] if team in covering else finished),
             }
         )
     return {

@@ -103,6 +103,7 @@ class SimgameApp(App[int]):
         self.watch_message = ""
         self.watch_diagnostics: list[Diagnostic] = []
         self.farewell = ""  # said after quitting: whether the run's progress was kept, and if not, why
+        self._teams: tuple[str, ...] = ()  # the teams the joined session offers (its join dialog's list)
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = self.options.theme if self.options.theme in self.available_themes else "simgame-dark"
@@ -129,28 +130,41 @@ class SimgameApp(App[int]):
         """Before asking a joining player anything: the session's teams, and whether this device is back."""
         from simgame.tui.joining import find_welcome
 
-        teams, returning = find_welcome(self.options)
-        self.call_from_thread(self._ask_or_resume, teams, returning)
+        self.call_from_thread(self._ask_or_resume, *find_welcome(self.options))
 
-    def _ask_or_resume(self, teams: tuple[str, ...], returning: str | None) -> None:
-        if returning:  # this browser's device already plays in the session: no name to type again
-            self.notify(_("Welcome back, {name}.").format(name=returning))
-            self.join_cohort(returning)
-            return
+    def _ask_or_resume(self, teams: tuple[str, ...], returning: str | None, closed: str | None) -> None:
+        from simgame.tui.screens.confirm import ConfirmScreen
         from simgame.tui.screens.name import NameScreen
 
-        self.push_screen(NameScreen(teams=teams, ask_team=self.options.team is None), self._name_given)
+        self._teams = teams
+        if closed:  # nothing to join: say so and leave (never the library)
+            self.farewell = closed
+            self.show_problem(_("This session is closed"), closed, lambda _: self.exit(return_code=1))
+        elif returning:  # this device played here before: it may be them, or someone sharing the laptop
+
+            def answered(same: bool | None) -> None:
+                if same:
+                    self.join_cohort(returning)
+                else:
+                    self.push_screen(NameScreen(teams=teams, ask_team=self.options.team is None), self._name_given)
+
+            question = _("This browser already plays in this session as {name}. Is that you?").format(name=returning)
+            yes, no = _("Continue as {name}").format(name=returning), _("I am someone else")
+            self.push_screen(ConfirmScreen(_("Welcome back"), question, yes, no), answered)
+        else:
+            self.push_screen(NameScreen(teams=teams, ask_team=self.options.team is None), self._name_given)
 
     def _join_failed(self, title: str, text: str) -> None:
-        """A join that did not work: say why, then ask again (a name given on the command line: leave),
+        """A join that did not work: say why, then ask for a name (given on the command line: leave),
         never leaving a session's player in the library, where play would go unrecorded."""
+        from simgame.tui.screens.name import NameScreen
 
         def closed(_: object = None) -> None:
             if self.options.name:
                 self.farewell = f"{title}: {text}"
                 self.exit(return_code=1)
             else:
-                self._welcome()
+                self.push_screen(NameScreen(teams=self._teams, ask_team=self.options.team is None), self._name_given)
 
         self.show_problem(title, text, closed)
 

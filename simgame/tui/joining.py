@@ -15,12 +15,12 @@ if TYPE_CHECKING:
 Joining = tuple[str, str | None]
 
 
-Welcome = tuple[tuple[str, ...], str | None]  # the session's teams, and this device's name if it is back
+Welcome = tuple[tuple[str, ...], str | None, str | None]  # the teams; this device's name if back; why closed
 
 
 def find_welcome(opts: LaunchOptions) -> Welcome:
-    """On a worker's thread: the session's teams and this device's returning name (nothing if the
-    session cannot be read: the join itself then says what is wrong)."""
+    """On a worker's thread: the session's teams, this device's returning name, and (a closed session)
+    what to tell the player. Nothing if the session cannot be read: the join itself then says why."""
     try:
         if opts.welcome_factory is not None:
             found = opts.welcome_factory(join=opts.join, hub=opts.hub, saves=opts.saves_dir())
@@ -29,7 +29,8 @@ def find_welcome(opts: LaunchOptions) -> Welcome:
 
             found = welcome(str(opts.join), hub=opts.hub, saves=opts.saves_dir())
     except Exception:  # an unknown code, an unreachable hub: the join reports it in words
-        return (), None
+        return (), None, None
     teams = tuple(str(t) for t in getattr(found, "teams", ()) or ())
     returning = getattr(found, "returning", None)
-    return teams, str(returning) if returning else None
+    closed = getattr(found, "closed", None)
+    return teams, str(returning) if returning else None, str(closed) if closed else None

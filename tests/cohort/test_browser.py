@@ -118,7 +118,10 @@ def test_after_a_hub_restart_the_browser_says_the_game_is_saved_and_resumes_it(
         wait_for(lambda: "not back yet" in status.text, 30, "the page to say the session is not back")
         hub = HubProcess(cohort.code, store.path, port, tmp_path / "hub.log").start()
         screen = Screen(browser)
-        # The page reconnects by itself, and the browser's device is known: no name to type again.
+        # The page reconnects by itself, and the browser's device is known: no name to type again, only
+        # a check that it is the same person (a shared laptop may have someone else at it).
+        wait_for(lambda: screen.shows("Is that you?"), 60, "the game to recognise the browser")
+        browser.find_element(By.CSS_SELECTOR, ".xterm-helper-textarea").send_keys("y")
         wait_for(lambda: screen.shows("Welcome back, Browser Bea"), 60, "the game to resume where it was")
         assert "Your name" not in screen.text
     except AssertionError as exc:

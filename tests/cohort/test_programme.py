@@ -12,6 +12,7 @@ import shutil
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -253,12 +254,15 @@ def test_the_programme_report_agrees_with_an_independent_computation(store: Sqli
     tiny_players = [p for p in played if scenario[p.session].id == "tiny"]
     counts = {c: sum(p.log[:1] == [c] for p in tiny_players) for c in ("scale-now", "name-owner")}
     assert counts == {"scale-now": 9, "name-owner": 15}
-    assert {o["choice"]: o["count"] for o in kickoff["options"]} == counts
-    entropy = -sum(n / 24 * math.log(n / 24) for n in counts.values()) / math.log(2)
-    assert kickoff["divergence"] == pytest.approx(entropy, abs=0.001) and kickoff["sessions"] == 2
+    assert kickoff["answered"] == 24 and kickoff["sessions"] == 2
+    # The March room's own debrief withholds its 3 / 9 split (a cell of three, with its companion): the
+    # pooled 9 / 15 minus January's shown 6 / 6 would give it back, so the pooled split is withheld too.
+    march = summarise(analyse(store, sessions["s3"].code, scenario[sessions["s3"].code]))
+    assert all(o["count"] is None for d in march["decisions"] if d["scene"] == "kickoff" for o in d["options"])
+    assert all(o["count"] is None and o["quality"] is None for o in kickoff["options"])
+    assert kickoff["divergence"] is None
     options = {o["choice"]: o for o in kickoff["options"]}
-    assert options["name-owner"]["is_best"] and options["name-owner"]["quality"] == 100.0
-    assert options["scale-now"]["quality"] == 0.0 and options["scale-now"]["label"] == "Scale to every region now"
+    assert options["name-owner"]["is_best"] and options["scale-now"]["label"] == "Scale to every region now"
     shown = [d["divergence"] for d in report["divided"] if d["divergence"] is not None]
     assert shown == sorted(shown, reverse=True) and shown[0] == max(shown)
 
@@ -433,3 +437,103 @@ def test_the_help_pages_show_examples(capsys: pytest.CaptureFixture[str]) -> Non
         page = capsys.readouterr().out
         assert "examples:" in page and 'simgame cohort programme report "Leading with AI 2027"' in page
     assert main(["cohort", "programme"]) == 2
+
+
+# --- nothing a room debrief withholds comes back by subtraction ------------------------------------
+def _report(store: SqliteStore, name: str) -> dict[str, Any]:
+    programme = find_programme(store, name)
+    return programme_report(programme.name, gather(store, programme, scenario_of))
+
+
+def _kickoff(debrief: dict[str, Any]) -> dict[str, int | None]:
+    """The first decision's counts, as a room debrief or a programme report shows them (None: withheld)."""
+    decisions = debrief["decisions"] if "decisions" in debrief else debrief["divided"]
+    found = next(d for d in decisions if d["scene"] == "kickoff")
+    return {o["choice"]: o["count"] for o in found["options"]}
+
+
+def test_a_pooled_split_does_not_give_away_a_small_rooms_withheld_split(store: SqliteStore) -> None:
+    tiny = load_for("tiny")
+    big = _session(store, "tiny", "Room of ten", "2027-01-10T09:00:00+00:00", "Split")
+    small = _session(store, "tiny", "Room of two", "2027-02-10T09:00:00+00:00", "Split")
+    _play(store, big, tiny, _room("a", "Ops", 5, ["scale-now", "measure"]) + _room("b", "HR", 5, ["name-owner"]))
+    _play(store, small, tiny, _room("s", "Legal", 2, ["scale-now", "measure"]))
+    shown = _kickoff(summarise(analyse(store, big.code, tiny)))
+    assert shown == {"scale-now": 5, "name-owner": 5}  # the big room's own debrief shows its split
+    assert set(_kickoff(summarise(analyse(store, small.code, tiny))).values()) == {None}  # two: withheld
+    report = _report(store, "split")
+    pooled = _kickoff(report)
+    # Subtraction: pooled 7 / 5 minus the big room's 5 / 5 would say both small-room players chose scale-now.
+    leaked = {c: n - (shown[c] or 0) for c, n in pooled.items() if n is not None}
+    assert not any(leaked.values()), f"the small room's split comes back by subtraction: {leaked}"
+    kickoff = next(d for d in report["divided"] if d["scene"] == "kickoff")
+    assert kickoff["answered"] == 12 and kickoff["divergence"] is None
+    for o in kickoff["options"]:  # each option's quality and expected score are the few's too
+        assert o["count"] is None and o["share"] is None and o["quality"] is None
+        assert o["expected"] is None and o["is_best"] is None
+    assert "Scale to every region now" not in to_markdown(report)  # the decision is not shown at all
+
+
+def test_a_pooled_split_is_shown_when_every_room_shows_its_own(store: SqliteStore) -> None:
+    tiny = load_for("tiny")
+    first = _session(store, "tiny", "Room one", "2027-01-10T09:00:00+00:00", "Shown")
+    second = _session(store, "tiny", "Room two", "2027-02-10T09:00:00+00:00", "Shown")
+    _play(store, first, tiny, _room("a", "Ops", 5, ["scale-now", "measure"]) + _room("b", "HR", 5, ["name-owner"]))
+    _play(store, second, tiny, _room("c", "Ops", 6, ["scale-now", "measure"]) + _room("d", "HR", 5, ["name-owner"]))
+    rooms = [_kickoff(summarise(analyse(store, c.code, tiny))) for c in (first, second)]
+    report = _report(store, "shown")
+    expected = {c: sum(r[c] or 0 for r in rooms) for c in rooms[0]}
+    assert expected == {"scale-now": 11, "name-owner": 10} and _kickoff(report) == expected
+    kickoff = next(d for d in report["divided"] if d["scene"] == "kickoff")
+    entropy = -sum(n / 21 * math.log(n / 21) for n in expected.values()) / math.log(2)
+    assert kickoff["divergence"] == pytest.approx(entropy, abs=0.001) and kickoff["sessions"] == 2
+    options = {o["choice"]: o for o in kickoff["options"]}
+    assert options["name-owner"]["is_best"] and options["name-owner"]["quality"] == 100.0
+    assert options["scale-now"]["quality"] == 0.0 and options["scale-now"]["share"] == round(11 / 21, 3)
+
+
+def test_a_teams_figure_in_a_session_does_not_give_away_a_small_team(store: SqliteStore) -> None:
+    tiny = load_for("tiny")
+    first = _session(store, "tiny", "Room one", "2027-01-10T09:00:00+00:00", "Teams")
+    second = _session(store, "tiny", "Room two", "2027-02-10T09:00:00+00:00", "Teams")
+    played = _play(store, first, tiny, _room("f", "Finance", 5, ["name-owner", "measure"]))
+    played += _play(store, first, tiny, [("lone", "Legal", ["scale-now", "celebrate"])])
+    played += _play(store, second, tiny, _room("g", "Finance", 7, ["scale-now", "measure"]))
+    lone = _final(tiny, first.seed, next(p.log for p in played if p.name == "lone"))
+    assert lone is not None
+    report = _report(store, "teams")
+    row = next(s for s in report["sessions"] if s["code"] == first.code)
+    assert row["overall"]["n"] == 6  # the session's own figure is shown, as in its room debrief
+    finance = next(t for t in report["teams"] if t["team"] == "Finance")
+    cells = {c["code"]: c for c in finance["by_session"]}
+    # Subtraction: six times the session's mean minus five times Finance's there is Legal's one score.
+    guesses = []
+    if cells[first.code]["mean"] is not None:
+        guesses.append(6 * row["overall"]["mean"] - 5 * cells[first.code]["mean"])
+    if finance["overall"] is not None and cells[second.code]["mean"] is not None:  # Finance's first room, pooled
+        in_first = (12 * finance["overall"]["mean"] - 7 * cells[second.code]["mean"]) / 5
+        guesses.append(6 * row["overall"]["mean"] - 5 * in_first)
+    assert not any(abs(g - lone) < 1.0 for g in guesses), f"Legal's lone score {lone} comes back: {guesses}"
+    assert cells[first.code]["mean"] is None and finance["overall"] is None and finance["choice_quality"] is None
+    assert cells[second.code]["mean"] is not None and cells[second.code]["finished"] == 7  # nothing to cover there
+    assert "withheld: fewer than 5" in to_markdown(report)
+
+
+def test_a_rooms_withheld_expected_scores_stay_withheld_beside_a_shown_split(store: SqliteStore) -> None:
+    tiny = load_for("tiny")
+    few = _session(store, "tiny", "Room of three", "2027-01-10T09:00:00+00:00", "States")
+    other = _session(store, "tiny", "Room of twelve", "2027-02-10T09:00:00+00:00", "States")
+    _play(store, few, tiny, _room("a", "Ops", 3, ["scale-now", "measure"]))
+    _play(store, other, tiny, _room("b", "Ops", 2, ["scale-now", "measure"]) + _room("c", "HR", 10, ["name-owner"]))
+    room = summarise(analyse(store, few.code, tiny))
+    assert all(o["expected"] is None for d in room["decisions"] if d["scene"] == "kickoff" for o in d["options"])
+    report = _report(store, "states")
+    # The rooms withhold 3 + 2 scale-now and 10 name-owner: fifteen answers, no cell under five, so the
+    # pooled split is shown; the three's expected scores are not (pooled minus the twelve's would give them).
+    assert _kickoff(report) == {"scale-now": 5, "name-owner": 10}
+    kickoff = next(d for d in report["divided"] if d["scene"] == "kickoff")
+    assert kickoff["divergence"] is not None
+    assert all(o["expected"] is None and o["is_best"] is None for o in kickoff["options"])
+    markdown = to_markdown(report)
+    section = markdown[markdown.index("### Monday") :].split("\n#")[0]  # this decision's table only
+    assert "| (withheld: fewer than 5) |" in section and "not mapped" not in section

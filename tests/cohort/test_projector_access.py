@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from simgame.cohort.hub import Hub
 from simgame.cohort.perimeter import CodeBackoff
-from simgame.cohort.projectorweb import COOKIE
+from simgame.cohort.projectorweb import cookie_name
 from simgame.cohort.sqlite import SqliteStore
 from simgame.cohort.store import Cohort
 
@@ -40,14 +40,14 @@ async def test_the_join_code_never_opens_the_projector(wall: TestClient, free_co
     text = await form.text()
     assert form.status == 200 and "Facilitator key" in text and "<svg" not in text and cohort.code not in text
     refused = await wall.post("/projector", data={"key": cohort.code})
-    assert refused.status == 403 and COOKIE not in refused.cookies
+    assert refused.status == 403 and cookie_name(cohort.code) not in refused.cookies
 
 
 async def test_the_key_opens_it_and_the_page_is_locked_down(wall: TestClient, free_cohort: tuple[Cohort, str]) -> None:
     cohort, key = free_cohort
     resp = await wall.post("/projector", data={"key": key}, allow_redirects=False)
-    assert resp.status == 303 and resp.headers["Location"] == "/projector"
-    morsel = resp.cookies[COOKIE]
+    assert resp.status == 303 and resp.headers["Location"] == f"/projector?session={cohort.code}"
+    morsel = resp.cookies[cookie_name(cohort.code)]
     assert morsel["httponly"] and morsel["samesite"] == "Strict" and morsel["path"] == "/projector"
     page = await wall.get("/projector")
     html = await page.text()
@@ -62,9 +62,9 @@ async def test_the_key_opens_it_and_the_page_is_locked_down(wall: TestClient, fr
 
 
 async def test_a_cross_site_form_is_refused(wall: TestClient, free_cohort: tuple[Cohort, str]) -> None:
-    _, key = free_cohort
+    cohort, key = free_cohort
     resp = await wall.post("/projector", data={"key": key}, headers={"Origin": "http://evil.example"})
-    assert resp.status == 403 and COOKIE not in resp.cookies
+    assert resp.status == 403 and cookie_name(cohort.code) not in resp.cookies
 
 
 async def test_wrong_keys_count_against_the_address(wall: TestClient, free_cohort: tuple[Cohort, str]) -> None:

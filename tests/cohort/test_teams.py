@@ -65,3 +65,21 @@ def test_a_new_session_joins_an_existing_programme_in_its_spelling(store: Sqlite
     first, _ = create(store, "tiny", "Leeds", "free", programme="Leading with AI 2027")
     second, _ = create(store, "tiny", "York", "free", programme="  leading with ai   2027 ")
     assert store.cohort(second.code).programme == first.programme == "Leading with AI 2027"
+
+
+def test_a_session_s_teams_can_be_set_later_with_its_key(
+    store: SqliteStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cohort, key = create(store, "tiny", "Offsite", "free")
+    assert main(["cohort", "teams", cohort.code]) == 0
+    assert "offers no list of teams" in capsys.readouterr().out
+    assert main(["cohort", "teams", cohort.code, "--set", "Finance, HR", "--key", "wrong-key"]) == 1
+    assert store.cohort(cohort.code).teams == ()
+    assert main(["cohort", "teams", cohort.code, "--set", "Finance, HR", "--key", key]) == 0
+    assert "players now choose from Finance, HR" in capsys.readouterr().out
+    assert store.cohort(cohort.code).teams == ("Finance", "HR")
+    player, _ = store.join(cohort.code, "Ana", "hr", device="a" * 20)
+    assert player.team == "HR"
+    assert any(e.data.get("action") == "teams" for e in store.events(cohort.code))  # logged
+    assert main(["cohort", "teams", cohort.code, "--clear", "--key", key]) == 0
+    assert store.cohort(cohort.code).teams == ()

@@ -54,3 +54,15 @@ def test_a_translation_without_its_original(tmp_path: Path, capsys: pytest.Captu
     (tmp_path / "lost.de.yaml").write_text(TINY_DE.read_text(encoding="utf-8"), encoding="utf-8")
     assert main(["validate", str(tmp_path / "lost.de.yaml")]) == 1
     assert "there is no lost.yaml beside it" in capsys.readouterr().out
+
+
+def test_a_translation_the_game_would_refuse_fails_validation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = TINY_DE.read_text(encoding="utf-8")
+    line = "    text: Das Modell ist überall live.\n"
+    assert line in text
+    folder = _folder(tmp_path, text.replace(line, "    text: Das Modell ist {if nosuch.thing > 3}überall{/if} live.\n"))
+    assert main(["validate", "--no-lint", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "tiny.de.yaml" in out and "SG220 error" in out

@@ -62,7 +62,7 @@ def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def shoot(pilot: Any, name: str) -> None:
-    """Write the screen to docs/images/NAME when SIMGAME_DOC_IMAGES=1 (always check it exports).
+    """Write the screen to docs/images/NAME when SIMGAME_DOC_IMAGES=1; otherwise check the file still shows it.
 
     Waits for animations first (the tabs' underline slides), so the same screen is the same file."""
     assert name in SHOTS
@@ -71,9 +71,15 @@ async def shoot(pilot: Any, name: str) -> None:
     app = pilot.app
     svg = normalise(app.export_screenshot(title=f"simgame · {name.removeprefix('playing-').removesuffix('.svg')}"))
     assert svg.startswith("<svg")
+    target = DOC_IMAGES / name
     if os.environ.get("SIMGAME_DOC_IMAGES") == "1":
         DOC_IMAGES.mkdir(parents=True, exist_ok=True)
-        (DOC_IMAGES / name).write_text(svg, encoding="utf-8", newline="\n")
+        target.write_text(svg, encoding="utf-8", newline="\n")
+    else:  # the picture in the docs is the screen the game draws today, or this fails
+        assert target.read_text(encoding="utf-8") == svg, (
+            f"docs/images/{name} no longer shows what the game draws; if the change is intended, rerun "
+            "with SIMGAME_DOC_IMAGES=1 (see docs/playing.md, how the screenshots are made)"
+        )
 
 
 def bar(app: Any) -> str:

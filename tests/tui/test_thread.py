@@ -163,20 +163,41 @@ async def test_a_session_without_teams_asks_only_for_a_name(library: Path, saves
     assert observer.kwargs["name"] == "Ada" and observer.kwargs["team"] is None
 
 
-async def test_a_returning_device_resumes_without_typing_its_name(library: Path, saves: Path) -> None:
+async def test_a_returning_device_is_asked_whether_it_is_the_same_person(library: Path, saves: Path) -> None:
+    from tests.tui.test_flows import text_of
+
+    for answer, expected in (("y", "Bea"), ("n", "Cy")):
+        observer = PacedObserver()
+        fake = {"observer_factory": factory_for(observer), "welcome_factory": _welcome(("Finance",), returning="Bea")}
+        app = make_app(library, saves, seed=None, join="ABC123", **fake)
+        async with app.run_test(size=SIZE) as pilot:
+            await until_screen(pilot, "ConfirmScreen")  # a shared laptop: it may be Bea, or the next person
+            assert "as Bea" in text_of(app, "#confirm-text") and "Continue as Bea" in str(
+                app.screen.query_one("#confirm-yes").render()
+            )
+            await pilot.press(answer)
+            if answer == "n":
+                await until_screen(pilot, "NameScreen")
+                await pilot.press(*"Cy", "enter", "enter")
+            await until_screen(pilot, "PlayScreen")
+        assert observer.kwargs["name"] == expected
+
+
+async def test_a_closed_session_says_so_and_leaves(library: Path, saves: Path) -> None:
+    from simgame.cohort.client import Welcome
+
+    def closed(**_: object) -> Welcome:
+        return Welcome(closed="The session ABC123 (Offsite) has been closed by the facilitator.")
+
     observer = PacedObserver()
     app = make_app(
-        library,
-        saves,
-        seed=None,
-        join="ABC123",
-        observer_factory=factory_for(observer),
-        welcome_factory=_welcome(("Finance",), returning="Bea"),
+        library, saves, seed=None, join="ABC123", observer_factory=factory_for(observer), welcome_factory=closed
     )
     async with app.run_test(size=SIZE) as pilot:
-        await until_screen(pilot, "PlayScreen")
-        assert not any(type(s).__name__ == "NameScreen" for s in app.screen_stack)
-    assert observer.kwargs["name"] == "Bea"
+        await until_screen(pilot, "ProblemScreen")
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.return_code == 1 and "closed by the facilitator" in app.farewell and observer.kwargs == {}
 
 
 @pytest.mark.parametrize("size", [SIZE, (120, 40)])
@@ -188,6 +209,9 @@ async def test_escape_in_a_session_asks_to_leave_and_never_opens_the_library(
     app = make_app(library, saves, seed=None, join="ABC123", name="Ada", **fake)
     async with app.run_test(size=size) as pilot:
         await until_screen(pilot, "PlayScreen")
+        from tests.tui.test_keys import bar
+
+        assert "Esc Leave" in bar(app) and "Library" not in bar(app)
         await pilot.press("escape")
         await until_screen(pilot, "ConfirmScreen")
         assert "Leave the session?" in str(app.screen.query_one("#confirm-title").render())

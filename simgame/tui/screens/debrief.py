@@ -21,7 +21,8 @@ from simgame.engine.scoring import score_text
 from simgame.i18n import N_, _
 from simgame.tui.compare import Comparison, comparison_intro
 from simgame.tui.debrieftext import costly_text, decisions_text, export_path, outcome_text, range_text
-from simgame.tui.keys import Command
+from simgame.tui.host import host
+from simgame.tui.keys import Command, key_name
 from simgame.tui.messages import LibraryRequested, RewindRequested
 from simgame.tui.widgets.keybar import KeyBar
 
@@ -97,6 +98,12 @@ class DebriefScreen(Screen[None]):
         self.exported: Path | None = None
         self.export_waiting = False  # E was pressed before the reference range was worked out
         self.comparison: Comparison | None = None
+
+    def key_words(self, binding: Binding) -> tuple[str, str] | None:
+        """Esc leaves a session's game (never to the library, where play would go unrecorded)."""
+        if binding.action == "library" and host(self).options.join:
+            return key_name(binding), _("Leave")
+        return key_name(binding), _(binding.description)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "tab" and parameters == ("tab-compare",):
