@@ -273,3 +273,20 @@ def test_a_scenario_not_from_a_file_has_no_map(tmp_path: Path) -> None:
     sc.path = ""
     found = cache.ensure_map(tmp_path, sc)
     assert isinstance(found, cache.Unavailable) and "file" in found.reason
+
+
+def test_a_thread_that_cannot_start_under_the_cap_is_running_out_of_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under the cap, a worker thread's stack may be the allocation that fails: still out of memory,
+    remembered as such (never a scenario problem, never retried at the same cap)."""
+    from simgame.analysis.outcomes import build as builder
+
+    def no_thread(*_: object, **__: object) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(builder, "build", no_thread)
+    monkeypatch.setattr(builder, "cap_memory", lambda megabytes: None)  # this test's own process stays free
+    out = tmp_path / "maps" / "tiny.map"
+    assert builder.main([str(TINY), str(out), "--memory-mb=300"]) == cache.EXIT_MEMORY
+    assert "ran out of memory under the 300 MB cap" in cache.failure_path(out).read_text(encoding="utf-8")

@@ -102,6 +102,13 @@ def cap_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def _out_of_memory(out: Path, memory_mb: int) -> int:
+    reason = f"ran out of memory under the {memory_mb} MB cap"
+    print(reason, file=sys.stderr)
+    record_failure(out, reason, memory_mb)
+    return EXIT_MEMORY
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m simgame.analysis.outcomes.build")
     parser.add_argument("scenario", type=Path)
@@ -132,9 +139,13 @@ def main(argv: list[str] | None = None) -> int:
         record_failure(args.out, reason, args.memory_mb)
         return EXIT_TOO_LARGE
     except MemoryError:
-        print(f"ran out of memory under the {args.memory_mb} MB cap", file=sys.stderr)
-        record_failure(args.out, f"ran out of memory under the {args.memory_mb} MB cap", args.memory_mb)
-        return EXIT_MEMORY
+        return _out_of_memory(args.out, args.memory_mb)
+    except RuntimeError as exc:
+        # Under the cap a worker thread's stack may be what no longer fits: the same failure by another name.
+        if args.memory_mb > 0 and "can't start new thread" in str(exc):
+            return _out_of_memory(args.out, args.memory_mb)
+        print(f"cannot map {args.scenario}: {exc}", file=sys.stderr)
+        return EXIT_BAD_SCENARIO
     except Unmappable as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_SCENARIO
