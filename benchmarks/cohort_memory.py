@@ -65,14 +65,16 @@ def children(pid: int) -> list[int]:
 
 async def open_sessions(
     url: str, code: str, players: int
-) -> tuple[list[aiohttp.ClientWebSocketResponse], aiohttp.ClientSession]:
-    session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))  # keep cookies for an IP host
-    page = await session.get(f"{url}/?code={code}")
-    page.release()
-    sockets = []
+) -> tuple[list[aiohttp.ClientWebSocketResponse], list[aiohttp.ClientSession]]:
+    """Each player a browser of their own (their own cookies, so their own device), at the name prompt."""
+    sessions, sockets = [], []
     for _ in range(players):
-        ws = await session.ws_connect(f"{url.replace('http', 'ws')}/ws?width=100&height=30", origin=url)
+        session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))  # keep cookies for an IP host
+        page = await session.get(f"{url}/?code={code}")
+        page.release()
+        ws = await session.ws_connect(f"{url.replace('http', 'ws')}/ws/{code}?width=100&height=30", origin=url)
         await ws.send_json(["resize", {"width": 100, "height": 30}])
+        sessions.append(session)
         sockets.append(ws)
 
     async def first_screen(ws: aiohttp.ClientWebSocketResponse) -> None:
@@ -81,12 +83,13 @@ async def open_sessions(
             msg = await ws.receive(timeout=60)
             if msg.type == aiohttp.WSMsgType.BINARY:
                 received += len(msg.data)
+        await drain(ws, quiet=1.0)  # the join dialog comes up once the game has read the session
 
     await asyncio.gather(*(first_screen(ws) for ws in sockets))
     for i, ws in enumerate(sockets):  # each player types a name and reaches the first decision
         await ws.send_json(["stdin", f"Bench {i}\r"])
     await asyncio.gather(*(first_screen(ws) for ws in sockets))
-    return sockets, session
+    return sockets, sessions
 
 
 async def drain(ws: aiohttp.ClientWebSocketResponse, quiet: float = 0.4, limit: float = 30.0) -> int:
@@ -152,7 +155,7 @@ def measure_memory(players: int = 5, scenario: str = SCENARIO) -> dict[str, floa
                 os.environ[key] = value
     loop = asyncio.new_event_loop()
     try:
-        sockets, session = loop.run_until_complete(open_sessions(hub.url, cohort.code, players))
+        sockets, sessions = loop.run_until_complete(open_sessions(hub.url, cohort.code, players))
         time.sleep(2)
         assert hub.proc is not None
         games = children(hub.proc.pid)
@@ -171,7 +174,8 @@ def measure_memory(players: int = 5, scenario: str = SCENARIO) -> dict[str, floa
         hub_rss = kb(hub.proc.pid, "VmRSS") / 1024
         for ws in sockets:
             loop.run_until_complete(ws.close())
-        loop.run_until_complete(session.close())
+        for session in sessions:
+            loop.run_until_complete(session.close())
     finally:
         hub.stop()
         loop.close()

@@ -53,7 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--max-sessions",
         type=int,
         default=60,
-        help="most browser games at once (each is a process of about 80 MB; default 60)",
+        help="most browser games at once, over all its sessions (each is a process of about 70 MB; default 60)",
     )
     p.add_argument(
         "--public-host",
