@@ -43,7 +43,7 @@ from simgame.cohort.programmecells import Withheld, pooled_cells, withheld_by_ro
 from simgame.cohort.progress import fold
 from simgame.cohort.room import MIN_GROUP
 from simgame.cohort.store import Cohort, CohortStore, name_key
-from simgame.cohort.summary import stats
+from simgame.cohort.summary import reference_figures, stats
 from simgame.format.compiled import Scenario
 from simgame.format.model import PRACTICES
 
@@ -136,19 +136,6 @@ def _bands(a: SessionPlay) -> list[dict[str, Any]]:
     hidden = hidden_cells(counts)
     labels = {b.id: b.label for b in bands}
     return [{"band": b, "label": labels.get(b, b), "count": None if b in hidden else n} for b, n in counts.items()]
-
-
-def _reference(a: SessionPlay) -> dict[str, Any]:
-    r = a.reference
-    if r is None:
-        return {"exact": False, "unavailable": a.unavailable or "no outcome map"}
-    return {
-        "exact": True,
-        "best_start": r.best,
-        "worst_start": r.worst,
-        "expected_best_play": r.expected_best_play,
-        "expected_random_play": r.expected_random_play,
-    }
 
 
 Quality = Callable[[PlayerResult], "float | None"]  # a player's choice quality, worked out once
@@ -381,7 +368,12 @@ def programme_report(name: str, results: list[SessionResult]) -> dict[str, Any]:
         **pooled((r.analysis.finished for r in results if r.analysis), quality),
         "sessions": sessions,
         "scenarios": [
-            {"id": a.scenario.id, "title": a.scenario.title, "sessions": codes, "reference": _reference(a)}
+            {
+                "id": a.scenario.id,
+                "title": a.scenario.title,
+                "sessions": codes,
+                "reference": reference_figures(a.reference, a.unavailable),
+            }
             for a, _players, codes in _by_scenario(results)
         ],
         "teams": _teams(results, quality),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
+from simgame.analysis.outcomes.mapfile import StartFigures
 from simgame.authoring.teaching import find_note
 from simgame.cohort.analytics import CohortAnalysis, DecisionStat, PlayerResult
 from simgame.cohort.cells import covers_small_teams, hidden_cells
@@ -178,10 +179,13 @@ def failure_prompt(d: DecisionStat) -> str:
 
 
 def _reference(a: CohortAnalysis) -> dict[str, Any]:
-    """The outcome map's figures from the start, exact; or why there are none."""
-    r = a.reference
+    return reference_figures(a.reference, a.unavailable)
+
+
+def reference_figures(r: StartFigures | None, unavailable: str | None) -> dict[str, Any]:
+    """The outcome map's figures from the start, exact; or why there are none (a room's or a programme's)."""
     if r is None:
-        return {"exact": False, "unavailable": a.unavailable or "no outcome map"}
+        return {"exact": False, "unavailable": unavailable or "no outcome map"}
     return {
         "exact": True,
         "best_start": r.best,

@@ -24,6 +24,7 @@ from simgame.format.safefile import SafeReadError
 from simgame.format.yamlsource import read_text
 from simgame.i18n import _
 from simgame.i18n.overlay import is_translation_file
+from simgame.tui.loaded import file_stamp as _stamp
 from simgame.tui.loaded import shared_glossary, unlocated
 from simgame.tui.localised import localised
 from simgame.tui.reading import Cancelled, never, not_a_file, read_each
@@ -145,14 +146,6 @@ def _first_line(exc_text: str) -> str:
 _LOADED: dict[tuple[str, int, int, object], CatalogEntry] = {}
 _LOADING: dict[tuple[str, int, int, object], threading.Event] = {}
 _LOCK = threading.Lock()
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    try:
-        st = path.stat()
-    except (OSError, ValueError):
-        return (0, 0)
-    return st.st_mtime_ns, st.st_size
 
 
 def _key(path: Path, glossary: Glossary | None) -> tuple[str, int, int, object]:

@@ -25,7 +25,8 @@ def unlocated(smap: SourceMap) -> SourceMap:
     return SourceMap(smap.file, [])
 
 
-def _stamp(path: Path) -> tuple[int, int]:
+def file_stamp(path: Path) -> tuple[int, int]:
+    """A file's version as far as caches go: its modification time and size ((0, 0): unreadable)."""
     try:
         st = path.stat()
     except (OSError, ValueError):
@@ -38,7 +39,7 @@ def shared_glossary(path: Path) -> Glossary:
 
     Raises LoadError (or OSError) as :func:`simgame.format.loader.load_glossary` does; a failure is not kept.
     """
-    key = (str(path.resolve()), *_stamp(path))
+    key = (str(path.resolve()), *file_stamp(path))
     with _LOCK:
         found = _GLOSSARIES.get(key)
     if found is None:

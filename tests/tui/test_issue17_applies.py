@@ -9,7 +9,6 @@ and the export waits for the reference range.
 
 from __future__ import annotations
 
-import re
 import threading
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 
 from tests.tui.support import home_ready, make_app, until_screen, wait_for
 from tests.tui.test_flows import start_tiny, take, text_of
-from tests.tui.test_keys import TEXTUAL_COMMANDS, TEXTUAL_WORDS, bar, palette_names
+from tests.tui.test_keys import TEXTUAL_COMMANDS, TEXTUAL_WORDS, palette_names
 
 WIDE = (120, 40)
 
@@ -47,48 +46,6 @@ async def test_the_palette_follows_the_screen_and_its_size(library: Path, saves:
         debrief = await palette_names(pilot)
         assert "Export debrief" in debrief and "What if… back to decision 2: Rollout" in debrief
         assert not [n for n in debrief if n in TEXTUAL_WORDS or n.startswith("Choose") or "Compare" in n]
-
-
-async def test_help_lists_the_games_keys_at_120x40(library: Path, saves: Path) -> None:
-    app = make_app(library, saves)
-    async with app.run_test(size=WIDE) as pilot:
-        await start_tiny(pilot)
-        await pilot.press("f1")
-        await until_screen(pilot, "HelpScreen")
-        keys = text_of(app, "#help-keys")
-        assert re.search(r"^Enter +Choose the highlighted option", keys, re.M)
-        assert re.search(r"^1-2/Enter +Choose an option by its number", keys, re.M)
-        assert "Explain the highlighted terms in this scene" in keys
-        for word in ("Select", "super+c", "^pgdn", "Page Right", "Focus Next", "Choose option 4", "1-9"):
-            assert word not in keys, word
-
-
-async def test_enter_shows_in_every_footer_where_it_acts_at_120x40(library: Path, saves: Path) -> None:
-    app = make_app(library, saves)
-    async with app.run_test(size=WIDE) as pilot:
-        await home_ready(pilot)
-        assert bar(app).startswith("⏎ Open")
-        await pilot.press("enter")
-        await until_screen(pilot, "BriefingScreen")
-        assert "⏎ Start" in bar(app)
-        await pilot.press("enter")
-        await until_screen(pilot, "PlayScreen")
-        assert bar(app).startswith("1-2/⏎ Choose")
-        await pilot.press("2")
-        await wait_for(pilot, lambda: app.screen.showing_consequence)
-        assert bar(app).startswith("⏎ Continue")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: not app.screen.showing_consequence)
-        await take(pilot, "keep-running" if app.session.run.scene_id == "incident" else "measure")
-        await until_screen(pilot, "DebriefScreen")
-        assert "⏎" not in bar(app)  # Enter does nothing on the Outcome tab: not offered
-        await pilot.press("w")
-        await wait_for(pilot, lambda: "⏎ Go back" in bar(app))
-        await pilot.press("escape")
-        await until_screen(pilot, "HomeScreen")
-        await pilot.press("l")
-        await until_screen(pilot, "LoadScreen")
-        assert bar(app).startswith("⏎ Open")
 
 
 async def test_q_asks_on_every_screen_of_a_run_and_not_after_it(library: Path, saves: Path) -> None:

@@ -66,9 +66,10 @@ async def test_the_palette_lists_only_what_applies_on_each_screen(library: Path,
         assert not [n for n in debrief if n in TEXTUAL_WORDS or n == "Compare"]  # not a branch: nothing to compare
 
 
-async def test_help_lists_the_games_keys_in_its_words(library: Path, saves: Path) -> None:
+@pytest.mark.parametrize("size", [SIZE, (120, 40)])
+async def test_help_lists_the_games_keys_in_its_words(library: Path, saves: Path, size: tuple[int, int]) -> None:
     app = make_app(library, saves)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await start_tiny(pilot)
         await pilot.press("f1")
         await until_screen(pilot, "HelpScreen")
@@ -80,9 +81,10 @@ async def test_help_lists_the_games_keys_in_its_words(library: Path, saves: Path
             assert word not in keys, word
 
 
-async def test_enter_shows_in_every_footer_where_it_acts(library: Path, saves: Path) -> None:
+@pytest.mark.parametrize("size", [SIZE, (120, 40)])
+async def test_enter_shows_in_every_footer_where_it_acts(library: Path, saves: Path, size: tuple[int, int]) -> None:
     app = make_app(library, saves)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await home_ready(pilot)
         assert bar(app).startswith("⏎ Open")
         await pilot.press("enter")
@@ -96,7 +98,11 @@ async def test_enter_shows_in_every_footer_where_it_acts(library: Path, saves: P
         assert bar(app).startswith("⏎ Continue")
         await pilot.press("enter")
         await wait_for(pilot, lambda: not app.screen.showing_consequence)
-        await pilot.press("l")  # nothing; then the saved runs list from the library
+        await take(pilot, "keep-running" if app.session.run.scene_id == "incident" else "measure")
+        await until_screen(pilot, "DebriefScreen")
+        assert "⏎" not in bar(app)  # Enter does nothing on the Outcome tab: not offered
+        await pilot.press("w")
+        await wait_for(pilot, lambda: "⏎ Go back" in bar(app))
         await pilot.press("escape")
         await until_screen(pilot, "HomeScreen")
         await pilot.press("l")
