@@ -8,6 +8,14 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from simgame.cli.cohorthelp import (
+    CLOSE_EXAMPLES,
+    CREATE_EXAMPLES,
+    DASHBOARD_EXAMPLES,
+    IMPORT_EXAMPLES,
+    LIST_EXAMPLES,
+    SHOW_EXAMPLES,
+)
 from simgame.cli.cohortpace import (
     by,
     find_cohort,
@@ -60,7 +68,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     cmds = p.add_subparsers(dest="cohort_command", metavar="ACTION")
-    c = cmds.add_parser("create", help="create a session and print its join code and facilitator key")
+    c = cmds.add_parser(
+        "create",
+        help="create a session and print its join code and facilitator key",
+        epilog=CREATE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     c.add_argument("--scenario", required=True, help="a bundled scenario id or a .yaml file")
     c.add_argument("--name", required=True, help="a name for the session, e.g. 'Leadership offsite, May'")
     c.add_argument(
@@ -84,16 +97,31 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     _store_options(c)
     c.set_defaults(handler=handle_create)
-    ls = cmds.add_parser("list", help="list sessions in the store")
+    ls = cmds.add_parser(
+        "list",
+        help="list sessions in the store",
+        epilog=LIST_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _store_options(ls)
     ls.set_defaults(handler=handle_list)
-    s = cmds.add_parser("show", help="a session's players and progress")
+    s = cmds.add_parser(
+        "show",
+        help="a session's players and progress",
+        epilog=SHOW_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     s.add_argument("code")
     _store_options(s)
     s.set_defaults(handler=handle_show)
     register_pace(cmds)
     register_players(cmds)
-    cl = cmds.add_parser("close", help="close a session (no more live play; imports still work)")
+    cl = cmds.add_parser(
+        "close",
+        help="close a session (no more live play; imports still work)",
+        epilog=CLOSE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     cl.add_argument("code")
     _key_option(cl)
     _store_options(cl)
@@ -110,13 +138,23 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from simgame.cli.cohortteams import register as register_teams  # a session's teams: cohortteams.py
 
     register_teams(cmds)
-    im = cmds.add_parser("import", help="import result files exported by offline players")
+    im = cmds.add_parser(
+        "import",
+        help="import result files exported by offline players",
+        epilog=IMPORT_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     im.add_argument("code")
     im.add_argument("files", nargs="+", help="result files from `simgame export`")
     _key_option(im)
     _store_options(im)
     im.set_defaults(handler=handle_import)
-    d = cmds.add_parser("dashboard", help="the live facilitator dashboard")
+    d = cmds.add_parser(
+        "dashboard",
+        help="the live facilitator dashboard",
+        epilog=DASHBOARD_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     d.add_argument("code")
     _key_option(d)
     _store_options(d)
