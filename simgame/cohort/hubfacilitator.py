@@ -133,6 +133,14 @@ class FacilitatorAPI:
     def _stamp(self, event: Event, who: dict[str, str]) -> Event:
         return replace(event, data={**event.data, **who})
 
+    def _action(self, body: dict[str, Any], who: dict[str, str], refusal: str) -> Event | web.Response:
+        """The body's facilitator action, stamped with who did it; or the 400 that says what is wrong."""
+        try:
+            action = self._stamp(event_from_json(body.get("action")), who)
+        except EventError as exc:
+            return _error(400, str(exc))
+        return action if action.kind == FACILITATOR else _error(400, refusal)
+
     # -- reading --------------------------------------------------------------------------
     async def session(self, request: web.Request) -> web.Response:
         who = await self._who(request)
@@ -203,12 +211,9 @@ class FacilitatorAPI:
         options = _typed({k: body.get(k) for k in PLAYER_CHANGES}, PLAYER_CHANGES)
         if not isinstance(player, str) or options is None:
             return _error(400, "name the player (their id) and the change")
-        try:
-            action = self._stamp(event_from_json(body.get("action")), who)
-        except EventError as exc:
-            return _error(400, str(exc))
-        if action.kind != FACILITATOR:
-            return _error(400, "a change to a player is logged as a facilitator event")
+        action = self._action(body, who, "a change to a player is logged as a facilitator event")
+        if isinstance(action, web.Response):
+            return action
         updated = await self._store(self.hub.store.update_player, request[SESSION], player, action, **options)
         log.info("facilitator %s (%s): %s", who["by"], who["key"], action.data.get("action", "?"))
         return web.json_response({"player": asdict(updated)})
@@ -221,12 +226,9 @@ class FacilitatorAPI:
         programme = body.get("programme")
         if programme is not None and (not isinstance(programme, str) or len(programme) > 60):
             return _error(400, "a programme is a name of at most 60 characters, or null to take the session out")
-        try:
-            action = self._stamp(event_from_json(body.get("action")), who)
-        except EventError as exc:
-            return _error(400, str(exc))
-        if action.kind != FACILITATOR:
-            return _error(400, "a change of programme is logged as a facilitator event")
+        action = self._action(body, who, "a change of programme is logged as a facilitator event")
+        if isinstance(action, web.Response):
+            return action
         updated = await self._store(self.hub.store.set_programme, request[SESSION], programme, action)
         log.info("facilitator %s (%s): %s", who["by"], who["key"], action.data.get("action", "?"))
         return web.json_response({"cohort": cohort_json(updated)})

@@ -31,16 +31,12 @@ from simgame.cohort.events import Event, now_iso
 from simgame.cohort.postgresplayers import PostgresPlayers
 from simgame.cohort.referee import Referee
 from simgame.cohort.schema import LATEST, POSTGRES, base_statements, upgrade_statements
-from simgame.cohort.store import PACES, Cohort, StoreUnavailable, teams_text
+from simgame.cohort.store import StoreUnavailable
 from simgame.cohort.storewrites import WritesMixin
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT_S = 10
 MIGRATION_LOCK = 0x51_6D_67_61  # the advisory lock many hubs starting at once queue on
-COHORT_COLS = (
-    "code, name, scenario_id, scenario_ref, content_hash, seed, pace, open_step, revealed_step, "
-    "paused, key_hash, created, closed, revision, deadline, teams, programme"
-)
 
 
 def is_url(location: object) -> bool:
@@ -143,51 +139,6 @@ class PostgresStore(PostgresPlayers, WritesMixin):
         self._pool.close()
 
     # -- cohorts ------------------------------------------------------------------
-    def create_cohort(self, cohort: Cohort) -> None:
-        if cohort.pace not in PACES:
-            raise CohortError(f"pace must be one of {', '.join(PACES)}")
-        row = (
-            cohort.code,
-            cohort.name,
-            cohort.scenario_id,
-            cohort.scenario_ref,
-            cohort.content_hash,
-            cohort.seed,
-            cohort.pace,
-            cohort.open_step,
-            cohort.revealed_step,
-            int(cohort.paused),
-            cohort.key_hash,
-            cohort.created,
-            cohort.closed,
-            cohort.revision,
-            cohort.deadline,
-            teams_text(cohort.teams),
-            cohort.programme,
-        )
-        with self._write() as db:
-            stored = db.execute(
-                f"INSERT INTO cohorts ({COHORT_COLS}) VALUES ({', '.join(['%s'] * 17)}) ON CONFLICT DO NOTHING",
-                row,
-            ).rowcount
-        if stored != 1:
-            raise CohortError(f"a session with code {cohort.code} already exists")
-
-    def cohort(self, code: str) -> Cohort:
-        with self._conn() as db:
-            return self._cohort_in(db, code)
-
-    def cohorts(self) -> list[Cohort]:
-        with self._conn() as db:
-            rows = db.execute(f"SELECT {COHORT_COLS} FROM cohorts ORDER BY created DESC").fetchall()
-        return [Cohort.from_row(r) for r in rows]
-
-    def _cohort_in(self, db: psycopg.Connection[Any], code: str) -> Cohort:
-        row = db.execute(f"SELECT {COHORT_COLS} FROM cohorts WHERE code = %s", (code,)).fetchone()
-        if row is None:
-            raise CohortError(f"there is no session with code {code}; check the code on the facilitator's screen")
-        return Cohort.from_row(row)
-
     # -- events -------------------------------------------------------------------
     @staticmethod
     def _insert(db: psycopg.Connection[Any], code: str, event: Event) -> bool:

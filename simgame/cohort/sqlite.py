@@ -20,14 +20,10 @@ from simgame.cohort.errors import CohortError
 from simgame.cohort.events import Event, now_iso
 from simgame.cohort.migrations import LATEST, sqlite_statements
 from simgame.cohort.referee import EventRefused, Referee, ledger
-from simgame.cohort.store import PACES, Cohort, name_key, teams_text
+from simgame.cohort.store import COHORT_COLUMNS, Cohort, name_key
 from simgame.cohort.storewrites import WritesMixin
 
 BUSY_MS = 60_000
-_COHORT_COLS = (
-    "code, name, scenario_id, scenario_ref, content_hash, seed, pace, open_step, revealed_step, "
-    "paused, key_hash, created, closed, revision, deadline, teams, programme"
-)
 
 
 class SqliteStore(WritesMixin):
@@ -101,7 +97,7 @@ class SqliteStore(WritesMixin):
     def _rejudge(self, db: sqlite3.Connection) -> None:
         """Upgrading a store written before events were judged: move every player event that does not
         replay to ``refused_events`` (with the reason). Sessions whose scenario cannot be loaded wait."""
-        for row in db.execute(f"SELECT {_COHORT_COLS} FROM cohorts").fetchall():
+        for row in db.execute(f"SELECT {COHORT_COLUMNS} FROM cohorts").fetchall():
             cohort = Cohort.from_row(row)
             try:
                 self.referee.scenario(cohort)
@@ -137,52 +133,6 @@ class SqliteStore(WritesMixin):
         self._db.close()
 
     # -- cohorts ------------------------------------------------------------------
-    def create_cohort(self, cohort: Cohort) -> None:
-        if cohort.pace not in PACES:
-            raise CohortError(f"pace must be one of {', '.join(PACES)}")
-        with self._write() as db:
-            try:
-                db.execute(
-                    f"INSERT INTO cohorts ({_COHORT_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        cohort.code,
-                        cohort.name,
-                        cohort.scenario_id,
-                        cohort.scenario_ref,
-                        cohort.content_hash,
-                        cohort.seed,
-                        cohort.pace,
-                        cohort.open_step,
-                        cohort.revealed_step,
-                        int(cohort.paused),
-                        cohort.key_hash,
-                        cohort.created,
-                        cohort.closed,
-                        cohort.revision,
-                        cohort.deadline,
-                        teams_text(cohort.teams),
-                        cohort.programme,
-                    ),
-                )
-            except sqlite3.IntegrityError:
-                raise CohortError(f"a session with code {cohort.code} already exists") from None
-
-    def cohort(self, code: str) -> Cohort:
-        row = self._db.execute(f"SELECT {_COHORT_COLS} FROM cohorts WHERE code = ?", (code,)).fetchone()
-        if row is None:
-            raise CohortError(f"there is no session with code {code}; check the code on the facilitator's screen")
-        return Cohort.from_row(row)
-
-    def cohorts(self) -> list[Cohort]:
-        rows = self._db.execute(f"SELECT {_COHORT_COLS} FROM cohorts ORDER BY created DESC").fetchall()
-        return [Cohort.from_row(r) for r in rows]
-
-    def _cohort_in(self, db: sqlite3.Connection, code: str) -> Cohort:
-        row = db.execute(f"SELECT {_COHORT_COLS} FROM cohorts WHERE code = ?", (code,)).fetchone()
-        if row is None:
-            raise CohortError(f"there is no session with code {code}; check the code on the facilitator's screen")
-        return Cohort.from_row(row)
-
     # -- events -------------------------------------------------------------------
     @staticmethod
     def _insert(db: sqlite3.Connection, code: str, event: Event) -> bool:

@@ -26,6 +26,12 @@ STORE_FILE = COHORT_DB_FILE
 NAME = re.compile(r"[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]{1,40}")  # matched whole (fullmatch)
 
 
+COHORT_COLUMNS = (
+    "code, name, scenario_id, scenario_ref, content_hash, seed, pace, open_step, revealed_step, "
+    "paused, key_hash, created, closed, revision, deadline, teams, programme"
+)  # how every backend selects a session: the order `Cohort.from_row` and `Cohort.to_row` use
+
+
 @dataclass(frozen=True)
 class Cohort:
     code: str
@@ -49,6 +55,28 @@ class Cohort:
     @property
     def is_open(self) -> bool:
         return self.closed is None
+
+    def to_row(self) -> tuple[Any, ...]:
+        """This session as a row of the `cohorts` table, in the order of :data:`COHORT_COLUMNS`."""
+        return (
+            self.code,
+            self.name,
+            self.scenario_id,
+            self.scenario_ref,
+            self.content_hash,
+            self.seed,
+            self.pace,
+            self.open_step,
+            self.revealed_step,
+            int(self.paused),
+            self.key_hash,
+            self.created,
+            self.closed,
+            self.revision,
+            self.deadline,
+            teams_text(self.teams),
+            self.programme,
+        )
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> Cohort:

@@ -1,4 +1,5 @@
-"""The store's writes to a session, once for both backends: pacing, programme, and judged events.
+"""The store's rules for sessions, once for both backends: creating and reading them, pacing,
+programme, teams, and judged events.
 
 Each is one transaction from the backend's ``_write(code)`` (SQLite's write lock; PostgreSQL's
 lock on the session's row), so facilitators and hubs acting at once queue on the database.
@@ -16,7 +17,7 @@ from simgame.cohort.errors import CohortError
 from simgame.cohort.events import Event, check_event
 from simgame.cohort.referee import EventRefused, Referee, ledger
 from simgame.cohort.sqliteplayers import Conn, PlayersMixin
-from simgame.cohort.store import Changed, Cohort, check_programme, check_teams, teams_text
+from simgame.cohort.store import COHORT_COLUMNS, PACES, Changed, Cohort, check_programme, check_teams, teams_text
 
 PACING_COLUMNS = ("pace", "open_step", "revealed_step", "paused", "closed", "deadline", "revision")
 _CLEAR = object()  # set a column to NULL
@@ -29,6 +30,35 @@ class WritesMixin(PlayersMixin):
     def _events_where(db: Conn, where: str, args: tuple[Any, ...]) -> list[Event]:  # pragma: no cover - the store's
         raise NotImplementedError
 
+    # -- sessions ---------------------------------------------------------------------------
+    def create_cohort(self, cohort: Cohort) -> None:
+        if cohort.pace not in PACES:
+            raise CohortError(f"pace must be one of {', '.join(PACES)}")
+        marks = ", ".join("?" * len(cohort.to_row()))
+        with self._write() as db:
+            stored = db.execute(
+                self._sql(f"INSERT INTO cohorts ({COHORT_COLUMNS}) VALUES ({marks}) ON CONFLICT DO NOTHING"),
+                cohort.to_row(),
+            ).rowcount
+        if stored != 1:
+            raise CohortError(f"a session with code {cohort.code} already exists")
+
+    def cohort(self, code: str) -> Cohort:
+        with self._read() as db:
+            return self._cohort_in(db, code)
+
+    def cohorts(self) -> list[Cohort]:
+        with self._read() as db:
+            rows = db.execute(f"SELECT {COHORT_COLUMNS} FROM cohorts ORDER BY created DESC").fetchall()
+        return [Cohort.from_row(r) for r in rows]
+
+    def _cohort_in(self, db: Conn, code: str) -> Cohort:
+        row = db.execute(self._sql(f"SELECT {COHORT_COLUMNS} FROM cohorts WHERE code = ?"), (code,)).fetchone()
+        if row is None:
+            raise CohortError(f"there is no session with code {code}; check the code on the facilitator's screen")
+        return Cohort.from_row(row)
+
+    # -- pacing, programme, teams ---------------------------------------------------------------
     def set_pacing(
         self,
         code: str,

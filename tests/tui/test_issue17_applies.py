@@ -2,20 +2,17 @@
 
 The palette lists only what works on this screen at this size (the "Numbers" key folds the dashboard
 only below 100 columns, so the palette offers it at 80x24 and not at 120x40), Help lists the game's
-keys, Enter shows in every footer where it acts, `q` asks before leaving a run on every screen of
-it and not once the run has ended (the glossary: test_issue17_fixed.py), identical toasts merge,
-and the export waits for the reference range.
+keys, and `q` asks before leaving a run on every screen of it and not once the run has ended (the
+glossary: test_issue17_fixed.py). Help, Enter in the footers, merged toasts and the export waiting
+for the reference range are tested at both sizes in tests/tui/test_keys.py.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-import pytest
-
 from tests.tui.support import home_ready, make_app, until_screen, wait_for
-from tests.tui.test_flows import start_tiny, take, text_of
+from tests.tui.test_flows import start_tiny, take
 from tests.tui.test_keys import TEXTUAL_COMMANDS, TEXTUAL_WORDS, palette_names
 
 WIDE = (120, 40)
@@ -68,34 +65,3 @@ async def test_q_asks_on_every_screen_of_a_run_and_not_after_it(library: Path, s
         await until_screen(pilot, "DebriefScreen")
         await pilot.press("q")  # the run has ended and is saved: nothing to ask
         await wait_for(pilot, lambda: app.return_value == 0)
-
-
-async def test_toasts_merge_and_the_export_waits_for_the_range_at_120x40(
-    library: Path, saves: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from simgame.tui import explore
-
-    ready = threading.Event()
-    real = explore.outcome_range
-
-    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
-        ready.wait(10)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(explore, "outcome_range", slow)
-    app = make_app(library, saves)
-    async with app.run_test(size=WIDE) as pilot:
-        await start_tiny(pilot)
-        await take(pilot, "name-owner")
-        await take(pilot, "measure")
-        path = saves / "debriefs" / "tiny-run-1.md"
-        await pilot.press("e")
-        await pilot.pause(0.2)
-        assert not path.exists() and "Working out the reference range" in text_of(app, "#debrief-status")
-        ready.set()
-        await wait_for(pilot, path.exists)
-        for _ in range(3):
-            await pilot.press("e")
-        await pilot.pause(0.2)
-        assert len(list(app._notifications)) == 1  # four exports, one toast
-    assert "## Compared with what was possible" in path.read_text()

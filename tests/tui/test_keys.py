@@ -154,9 +154,10 @@ async def test_q_quits_from_the_library_without_a_question(library: Path, saves:
         await wait_for(pilot, lambda: app.return_value == 0)
 
 
-async def test_identical_toasts_merge(library: Path, saves: Path) -> None:
+@pytest.mark.parametrize("size", [SIZE, (120, 40)])
+async def test_identical_toasts_merge(library: Path, saves: Path, size: tuple[int, int]) -> None:
     app = make_app(library, saves)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await start_tiny(pilot)
         await take(pilot, "name-owner")
         await take(pilot, "measure")
@@ -170,8 +171,9 @@ async def test_identical_toasts_merge(library: Path, saves: Path) -> None:
         assert len(list(app._notifications)) == 2
 
 
+@pytest.mark.parametrize("size", [SIZE, (120, 40)])
 async def test_export_waits_for_the_reference_range(
-    library: Path, saves: Path, monkeypatch: pytest.MonkeyPatch
+    library: Path, saves: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
 ) -> None:
     from simgame.tui import explore
 
@@ -184,7 +186,7 @@ async def test_export_waits_for_the_reference_range(
 
     monkeypatch.setattr(explore, "outcome_range", slow)
     app = make_app(library, saves)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await start_tiny(pilot)
         await take(pilot, "name-owner")
         await take(pilot, "measure")
@@ -194,6 +196,10 @@ async def test_export_waits_for_the_reference_range(
         assert not path.exists() and "Working out the reference range" in text_of(app, "#debrief-status")
         ready.set()
         await wait_for(pilot, path.exists)
+        for _ in range(3):
+            await pilot.press("e")
+        await pilot.pause(0.2)
+        assert len(list(app._notifications)) == 1  # four exports, one toast
     assert "## Compared with what was possible" in path.read_text()
 
 
